@@ -1,0 +1,78 @@
+package io.medmsg.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.medmsg.config.MedMsgProperties;
+import io.medmsg.web.ApiException;
+import io.medmsg.web.Envelope;
+
+/**
+ * Demo mode only: hands out tokens so that the service can be tried without an identity
+ * system. Never present in the prod profile.
+ */
+@RestController
+@ConditionalOnBooleanProperty(name = "medmsg.demo.enabled", matchIfMissing = true)
+class DemoTokenController {
+
+    static final Duration LIFETIME = Duration.ofHours(12);
+
+    private final JwtEncoder encoder;
+    private final MedMsgProperties.Auth auth;
+
+    DemoTokenController(SecurityConfig.SigningSecret secret, MedMsgProperties properties) {
+        this.encoder = NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.bytes(), "HmacSHA256")).build();
+        this.auth = properties.auth();
+    }
+
+    record TokenRequest(String role, String userId, String name) {
+    }
+
+    record TokenResponse(String token, long expiresAt) {
+    }
+
+    @PostMapping("/demo/token")
+    Envelope<TokenResponse> token(@RequestBody TokenRequest request) {
+        Role role = request.role() == null ? null : Role.fromClaim(request.role());
+        if (role == null) {
+            throw ApiException.badParameter("role must be patient, doctor or admin");
+        }
+        if (request.userId() == null || !TokenVerifier.SUBJECT.matcher(request.userId()).matches()) {
+            throw ApiException.badParameter("user_id must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        if (request.name() != null && request.name().length() > 64) {
+            throw ApiException.badParameter("name must be at most 64 characters");
+        }
+        Instant now = Instant.now();
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
+                .subject(request.userId())
+                .claim("role", role.wire())
+                .issuedAt(now)
+                .expiresAt(now.plus(LIFETIME));
+        if (request.name() != null && !request.name().isBlank()) {
+            claims.claim("name", request.name().strip());
+        }
+        if (auth.issuer() != null) {
+            claims.issuer(auth.issuer());
+        }
+        if (auth.audience() != null) {
+            claims.audience(java.util.List.of(auth.audience()));
+        }
+        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
+                .getTokenValue();
+        return Envelope.ok(new TokenResponse(token, now.plus(LIFETIME).toEpochMilli()));
+    }
+}

@@ -1,0 +1,85 @@
+package io.medmsg.auth;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import io.medmsg.config.MedMsgProperties;
+import io.medmsg.web.EnvelopeWriter;
+
+/** The path rules of API.md "Identity" and the token verifier. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig implements WebMvcConfigurer {
+
+    @Bean
+    SigningSecret signingSecret(MedMsgProperties properties) {
+        MedMsgProperties.Auth auth = properties.auth();
+        if (!auth.usesSharedSecret()) {
+            if (properties.demo().enabled()) {
+                throw new IllegalStateException("Demo mode mints its own HS256 tokens and cannot be combined with "
+                        + "medmsg.auth.public-key or medmsg.auth.jwk-set-uri: set medmsg.demo.enabled=false");
+            }
+            return new SigningSecret(null);
+        }
+        return new SigningSecret(SharedSecret.resolve(properties));
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(MedMsgProperties properties, SigningSecret secret) {
+        return TokenVerifier.build(properties.auth(), secret.bytes());
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer) throws Exception {
+        EnvelopeAuthHandlers handlers = new EnvelopeAuthHandlers(writer);
+        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+        roles.setAuthoritiesClaimName("role");
+        roles.setAuthorityPrefix("ROLE_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(roles);
+
+        http.csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/error", "/actuator/health", "/actuator/health/**", "/v3/api-docs",
+                                "/v3/api-docs/**", "/", "/index.html", "/app/**", "/favicon.ico").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/demo/token").permitAll()
+                        .requestMatchers("/files/**").permitAll()
+                        .requestMatchers("/msg_service/msg/patient/**").hasRole("patient")
+                        .requestMatchers("/msg_service/msg/doctor/**").hasRole("doctor")
+                        .requestMatchers(HttpMethod.GET, "/pati_service/manager_service/doctor_list").authenticated()
+                        .requestMatchers("/pati_service/manager_service/doctors").hasRole("admin")
+                        .requestMatchers("/actuator/**").hasRole("admin")
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .bearerTokenResolver(new HeaderOnlyTokenResolver())
+                        .authenticationEntryPoint(handlers)
+                        .accessDeniedHandler(handlers)
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter)))
+                .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers));
+        return http.build();
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new CallerResolver());
+    }
+
+    /** The HS256 key bytes, or null when tokens are verified with a public key. */
+    record SigningSecret(byte[] bytes) {
+    }
+}

@@ -1,0 +1,81 @@
+package io.medmsg.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every {@code medmsg.*} setting, bound once and checked at start-up so that an impossible
+ * combination stops the service with a message naming the setting.
+ */
+@ConfigurationProperties("medmsg")
+public record MedMsgProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue Auth auth,
+        @DefaultValue Demo demo,
+        @DefaultValue Limits limits) {
+
+    public MedMsgProperties {
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** Exactly one verifier may be configured; none means "generate an HS256 secret". */
+    public record Auth(String hs256Secret, String jwkSetUri, String publicKey, String issuer, String audience) {
+
+        public Auth {
+            hs256Secret = blankToNull(hs256Secret);
+            jwkSetUri = blankToNull(jwkSetUri);
+            publicKey = blankToNull(publicKey);
+            issuer = blankToNull(issuer);
+            audience = blankToNull(audience);
+            int configured = (hs256Secret != null ? 1 : 0) + (jwkSetUri != null ? 1 : 0) + (publicKey != null ? 1 : 0);
+            if (configured > 1) {
+                throw new IllegalStateException("Set only one of medmsg.auth.hs256-secret, medmsg.auth.public-key "
+                        + "and medmsg.auth.jwk-set-uri: they are alternative ways to verify tokens");
+            }
+            if (hs256Secret != null && hs256Secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                throw new IllegalStateException("medmsg.auth.hs256-secret (MEDMSG_AUTH_HS256_SECRET) must be at least 32 bytes long");
+            }
+        }
+
+        public boolean usesSharedSecret() {
+            return jwkSetUri == null && publicKey == null;
+        }
+
+        public boolean hasExplicitVerifier() {
+            return hs256Secret != null || jwkSetUri != null || publicKey != null;
+        }
+    }
+
+    public record Demo(@DefaultValue("true") boolean enabled) {
+    }
+
+    /** The limits of API.md section 1; all configurable, defaults as documented there. */
+    public record Limits(
+            @DefaultValue("4000") int textMaxCodePoints,
+            @DefaultValue("65536") int jsonBodyBytes,
+            @DefaultValue("10") double sendRatePerSecond,
+            @DefaultValue("20") int sendBurst,
+            @DefaultValue("120s") Duration recallWindow) {
+
+        public Limits {
+            require(textMaxCodePoints >= 1, "medmsg.limits.text-max-code-points must be at least 1");
+            require(jsonBodyBytes >= 1024, "medmsg.limits.json-body-bytes must be at least 1024");
+            require(sendRatePerSecond > 0, "medmsg.limits.send-rate-per-second must be positive");
+            require(sendBurst >= 1, "medmsg.limits.send-burst must be at least 1");
+            require(!recallWindow.isNegative(), "medmsg.limits.recall-window must not be negative");
+        }
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalStateException(message);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.medmsg.db;
+
+/**
+ * The one seam for what differs between the databases we run on. Statements that are the same
+ * everywhere stay in the repositories; only the few that differ are chosen here.
+ */
+public enum Dialect {
+    SQLITE("sqlite"),
+    POSTGRES("postgresql"),
+    MYSQL("mysql");
+
+    private final String migrationFolder;
+
+    Dialect(String migrationFolder) {
+        this.migrationFolder = migrationFolder;
+    }
+
+    String migrationLocation() {
+        return "classpath:db/migration/" + migrationFolder;
+    }
+
+    static Dialect fromUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return SQLITE;
+        }
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return POSTGRES;
+        }
+        if (jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:")) {
+            return MYSQL;
+        }
+        throw new IllegalStateException("spring.datasource.url must be a SQLite, PostgreSQL or MySQL/MariaDB JDBC URL");
+    }
+
+    /**
+     * Insert, or update every other column when the key exists. {@code insert} is a plain
+     * INSERT statement; {@code key} its conflict column; {@code updated} the columns to copy.
+     */
+    public String upsert(String insert, String key, String... updated) {
+        StringBuilder sql = new StringBuilder(insert);
+        if (this == MYSQL) {
+            sql.append(" ON DUPLICATE KEY UPDATE ");
+            for (int i = 0; i < updated.length; i++) {
+                sql.append(i > 0 ? ", " : "").append(updated[i]).append(" = VALUES(").append(updated[i]).append(')');
+            }
+        } else {
+            sql.append(" ON CONFLICT (").append(key).append(") DO UPDATE SET ");
+            for (int i = 0; i < updated.length; i++) {
+                sql.append(i > 0 ? ", " : "").append(updated[i]).append(" = excluded.").append(updated[i]);
+            }
+        }
+        return sql.toString();
+    }
+
+    /** Insert unless a row with the same key exists already. */
+    public String insertIfAbsent(String insert) {
+        return switch (this) {
+            case SQLITE -> insert.replaceFirst("(?i)^INSERT INTO", "INSERT OR IGNORE INTO");
+            case MYSQL -> insert.replaceFirst("(?i)^INSERT INTO", "INSERT IGNORE INTO");
+            case POSTGRES -> insert + " ON CONFLICT DO NOTHING";
+        };
+    }
+}

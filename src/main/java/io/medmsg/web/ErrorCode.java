@@ -1,0 +1,40 @@
+package io.medmsg.web;
+
+import org.springframework.http.HttpStatus;
+
+/** The error codes of API.md section 1, each with the HTTP status that carries its class. */
+public enum ErrorCode {
+    BAD_PARAMETER(HttpStatus.BAD_REQUEST, 40001),
+    BAD_CURSOR(HttpStatus.BAD_REQUEST, 40002),
+    UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, 40101),
+    FORBIDDEN_ROLE(HttpStatus.FORBIDDEN, 40301),
+    BAD_SIGNATURE(HttpStatus.FORBIDDEN, 40302),
+    NOT_FOUND(HttpStatus.NOT_FOUND, 40401),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, 40501),
+    CLIENT_MSG_ID_CONFLICT(HttpStatus.CONFLICT, 40901),
+    DOCTOR_NOT_ACCEPTING(HttpStatus.CONFLICT, 40902),
+    FILE_STATE(HttpStatus.CONFLICT, 40903),
+    RECALL_TOO_LATE(HttpStatus.CONFLICT, 40904),
+    TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, 41301),
+    UNSUPPORTED_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 41501),
+    VERIFICATION_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, 42201),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, 42901),
+    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, 50001),
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, 50301);
+
+    private final HttpStatus status;
+    private final int code;
+
+    ErrorCode(HttpStatus status, int code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public int code() {
+        return code;
+    }
+}

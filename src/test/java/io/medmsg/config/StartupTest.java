@@ -1,0 +1,94 @@
+package io.medmsg.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.medmsg.MedMsgApplication;
+
+/** What an operator sees when the configuration cannot work: a refusal that names the setting. */
+class StartupTest {
+
+    @TempDir
+    Path dataDir;
+
+    private ConfigurableApplicationContext start(String profile, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--medmsg.data-dir=" + dataDir;
+        all[1] = "--server.port=0";
+        System.arraycopy(args, 0, all, 2, args.length);
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(MedMsgApplication.class);
+        if (profile != null) {
+            builder.profiles(profile);
+        }
+        return builder.run(all);
+    }
+
+    private static Throwable root(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    @Test
+    void prodRefusesDemoMode() {
+        assertThatThrownBy(() -> start("prod", "--medmsg.demo.enabled=true", "--medmsg.auth.hs256-secret=" + "s".repeat(32)))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.demo.enabled=false"));
+    }
+
+    @Test
+    void prodRefusesToRunWithoutAVerifier() {
+        assertThatThrownBy(() -> start("prod"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.auth.hs256-secret")
+                        .contains("MEDMSG_AUTH_HS256_SECRET"));
+    }
+
+    @Test
+    void prodStartsWithAVerifierAndWithoutDemo() {
+        try (ConfigurableApplicationContext context = start("prod", "--medmsg.auth.hs256-secret=" + "s".repeat(32))) {
+            assertThat(context.containsBean("demoTokenController")).isFalse();
+            assertThat(context.containsBean("demoDoctors")).isFalse();
+        }
+    }
+
+    @Test
+    void generatedSecretIsPrivateAndKeptAcrossRestarts() throws Exception {
+        try (ConfigurableApplicationContext context = start(null)) {
+            assertThat(context.isRunning()).isTrue();
+        }
+        Path secret = dataDir.resolve("jwt-secret");
+        String first = Files.readString(secret);
+        assertThat(first.getBytes(StandardCharsets.UTF_8).length).isGreaterThanOrEqualTo(32);
+        assertThat(Files.getPosixFilePermissions(secret))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        try (ConfigurableApplicationContext context = start(null)) {
+            assertThat(Files.readString(secret)).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void secondProcessOnTheSameDataDirIsRefused() throws Exception {
+        try (ConfigurableApplicationContext running = start(null)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process second = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                    MedMsgApplication.class.getName(), "--medmsg.data-dir=" + dataDir, "--server.port=0"))
+                    .redirectErrorStream(true).start();
+            String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isNotZero();
+            assertThat(output).contains("Another MedMsg process is already using the data directory");
+        }
+    }
+}
