@@ -17,10 +17,12 @@ public final class Database implements AutoCloseable {
     private final JdbcClient read;
     private final TransactionTemplate transactions;
     private final AutoCloseable readerPool;
+    private final GroupCommitter groupCommitter;
 
     Database(Dialect dialect, JdbcClient write, JdbcClient read, TransactionTemplate transactions,
             AutoCloseable readerPool) {
         this.readerPool = readerPool;
+        this.groupCommitter = dialect == Dialect.SQLITE ? new GroupCommitter(transactions, 256, 4096) : null;
         this.dialect = dialect;
         this.write = write;
         this.read = read;
@@ -43,8 +45,34 @@ public final class Database implements AutoCloseable {
         return transactions.execute(status -> work.get());
     }
 
+    /**
+     * Runs {@code work} in a transaction and returns once it has committed. On SQLite the work
+     * is group-committed with other callers' work (see {@link GroupCommitter}): it then runs on
+     * the writer thread, so it must take everything it needs as arguments, not from thread-locals.
+     */
+    public <T> T submit(Supplier<T> work) {
+        return groupCommitter != null ? groupCommitter.submit(work) : inTransaction(work);
+    }
+
+    /**
+     * Runs an UPDATE and returns one numeric column of the updated row, read under the row lock
+     * the UPDATE took: with RETURNING where the database has it, else with a second SELECT.
+     */
+    public long updateReturning(String update, String column, String selectAfter, java.util.Map<String, ?> params) {
+        if (dialect.hasUpdateReturning()) {
+            return write.sql(update + " RETURNING " + column).params(params).query(Long.class).single();
+        }
+        if (write.sql(update).params(params).update() == 0) {
+            throw new org.springframework.dao.EmptyResultDataAccessException(1);
+        }
+        return write.sql(selectAfter).params(params).query(Long.class).single();
+    }
+
     @Override
     public void close() throws Exception {
+        if (groupCommitter != null) {
+            groupCommitter.close();
+        }
         if (readerPool != null) {
             readerPool.close();
         }

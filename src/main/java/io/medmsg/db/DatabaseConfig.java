@@ -54,6 +54,11 @@ class DatabaseConfig {
             config.setUsername(environment.getProperty("spring.datasource.username"));
             config.setPassword(environment.getProperty("spring.datasource.password"));
             config.setMaximumPoolSize(20);
+            if (target.dialect() == Dialect.MYSQL) {
+                // Each statement sees the latest commits, as on PostgreSQL; the write paths rely on
+                // row locks (UPDATE), not on snapshots, for their ordering.
+                config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            }
             Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
         }
         return new HikariDataSource(config);

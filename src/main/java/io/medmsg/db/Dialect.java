@@ -52,6 +52,11 @@ public enum Dialect {
         return sql.toString();
     }
 
+    /** MariaDB and MySQL have no UPDATE ... RETURNING. */
+    boolean hasUpdateReturning() {
+        return this != MYSQL;
+    }
+
     /** Insert unless a row with the same key exists already. */
     public String insertIfAbsent(String insert) {
         return switch (this) {

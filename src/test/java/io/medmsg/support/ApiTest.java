@@ -13,7 +13,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * shared by every test class of this JVM (one cached context), real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"medmsg.auth.hs256-secret=" + Tokens.SECRET, "medmsg.data-dir=${medmsg.test.shared-data-dir}"})
+        properties = {"medmsg.auth.hs256-secret=" + Tokens.SECRET, "medmsg.data-dir=${medmsg.test.shared-data-dir}",
+            // tests send fast; the limiter has its own test with the default limits
+            "medmsg.limits.send-rate-per-second=1000000", "medmsg.limits.send-burst=1000000"})
 public abstract class ApiTest {
 
     static {

@@ -1,0 +1,125 @@
+package io.medmsg.chat;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.medmsg.auth.Caller;
+import io.medmsg.web.ApiException;
+import io.medmsg.web.Envelope;
+import io.medmsg.web.Params;
+
+/**
+ * The chat endpoints of both faces. The security chain lets only patients under
+ * {@code /patient/} and only doctors under {@code /doctor/}; the services check the rest.
+ */
+@RestController
+class ChatController {
+
+    private static final String P = "/msg_service/msg/patient/";
+    private static final String D = "/msg_service/msg/doctor/";
+
+    private final ChatService chat;
+    private final ChatReader reader;
+    private final LongPoll longPoll;
+
+    ChatController(ChatService chat, ChatReader reader, LongPoll longPoll) {
+        this.chat = chat;
+        this.reader = reader;
+        this.longPoll = longPoll;
+    }
+
+    record PatientText(String doctorId, String text, String clientMsgId) {
+    }
+
+    record DoctorText(String sessionId, String text, String clientMsgId) {
+    }
+
+    record SessionOnly(String sessionId) {
+    }
+
+    record MarkRead(String sessionId, Long seq) {
+    }
+
+    record Recall(String sessionId, String msgId) {
+    }
+
+    @PostMapping(P + "send_text_msg")
+    Envelope<Views.Sent> patientSendText(Caller caller, @RequestBody PatientText body) {
+        String doctorId = MessageRules.id("doctor_id", body.doctorId());
+        return Envelope.ok(chat.send(caller, new ChatService.Target(doctorId, null),
+                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId()));
+    }
+
+    @PostMapping(D + "send_text_msg")
+    Envelope<Views.Sent> doctorSendText(Caller caller, @RequestBody DoctorText body) {
+        String sessionId = MessageRules.id("session_id", body.sessionId());
+        return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
+                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId()));
+    }
+
+    @GetMapping({P + "session_list", D + "session_list"})
+    Envelope<Views.SessionPage> sessionList(Caller caller, @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "20") int limit) {
+        Params.range("limit", limit, 1, 100);
+        return Envelope.ok(reader.sessionList(caller, emptyToNull(cursor), limit));
+    }
+
+    @GetMapping({P + "new_session", D + "new_session"})
+    Object newSession(Caller caller, @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "0") int wait) {
+        Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
+        return longPoll.newSession(caller, emptyToNull(cursor), wait);
+    }
+
+    @GetMapping({P + "msg_list", D + "msg_list"})
+    Envelope<Views.MessagePage> msgList(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
+            @RequestParam(name = "doctor_id", required = false) String doctorId,
+            @RequestParam(name = "before_seq", required = false) Long beforeSeq,
+            @RequestParam(defaultValue = "20") int limit) {
+        Params.range("limit", limit, 1, 100);
+        if (beforeSeq != null) {
+            Params.atLeast("before_seq", beforeSeq, 1);
+        }
+        return Envelope.ok(reader.msgList(caller, ref(sessionId, doctorId), beforeSeq, limit));
+    }
+
+    @GetMapping({P + "new_msg", D + "new_msg"})
+    Object newMsg(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
+            @RequestParam(name = "doctor_id", required = false) String doctorId,
+            @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
+            @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int wait) {
+        Params.atLeast("after_seq", afterSeq, 0);
+        Params.range("limit", limit, 1, 200);
+        Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
+        return longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait);
+    }
+
+    @PostMapping({P + "session_del", D + "session_del"})
+    Envelope<Views.Deleted> sessionDel(Caller caller, @RequestBody SessionOnly body) {
+        return Envelope.ok(chat.delete(caller, body.sessionId()));
+    }
+
+    @PostMapping({P + "mark_read", D + "mark_read"})
+    Envelope<Views.ReadState> markRead(Caller caller, @RequestBody MarkRead body) {
+        if (body.seq() == null) {
+            throw ApiException.badParameter("seq is required");
+        }
+        return Envelope.ok(chat.markRead(caller, body.sessionId(), body.seq()));
+    }
+
+    @PostMapping({P + "recall", D + "recall"})
+    Envelope<Views.Sent> recall(Caller caller, @RequestBody Recall body) {
+        return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId()));
+    }
+
+    private static ChatReader.SessionRef ref(String sessionId, String doctorId) {
+        return new ChatReader.SessionRef(emptyToNull(sessionId), emptyToNull(doctorId));
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

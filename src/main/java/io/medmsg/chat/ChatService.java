@@ -1,0 +1,242 @@
+package io.medmsg.chat;
+
+import java.time.Clock;
+import java.util.function.Supplier;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.stereotype.Service;
+
+import io.medmsg.auth.Caller;
+import io.medmsg.config.MedMsgProperties;
+import io.medmsg.db.Database;
+import io.medmsg.db.Ids;
+import io.medmsg.directory.Doctor;
+import io.medmsg.directory.DoctorDirectory;
+import io.medmsg.realtime.SessionChanged;
+import io.medmsg.web.ApiException;
+import io.medmsg.web.ErrorCode;
+
+/**
+ * The one place that changes sessions: appends messages, recalls them, moves read pointers and
+ * deletion points. Each change is one transaction that locks, in this order, the patient's change
+ * counter, the doctor's change counter and the session row (one order everywhere, so no deadlock),
+ * and answers only after it has committed.
+ */
+@Service
+public class ChatService {
+
+    private static final int ATTEMPTS = 5;
+
+    private final Database db;
+    private final SessionRepository sessions;
+    private final MessageRepository messages;
+    private final ChangeCounters counters;
+    private final DoctorDirectory directory;
+    private final SendRateLimiter rateLimiter;
+    private final MessageRenderer renderer;
+    private final ApplicationEventPublisher events;
+    private final MedMsgProperties.Limits limits;
+    private final Clock clock;
+
+    ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
+            DoctorDirectory directory, SendRateLimiter rateLimiter, MessageRenderer renderer,
+            ApplicationEventPublisher events, MedMsgProperties properties) {
+        this.db = db;
+        this.sessions = sessions;
+        this.messages = messages;
+        this.counters = counters;
+        this.directory = directory;
+        this.rateLimiter = rateLimiter;
+        this.renderer = renderer;
+        this.events = events;
+        this.limits = properties.limits();
+        this.clock = Clock.systemUTC();
+    }
+
+    /** What a sender wants appended: text, or a ready file's metadata. */
+    record Content(MessageType type, String text, String fileId, String fileName, String mimeType, Long size) {
+
+        static Content text(String text) {
+            return new Content(MessageType.TEXT, text, null, null, null, null);
+        }
+    }
+
+    /** Where a message goes: a patient names the doctor, a doctor names the session. */
+    record Target(String doctorId, String sessionId) {
+    }
+
+    String validText(String text) {
+        return MessageRules.text(text, limits);
+    }
+
+    Views.Sent send(Caller caller, Target target, Content content, String clientMsgId) {
+        Side side = Side.of(caller);
+        MessageRules.clientMsgId(clientMsgId);
+        rateLimiter.acquire(side, caller.id());
+        Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
+        if (appended.isNew()) {
+            publish(appended);
+        }
+        return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message()));
+    }
+
+    Views.Sent recall(Caller caller, String sessionId, String msgId) {
+        Side side = Side.of(caller);
+        MessageRules.id("session_id", sessionId);
+        MessageRules.id("msg_id", msgId);
+        Appended appended = retrying(() -> db.submit(() -> appendRecall(caller, side, sessionId, msgId)));
+        publish(appended);
+        return new Views.Sent(sessionId, renderer.message(appended.message()));
+    }
+
+    Views.ReadState markRead(Caller caller, String sessionId, long seq) {
+        Side side = Side.of(caller);
+        MessageRules.id("session_id", sessionId);
+        if (seq < 0) {
+            throw ApiException.badParameter("seq must be at least 0");
+        }
+        Read read = retrying(() -> db.submit(() -> moveReadPointer(caller, side, sessionId, seq)));
+        if (read.moved()) {
+            StoredSession s = read.session();
+            events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), s.lastSeq(),
+                    s.patientChangeSeq(), s.doctorChangeSeq(), null));
+        }
+        return new Views.ReadState(sessionId, read.session().readSeq(side), read.session().unreadCount(side));
+    }
+
+    Views.Deleted delete(Caller caller, String sessionId) {
+        Side side = Side.of(caller);
+        MessageRules.id("session_id", sessionId);
+        retrying(() -> db.submit(() -> {
+            StoredSession s = partyOf(sessions.findForWrite(sessionId).orElse(null), side, caller.id());
+            sessions.deleteUpToLast(s.sessionId(), side);
+            return s;
+        }));
+        return new Views.Deleted(sessionId);
+    }
+
+    private record Appended(StoredSession session, StoredMessage message, long patientChange, long doctorChange,
+            boolean isNew) {
+    }
+
+    private record Read(StoredSession session, boolean moved) {
+    }
+
+    private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
+        StoredSession s = side == Side.PATIENT ? openOrFind(caller, target.doctorId()) : doctorsSession(caller, target.sessionId());
+        if (clientMsgId != null) {
+            StoredMessage original = messages.findByClientMsgId(s.sessionId(), side, caller.id(), clientMsgId).orElse(null);
+            if (original != null) {
+                if (!original.sameContent(content.type(), content.text(), content.fileId())) {
+                    throw new ApiException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
+                            "client_msg_id was already used for a different message in this session");
+                }
+                return new Appended(s, original, 0, 0, false);
+            }
+        }
+        long now = clock.millis();
+        long patientChange = counters.bump(Side.PATIENT, s.patientId());
+        long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
+        String patientName = side == Side.PATIENT ? caller.name() : null;
+        long seq = sessions.append(s.sessionId(), side, patientName, now, patientChange, doctorChange);
+        StoredMessage m = new StoredMessage(Ids.next(), s.sessionId(), seq, side.wire(), caller.id(), content.type(),
+                content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
+                clientMsgId, now);
+        messages.insert(m);
+        return new Appended(s, m, patientChange, doctorChange, true);
+    }
+
+    private Appended appendRecall(Caller caller, Side side, String sessionId, String msgId) {
+        StoredSession s = partyOf(sessions.findForWrite(sessionId).orElse(null), side, caller.id());
+        StoredMessage original = messages.findForWrite(sessionId, msgId)
+                .filter(m -> m.seq() > s.deletedSeq(side))
+                .orElseThrow(() -> ApiException.notFound("message"));
+        if (!original.sentBy(side, caller.id())) {
+            throw new ApiException(ErrorCode.RECALL_TOO_LATE, "only the sender may recall a message");
+        }
+        if (original.type() == MessageType.RECALL || original.recalled()) {
+            throw new ApiException(ErrorCode.RECALL_TOO_LATE, "the message is already recalled");
+        }
+        long now = clock.millis();
+        if (now - original.createdAt() > limits.recallWindow().toMillis()) {
+            throw new ApiException(ErrorCode.RECALL_TOO_LATE, "a message can be recalled only within "
+                    + limits.recallWindow().toSeconds() + " seconds of sending");
+        }
+        long patientChange = counters.bump(Side.PATIENT, s.patientId());
+        long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
+        long seq = sessions.append(s.sessionId(), side, null, now, patientChange, doctorChange);
+        if (!messages.markRecalled(msgId)) {
+            throw new ApiException(ErrorCode.RECALL_TOO_LATE, "the message is already recalled");
+        }
+        StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
+                MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
+        messages.insert(recall);
+        return new Appended(s, recall, patientChange, doctorChange, true);
+    }
+
+    private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
+        StoredSession s = partyOf(sessions.findForWrite(sessionId).orElse(null), side, caller.id());
+        long target = Math.min(seq, s.lastSeq());
+        if (target <= s.readSeq(side)) {
+            return new Read(s, false);
+        }
+        long patientChange = counters.bump(Side.PATIENT, s.patientId());
+        long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
+        boolean moved = sessions.markRead(sessionId, side, target, patientChange, doctorChange);
+        return new Read(sessions.findForWrite(sessionId).orElseThrow(), moved);
+    }
+
+    /** The patient's session with that doctor, opened now if there is none. */
+    private StoredSession openOrFind(Caller patient, String doctorId) {
+        StoredSession existing = sessions.findByPairForWrite(patient.id(), doctorId).orElse(null);
+        if (existing != null) {
+            return existing;
+        }
+        Doctor doctor = directory.find(doctorId).orElseThrow(() -> ApiException.notFound("doctor"));
+        if (!doctor.isAccepting()) {
+            throw new ApiException(ErrorCode.DOCTOR_NOT_ACCEPTING, "the doctor is not accepting consultations");
+        }
+        counters.ensure(Side.PATIENT, patient.id());
+        counters.ensure(Side.DOCTOR, doctorId);
+        sessions.insertIfAbsent(Ids.next(), patient.id(), patient.name(), doctorId, clock.millis());
+        return sessions.findByPairForWrite(patient.id(), doctorId).orElseThrow();
+    }
+
+    private StoredSession doctorsSession(Caller doctor, String sessionId) {
+        return partyOf(sessions.findForWrite(sessionId).orElse(null), Side.DOCTOR, doctor.id());
+    }
+
+    /** The session if the caller is its party on that side; else the same 404 as a missing one. */
+    static StoredSession partyOf(StoredSession s, Side side, String userId) {
+        if (s == null || !s.hasParty(side, userId)) {
+            throw ApiException.notFound("session");
+        }
+        return s;
+    }
+
+    /** After commit: the appended message's seq is the session's last_seq as of this change. */
+    private void publish(Appended a) {
+        StoredSession s = a.session();
+        events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), a.message().seq(),
+                a.patientChange(), a.doctorChange(), a.message().msgId()));
+    }
+
+    /**
+     * Races that the database settles by refusing one side — two first messages opening the same
+     * session, two resends of one client_msg_id, a deadlock victim — are retried: the next
+     * attempt sees what the winner committed.
+     */
+    private static <T> T retrying(Supplier<T> attempt) {
+        for (int i = 1; ; i++) {
+            try {
+                return attempt.get();
+            } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
+                if (i >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.medmsg.chat;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.stereotype.Repository;
+
+import io.medmsg.db.Database;
+
+/** SQL of the {@code messages} table. Rows are inserted and flagged, never deleted. */
+@Repository
+class MessageRepository {
+
+    private static final String INSERT = """
+            INSERT INTO messages (msg_id, session_id, seq, sender_role, sender_id, msg_type, text, file_id, file_name,
+                mime_type, file_size, recalled_msg_id, recalled, client_msg_id, created_at)
+            VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
+                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt)""";
+
+    private static final String BY_CLIENT_MSG_ID = "SELECT " + StoredMessage.COLUMNS + """
+             FROM messages
+            WHERE session_id = :sessionId AND sender_role = :role AND sender_id = :sender AND client_msg_id = :cmid""";
+
+    private static final String BY_ID = "SELECT " + StoredMessage.COLUMNS
+            + " FROM messages WHERE msg_id = :msgId AND session_id = :sessionId";
+
+    private static final String BEFORE = "SELECT " + StoredMessage.COLUMNS + """
+             FROM messages WHERE session_id = :sessionId AND seq > :floor AND seq < :before
+            ORDER BY seq DESC LIMIT :limit""";
+
+    private static final String AFTER = "SELECT " + StoredMessage.COLUMNS + """
+             FROM messages WHERE session_id = :sessionId AND seq > :after
+            ORDER BY seq ASC LIMIT :limit""";
+
+    private static final String MARK_RECALLED = "UPDATE messages SET recalled = 1 WHERE msg_id = :msgId AND recalled = 0";
+
+    private final Database db;
+
+    MessageRepository(Database db) {
+        this.db = db;
+    }
+
+    void insert(StoredMessage m) {
+        db.write().sql(INSERT).param("msgId", m.msgId()).param("sessionId", m.sessionId()).param("seq", m.seq())
+                .param("senderRole", m.senderRole()).param("senderId", m.senderId()).param("type", m.type().wire())
+                .param("text", m.text()).param("fileId", m.fileId()).param("fileName", m.fileName())
+                .param("mimeType", m.mimeType()).param("fileSize", m.fileSize())
+                .param("recalledMsgId", m.recalledMsgId()).param("clientMsgId", m.clientMsgId())
+                .param("createdAt", m.createdAt()).update();
+    }
+
+    Optional<StoredMessage> findByClientMsgId(String sessionId, Side side, String senderId, String clientMsgId) {
+        return db.write().sql(BY_CLIENT_MSG_ID).param("sessionId", sessionId).param("role", side.wire())
+                .param("sender", senderId).param("cmid", clientMsgId).query(StoredMessage::map).optional();
+    }
+
+    Optional<StoredMessage> findForWrite(String sessionId, String msgId) {
+        return db.write().sql(BY_ID).param("msgId", msgId).param("sessionId", sessionId)
+                .query(StoredMessage::map).optional();
+    }
+
+    /** Marks the message recalled; false when it already was (a concurrent recall won). */
+    boolean markRecalled(String msgId) {
+        return db.write().sql(MARK_RECALLED).param("msgId", msgId).update() > 0;
+    }
+
+    /** Up to {@code limit} messages with floor < seq < before, newest first. */
+    List<StoredMessage> before(String sessionId, long floor, long before, int limit) {
+        return db.read().sql(BEFORE).param("sessionId", sessionId).param("floor", floor).param("before", before)
+                .param("limit", limit).query(StoredMessage::map).list();
+    }
+
+    /** Up to {@code limit} messages with seq > after, oldest first. */
+    List<StoredMessage> after(String sessionId, long after, int limit) {
+        return db.read().sql(AFTER).param("sessionId", sessionId).param("after", after).param("limit", limit)
+                .query(StoredMessage::map).list();
+    }
+}

@@ -1,0 +1,44 @@
+package io.medmsg.chat;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** A row of {@code sessions}: both sides' state. */
+record StoredSession(String sessionId, String patientId, String patientName, String doctorId, long lastSeq,
+        long createdAt, long updatedAt, long patientReadSeq, long doctorReadSeq, long patientDeletedSeq,
+        long doctorDeletedSeq, long patientChangeSeq, long doctorChangeSeq) {
+
+    static final String COLUMNS = """
+            session_id, patient_id, patient_name, doctor_id, last_seq, created_at, updated_at, patient_read_seq,
+            doctor_read_seq, patient_deleted_seq, doctor_deleted_seq, patient_change_seq, doctor_change_seq""";
+
+    static StoredSession map(ResultSet rs, int row) throws SQLException {
+        return new StoredSession(rs.getString("session_id"), rs.getString("patient_id"), rs.getString("patient_name"),
+                rs.getString("doctor_id"), rs.getLong("last_seq"), rs.getLong("created_at"), rs.getLong("updated_at"),
+                rs.getLong("patient_read_seq"), rs.getLong("doctor_read_seq"), rs.getLong("patient_deleted_seq"),
+                rs.getLong("doctor_deleted_seq"), rs.getLong("patient_change_seq"), rs.getLong("doctor_change_seq"));
+    }
+
+    String userOf(Side side) {
+        return side == Side.PATIENT ? patientId : doctorId;
+    }
+
+    boolean hasParty(Side side, String userId) {
+        return userOf(side).equals(userId);
+    }
+
+    long readSeq(Side side) {
+        return side == Side.PATIENT ? patientReadSeq : doctorReadSeq;
+    }
+
+    long deletedSeq(Side side) {
+        return side == Side.PATIENT ? patientDeletedSeq : doctorDeletedSeq;
+    }
+
+    /** Messages from the other party after what this side has read (and not deleted). */
+    long unreadCount(Side side) {
+        // Sending moves the sender's read_seq to its message, so every message after a side's
+        // read_seq comes from the other party: the count is a difference, no query needed.
+        return Math.max(0, lastSeq - Math.max(readSeq(side), deletedSeq(side)));
+    }
+}

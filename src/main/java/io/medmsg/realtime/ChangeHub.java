@@ -1,0 +1,141 @@
+package io.medmsg.realtime;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * In-memory high-water marks and the requests waiting on them. A mark is a counter that only
+ * grows: a session's last_seq, or a user's change counter. Marks are a cache of the database,
+ * never the truth: an unknown mark means "ask the database", and every value learned is merged
+ * with max, so a slow reader can never move a mark back.
+ *
+ * <p>Waking never blocks the writer: {@link #advance} completes futures and returns.
+ */
+@Component
+public class ChangeHub implements SmartLifecycle {
+
+    private final ConcurrentMap<String, AtomicLong> marks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private volatile boolean running;
+
+    /** Key of a session's last_seq mark. */
+    public static String sessionKey(String sessionId) {
+        return "s:" + sessionId;
+    }
+
+    /** Key of a user's change-counter mark. */
+    public static String userKey(String role, String userId) {
+        return "u:" + role + ":" + userId;
+    }
+
+    /** A change committed on this instance: move the marks of the session and of both parties. */
+    @EventListener
+    void on(SessionChanged change) {
+        advance(sessionKey(change.sessionId()), change.lastSeq());
+        advance(userKey("patient", change.patientId()), change.patientChangeSeq());
+        advance(userKey("doctor", change.doctorId()), change.doctorChangeSeq());
+    }
+
+    /** The known mark, or -1 when this instance has not learned it yet. */
+    public long mark(String key) {
+        AtomicLong mark = marks.get(key);
+        return mark == null ? -1 : mark.get();
+    }
+
+    /** Records a value read from the database (or told by another instance); wakes whoever it passes. */
+    public void advance(String key, long value) {
+        long now = marks.computeIfAbsent(key, k -> new AtomicLong(-1)).accumulateAndGet(value, Math::max);
+        Set<Waiter> set = waiters.get(key);
+        if (set != null) {
+            for (Waiter w : set) {
+                if (now > w.after) {
+                    w.future.complete(Boolean.TRUE);
+                }
+            }
+        }
+    }
+
+    /**
+     * Holds the calling (virtual) thread until the mark passes {@code after}, the timeout ends,
+     * or the service shuts down. Returns whether the mark passed.
+     */
+    public boolean await(String key, long after, Duration timeout) {
+        if (!running) {
+            return false;
+        }
+        Waiter w = new Waiter(after);
+        // compute() is atomic per key, so a set is never dropped while a waiter is being added to it
+        waiters.compute(key, (k, set) -> {
+            Set<Waiter> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            s.add(w);
+            return s;
+        });
+        try {
+            // registered first, checked second: an advance between the two is seen by one of them
+            if (mark(key) > after) {
+                return true;
+            }
+            return w.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        } finally {
+            waiters.computeIfPresent(key, (k, set) -> {
+                set.remove(w);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    /** How many requests are held right now (for metrics and tests). */
+    public int waiting() {
+        return waiters.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Answers every held request at once, so that shutdown does not wait out their timeouts. */
+    @Override
+    public void stop() {
+        running = false;
+        waiters.values().forEach(set -> set.forEach(w -> w.future.complete(Boolean.FALSE)));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // stop before the web server's graceful shutdown starts waiting for requests
+        return Integer.MAX_VALUE;
+    }
+
+    private static final class Waiter {
+        final long after;
+        final CompletableFuture<Boolean> future = new CompletableFuture<>();
+
+        Waiter(long after) {
+            this.after = after;
+        }
+    }
+}

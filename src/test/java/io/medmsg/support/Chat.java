@@ -1,0 +1,87 @@
+package io.medmsg.support;
+
+import static io.medmsg.support.Tokens.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.medmsg.support.Api.Reply;
+import tools.jackson.databind.JsonNode;
+
+/** Small factory methods for chat tests: one patient, one doctor, their calls. */
+public final class Chat {
+
+    public static final String P = "/msg_service/msg/patient/";
+    public static final String D = "/msg_service/msg/doctor/";
+
+    private final Api api;
+
+    public Chat(Api api) {
+        this.api = api;
+    }
+
+    /** A doctor in the directory, accepting unless told otherwise; returns its id. */
+    public String newDoctor(String id, boolean accepting) {
+        Reply r = api.put("/pati_service/manager_service/doctors", Tokens.admin("admin-fixture"), body("doctors",
+                List.of(body("doctor_id", id, "name", "Dr " + id, "title", "主治医师", "dept", "测试科", "hospital",
+                        "测试医院", "intro", "intro", "accepting", accepting))));
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        return id;
+    }
+
+    public Reply patientSends(String patientToken, String doctorId, String text, String clientMsgId) {
+        return api.post(P + "send_text_msg", patientToken, body("doctor_id", doctorId, "text", text,
+                "client_msg_id", clientMsgId));
+    }
+
+    public Reply patientSends(String patientToken, String doctorId, String text) {
+        return api.post(P + "send_text_msg", patientToken, body("doctor_id", doctorId, "text", text));
+    }
+
+    public Reply doctorSends(String doctorToken, String sessionId, String text) {
+        return api.post(D + "send_text_msg", doctorToken, body("session_id", sessionId, "text", text));
+    }
+
+    public Reply doctorSends(String doctorToken, String sessionId, String text, String clientMsgId) {
+        return api.post(D + "send_text_msg", doctorToken, body("session_id", sessionId, "text", text,
+                "client_msg_id", clientMsgId));
+    }
+
+    /** Opens a session by the patient's first message; returns its id. */
+    public String open(String patientToken, String doctorId) {
+        Reply r = patientSends(patientToken, doctorId, "您好，我想咨询一下");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        return r.data().get("session_id").asString();
+    }
+
+    public static String face(String token, boolean doctor) {
+        return doctor ? D : P;
+    }
+
+    public Reply get(String face, String endpoint, String token, String query) {
+        return api.get(face + endpoint + (query.isEmpty() ? "" : "?" + query), token);
+    }
+
+    public Reply post(String face, String endpoint, String token, Object body) {
+        return api.post(face + endpoint, token, body);
+    }
+
+    public static List<Long> seqs(JsonNode list) {
+        List<Long> seqs = new ArrayList<>();
+        list.forEach(m -> seqs.add(m.get("seq").asLong()));
+        return seqs;
+    }
+
+    public static List<String> texts(JsonNode list) {
+        List<String> texts = new ArrayList<>();
+        list.forEach(m -> texts.add(m.get("text").isNull() ? null : m.get("text").asString()));
+        return texts;
+    }
+
+    public static List<String> sessionIds(JsonNode list) {
+        List<String> ids = new ArrayList<>();
+        list.forEach(s -> ids.add(s.get("session_id").asString()));
+        return ids;
+    }
+}
