@@ -1,0 +1,74 @@
+package io.medmsg.chat;
+
+import static io.medmsg.support.Tokens.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.medmsg.support.Api.Reply;
+import io.medmsg.support.ApiTest;
+import io.medmsg.support.Chat;
+import io.medmsg.support.Tokens;
+
+/** The send rate limit at its defaults, and a recall window too short to meet. */
+class ChatLimitsTest extends ApiTest {
+
+    @DynamicPropertySource
+    static void defaultsAndNoRecallWindow(DynamicPropertyRegistry registry) {
+        ownDataDir(registry);
+        registry.add("medmsg.limits.send-rate-per-second", () -> "10");
+        registry.add("medmsg.limits.send-burst", () -> "20");
+        registry.add("medmsg.limits.recall-window", () -> "0s");
+    }
+
+    @Test
+    void aBurstOverTwentyIsRateLimitedWithRetryAfter() {
+        Chat chat = new Chat(api);
+        String doctorId = chat.newDoctor(unique("doc"), true);
+        String patient = Tokens.patient(unique("p"));
+        int accepted = 0;
+        Reply limited = null;
+        for (int i = 0; i < 40 && limited == null; i++) {
+            Reply r = chat.patientSends(patient, doctorId, "m" + i);
+            if (r.status() == 200) {
+                accepted++;
+            } else {
+                limited = r;
+            }
+        }
+        assertThat(limited).isNotNull();
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.code()).isEqualTo(42901);
+        assertThat(limited.header("Retry-After")).isNotNull();
+        assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 2);
+        // 20 at once, plus whatever refilled at 10/s while the loop ran
+        assertThat(accepted).isBetween(20, 30);
+    }
+
+    @Test
+    void theLimitIsPerSender() {
+        Chat chat = new Chat(api);
+        String doctorId = chat.newDoctor(unique("doc"), true);
+        String greedy = Tokens.patient(unique("greedy"));
+        for (int i = 0; i < 35; i++) {
+            chat.patientSends(greedy, doctorId, "m" + i);
+        }
+        assertThat(chat.patientSends(Tokens.patient(unique("calm")), doctorId, "hello").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRecallAfterTheWindowIs40904() throws Exception {
+        Chat chat = new Chat(api);
+        String doctorId = chat.newDoctor(unique("doc"), true);
+        String patient = Tokens.patient(unique("p"));
+        Reply sent = chat.patientSends(patient, doctorId, "too late to take back");
+        Thread.sleep(5);
+        Reply r = chat.post(Chat.P, "recall", patient, body("session_id", sent.data().get("session_id").asString(),
+                "msg_id", sent.data().get("message").get("msg_id").asString()));
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.code()).isEqualTo(40904);
+        assertThat(r.msg()).contains("0 seconds");
+    }
+}
