@@ -1,0 +1,96 @@
+package io.medmsg.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged service as a child process, the way an operator runs it: {@code java -jar}.
+ * The output goes to a file in the data dir, so a failing test can show it.
+ */
+public final class ChildService implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ChildService(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static ChildService start(Path dataDir, List<String> jvmOptions, String... args) throws IOException {
+        String jar = System.getProperty("medmsg.jar");
+        if (jar == null) {
+            throw new IllegalStateException("medmsg.jar is not set: run this test with failsafe (./mvnw verify)");
+        }
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar, "--medmsg.data-dir=" + dataDir, "--server.port=" + port,
+                "--medmsg.auth.hs256-secret=" + Tokens.SECRET));
+        command.addAll(List.of(args));
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + port + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildService child = new ChildService(process, port, log);
+        child.awaitHealthy(Duration.ofSeconds(90));
+        return child;
+    }
+
+    public Api api() {
+        return new Api(port);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Api api = api();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited: " + java.nio.file.Files.readString(log));
+            }
+            try {
+                if (api.get("/actuator/health", null).status() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // connection refused while starting
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("the service did not become healthy: " + java.nio.file.Files.readString(log));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
