@@ -17,7 +17,7 @@ class ChangeCounters {
 
     private static final String INSERT = "INSERT INTO user_changes (role, user_id, change_seq) VALUES (:role, :user, 0)";
     private static final String BUMP = "UPDATE user_changes SET change_seq = change_seq + 1 WHERE role = :role AND user_id = :user";
-    private static final String CURRENT = "SELECT change_seq FROM user_changes WHERE role = :role AND user_id = :user";
+    static final String CURRENT = "SELECT change_seq FROM user_changes WHERE role = :role AND user_id = :user";
 
     private final Database db;
 

@@ -17,18 +17,18 @@ class MessageRepository {
             VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
                 :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt)""";
 
-    private static final String BY_CLIENT_MSG_ID = "SELECT " + StoredMessage.COLUMNS + """
+    static final String BY_CLIENT_MSG_ID = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages
             WHERE session_id = :sessionId AND sender_role = :role AND sender_id = :sender AND client_msg_id = :cmid""";
 
-    private static final String BY_ID = "SELECT " + StoredMessage.COLUMNS
+    static final String BY_ID = "SELECT " + StoredMessage.COLUMNS
             + " FROM messages WHERE msg_id = :msgId AND session_id = :sessionId";
 
-    private static final String BEFORE = "SELECT " + StoredMessage.COLUMNS + """
+    static final String BEFORE = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages WHERE session_id = :sessionId AND seq > :floor AND seq < :before
             ORDER BY seq DESC LIMIT :limit""";
 
-    private static final String AFTER = "SELECT " + StoredMessage.COLUMNS + """
+    static final String AFTER = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages WHERE session_id = :sessionId AND seq > :after
             ORDER BY seq ASC LIMIT :limit""";
 

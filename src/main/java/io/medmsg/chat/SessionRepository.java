@@ -14,9 +14,9 @@ import io.medmsg.db.Database;
 @Repository
 class SessionRepository {
 
-    private static final String BY_ID = "SELECT " + StoredSession.COLUMNS + " FROM sessions WHERE session_id = :id";
+    static final String BY_ID = "SELECT " + StoredSession.COLUMNS + " FROM sessions WHERE session_id = :id";
 
-    private static final String BY_PAIR = "SELECT " + StoredSession.COLUMNS
+    static final String BY_PAIR = "SELECT " + StoredSession.COLUMNS
             + " FROM sessions WHERE patient_id = :patient AND doctor_id = :doctor";
 
     private static final String INSERT = """
@@ -31,7 +31,7 @@ class SessionRepository {
                 patient_name = COALESCE(:patientName, patient_name)
             WHERE session_id = :id""";
 
-    private static final String LAST_SEQ = "SELECT last_seq FROM sessions WHERE session_id = :id";
+    static final String LAST_SEQ = "SELECT last_seq FROM sessions WHERE session_id = :id";
 
     private static final String MARK_READ = """
             UPDATE sessions SET %1$s = :seq, patient_change_seq = :patientChange, doctor_change_seq = :doctorChange
@@ -48,8 +48,6 @@ class SessionRepository {
 
     private static final String KEYSET =
             " AND (s.updated_at < :updatedAt OR (s.updated_at = :updatedAt AND s.session_id < :sessionId))";
-
-    private static final String ONE_ROW = ROW_SELECT + " WHERE s.session_id = :id";
 
     private final Database db;
 
@@ -107,9 +105,7 @@ class SessionRepository {
 
     /** Visible sessions of a user, newest update first, after the (updated_at, session_id) key when given. */
     List<SessionRow> listVisible(Side side, String userId, Long beforeUpdatedAt, String beforeSessionId, int limit) {
-        String sql = LISTED.formatted(side.col("id"), side.col("deleted_seq"),
-                beforeUpdatedAt == null ? "" : KEYSET) + " ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit";
-        JdbcClient.StatementSpec spec = db.read().sql(sql).param("user", userId).param("limit", limit);
+        JdbcClient.StatementSpec spec = db.read().sql(listSql(side, beforeUpdatedAt != null)).param("user", userId).param("limit", limit);
         if (beforeUpdatedAt != null) {
             spec = spec.param("updatedAt", beforeUpdatedAt).param("sessionId", beforeSessionId);
         }
@@ -118,14 +114,17 @@ class SessionRepository {
 
     /** Visible sessions of a user whose change counter passed {@code after}, oldest change first. */
     List<SessionRow> changedSince(Side side, String userId, long after, int limit) {
-        String sql = LISTED.formatted(side.col("id"), side.col("deleted_seq"), " AND s." + side.col("change_seq") + " > :after")
-                + " ORDER BY s." + side.col("change_seq") + " ASC LIMIT :limit";
-        return db.read().sql(sql).param("user", userId).param("after", after).param("limit", limit)
+        return db.read().sql(changedSql(side)).param("user", userId).param("after", after).param("limit", limit)
                 .query(SessionRow::map).list();
     }
 
-    /** One session with its doctor and last message, for a response after a write. */
-    Optional<SessionRow> row(String sessionId) {
-        return db.read().sql(ONE_ROW).param("id", sessionId).query(SessionRow::map).optional();
+    static String listSql(Side side, boolean keyset) {
+        return LISTED.formatted(side.col("id"), side.col("deleted_seq"), keyset ? KEYSET : "")
+                + " ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit";
+    }
+
+    static String changedSql(Side side) {
+        return LISTED.formatted(side.col("id"), side.col("deleted_seq"), " AND s." + side.col("change_seq") + " > :after")
+                + " ORDER BY s." + side.col("change_seq") + " ASC LIMIT :limit";
     }
 }

@@ -1,11 +1,16 @@
 package io.medmsg.db;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Properties;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -15,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,19 +46,29 @@ class DatabaseConfig {
         return new DatabaseTarget(url, dialect, lock);
     }
 
+    @Bean
+    StatementCounter statementCounter() {
+        return new StatementCounter();
+    }
+
+    @Bean
+    MeterBinder statementMetric(StatementCounter counter) {
+        return registry -> FunctionCounter.builder("medmsg.db.statements", counter, StatementCounter::count)
+                .description("statements sent to the database").register(registry);
+    }
+
     @Bean(destroyMethod = "close")
     @Primary
-    HikariDataSource dataSource(DatabaseTarget target, Environment environment) {
+    HikariDataSource dataSource(DatabaseTarget target, Environment environment, StatementCounter counter) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(target.url());
         config.setPoolName("medmsg");
         if (target.dialect() == Dialect.SQLITE) {
-            config.setDataSourceProperties(sqlitePragmas());
+            config.setDataSource(counting(target.url(), sqlitePragmas(), null, null, counter));
             config.setMaximumPoolSize(1);
             config.setConnectionTimeout(60_000);
         } else {
-            config.setUsername(environment.getProperty("spring.datasource.username"));
-            config.setPassword(environment.getProperty("spring.datasource.password"));
+            config.setDataSource(counting(target.url(), new Properties(), environment.getProperty("spring.datasource.username"),
+                    environment.getProperty("spring.datasource.password"), counter));
             config.setMaximumPoolSize(20);
             if (target.dialect() == Dialect.MYSQL) {
                 // Each statement sees the latest commits, as on PostgreSQL; the write paths rely on
@@ -65,18 +81,18 @@ class DatabaseConfig {
     }
 
     @Bean(destroyMethod = "close")
-    Database database(DatabaseTarget target, DataSource dataSource, PlatformTransactionManager transactions) {
+    Database database(DatabaseTarget target, DataSource dataSource, PlatformTransactionManager transactions,
+            StatementCounter counter) {
         JdbcClient write = JdbcClient.create(dataSource);
-        HikariDataSource readers = target.dialect() == Dialect.SQLITE ? sqliteReaders(target) : null;
+        HikariDataSource readers = target.dialect() == Dialect.SQLITE ? sqliteReaders(target, counter) : null;
         return new Database(target.dialect(), write, readers == null ? write : JdbcClient.create(readers),
                 new TransactionTemplate(transactions), readers);
     }
 
-    private static HikariDataSource sqliteReaders(DatabaseTarget target) {
+    private static HikariDataSource sqliteReaders(DatabaseTarget target, StatementCounter counter) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(target.url());
+        config.setDataSource(counting(target.url(), sqlitePragmas(), null, null, counter));
         config.setPoolName("medmsg-read");
-        config.setDataSourceProperties(sqlitePragmas());
         config.setConnectionInitSql("PRAGMA query_only = 1");
         config.setMaximumPoolSize(4);
         return new HikariDataSource(config);
@@ -85,6 +101,23 @@ class DatabaseConfig {
     @Bean
     FlywayConfigurationCustomizer migrationsPerDialect(DatabaseTarget target) {
         return configuration -> configuration.locations(target.dialect().migrationLocation());
+    }
+
+    /** The driver's connections, each wrapped to count its statements. */
+    private static DataSource counting(String url, Properties properties, String user, String password,
+            StatementCounter counter) {
+        DriverDataSource driver = new DriverDataSource(url, null, properties, user, password);
+        return new DelegatingDataSource(driver) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return counter.wrap(driver.getConnection());
+            }
+
+            @Override
+            public Connection getConnection(String username, String pass) throws SQLException {
+                return counter.wrap(driver.getConnection(username, pass));
+            }
+        };
     }
 
     private static Properties sqlitePragmas() {

@@ -1,0 +1,205 @@
+package io.medmsg.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import io.medmsg.db.StatementCounter;
+import io.medmsg.support.Api;
+import io.medmsg.support.Api.Reply;
+import io.medmsg.support.ApiTest;
+import io.medmsg.support.Chat;
+import io.medmsg.support.Tokens;
+import tools.jackson.databind.JsonNode;
+
+/** new_msg and new_session with wait; the idle fast path. */
+class LongPollTest extends ApiTest {
+
+    @Autowired
+    StatementCounter statements;
+
+    @Autowired
+    ChangeHub hub;
+
+    private Chat chat;
+    private String doctorId;
+    private String doctor;
+
+    @BeforeEach
+    void fixtures() {
+        chat = new Chat(api);
+        doctorId = chat.newDoctor(unique("doc"), true);
+        doctor = Tokens.doctor(doctorId);
+    }
+
+    @Test
+    void heldNewMsgReturnsWithinASecondOfASend() throws Exception {
+        String patient = Tokens.patient(unique("p"));
+        String sessionId = chat.open(patient, doctorId);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Reply> held = pool.submit(() -> chat.get(Chat.P, "new_msg", patient,
+                    "session_id=" + sessionId + "&after_seq=1&wait=20"));
+            awaitHeld(1);
+            long sent = System.nanoTime();
+            chat.doctorSends(doctor, sessionId, "here is the answer");
+            Reply r = held.get(20, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(Chat.texts(r.data().get("list"))).containsExactly("here is the answer");
+            assertThat(millis).isLessThan(1000);
+        }
+    }
+
+    @Test
+    void waitWithNothingNewReturnsAnEmptyListAfterTheWait() {
+        String patient = Tokens.patient(unique("p"));
+        String sessionId = chat.open(patient, doctorId);
+        long start = System.nanoTime();
+        Reply r = chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1&wait=2");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.data().get("list").size()).isZero();
+        assertThat(r.data().get("last_seq").asLong()).isEqualTo(1);
+        assertThat(millis).isBetween(1900L, 10_000L);
+    }
+
+    @Test
+    void heldNewSessionWakesWhenAPatientWrites() throws Exception {
+        String cursor = chat.get(Chat.D, "new_session", doctor, "").data().get("cursor").asString();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Reply> held = pool.submit(() -> chat.get(Chat.D, "new_session", doctor, "wait=20&cursor=" + cursor));
+            awaitHeld(1);
+            String sessionId = chat.open(Tokens.patient(unique("p")), doctorId);
+            Reply r = held.get(20, TimeUnit.SECONDS);
+            assertThat(Chat.sessionIds(r.data().get("list"))).containsExactly(sessionId);
+        }
+    }
+
+    @Test
+    void idlePollsAreAnsweredWithoutTheDatabase() {
+        String patient = Tokens.patient(unique("p"));
+        String sessionId = chat.open(patient, doctorId);
+        String cursor = chat.get(Chat.D, "new_session", doctor, "").data().get("cursor").asString();
+        // the first polls teach this instance the marks
+        chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1");
+        chat.get(Chat.D, "new_session", doctor, "cursor=" + cursor);
+        boolean quiet = false;
+        // a scheduled job may touch the database at any moment; one quiet round of 20 polls proves the path
+        for (int attempt = 0; attempt < 3 && !quiet; attempt++) {
+            long before = statements.count();
+            for (int i = 0; i < 10; i++) {
+                Reply msgs = chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1");
+                assertThat(msgs.data().get("list").size()).isZero();
+                Reply sessions = chat.get(Chat.D, "new_session", doctor, "cursor=" + cursor);
+                assertThat(sessions.data().get("list").size()).isZero();
+            }
+            quiet = statements.count() == before;
+        }
+        assertThat(quiet).as("20 idle polls sent no statement to the database").isTrue();
+        // and the fast path still notices the next message
+        chat.doctorSends(doctor, sessionId, "news");
+        assertThat(chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1").data().get("list").size())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aStrangerIsNotAnsweredFromMemory() {
+        String patient = Tokens.patient(unique("p"));
+        String sessionId = chat.open(patient, doctorId);
+        chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1");
+        Reply r = chat.get(Chat.P, "new_msg", Tokens.patient(unique("stranger")), "session_id=" + sessionId + "&after_seq=5");
+        assertThat(r.status()).isEqualTo(404);
+    }
+
+    @Test
+    void followingNewSessionCursorsNeverMissesAChange() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String docId = chat.newDoctor(unique("busy"), true);
+            String doc = Tokens.doctor(docId);
+            String cursor = chat.get(Chat.D, "new_session", doc, "").data().get("cursor").asString();
+            int senders = 20;
+            int perSender = 5;
+            Map<String, Long> seen = new HashMap<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(senders)) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int s = 0; s < senders; s++) {
+                    String patient = Tokens.patient(unique("p" + s));
+                    futures.add(pool.submit(() -> {
+                        for (int i = 0; i < perSender; i++) {
+                            assertThat(chat.patientSends(patient, docId, "m" + i).status()).isEqualTo(200);
+                        }
+                        return null;
+                    }));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!(seen.size() == senders && seen.values().stream().allMatch(v -> v == perSender))
+                        && System.nanoTime() < deadline) {
+                    JsonNode page = chat.get(Chat.D, "new_session", doc, "wait=2&cursor=" + cursor).data();
+                    page.get("list").forEach(s -> seen.merge(s.get("session_id").asString(), s.get("last_seq").asLong(),
+                            Math::max));
+                    cursor = page.get("cursor").asString();
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            }
+            assertThat(seen).as("round " + round).hasSize(senders);
+            assertThat(seen.values()).as("round " + round).allMatch(v -> v == perSender);
+        }
+    }
+
+    @Test
+    void twoThousandHeldPollsAreAllWoken() throws Exception {
+        int sessionsCount = 200;
+        int pollsPerSession = 10;
+        List<String> sessionIds = new ArrayList<>();
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < sessionsCount; i++) {
+            String patient = Tokens.patient(unique("held" + i));
+            patients.add(patient);
+            sessionIds.add(chat.open(patient, doctorId));
+        }
+        HttpClient client = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
+        Api api = this.api;
+        for (int i = 0; i < sessionsCount; i++) {
+            for (int j = 0; j < pollsPerSession; j++) {
+                polls.add(client.sendAsync(api.builder(Chat.P + "new_msg?after_seq=1&wait=30&session_id=" + sessionIds.get(i),
+                        patients.get(i)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        awaitHeld(sessionsCount * pollsPerSession);
+        for (String sessionId : sessionIds) {
+            chat.doctorSends(doctor, sessionId, "wake up");
+        }
+        for (CompletableFuture<HttpResponse<String>> poll : polls) {
+            HttpResponse<String> response = poll.get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode list = Api.JSON.readTree(response.body()).get("data").get("list");
+            assertThat(Chat.texts(list)).containsExactly("wake up");
+        }
+    }
+
+    /** Waits until the hub holds at least {@code n} requests, so that the test sends after they wait. */
+    private void awaitHeld(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (hub.waiting() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(hub.waiting()).isGreaterThanOrEqualTo(n);
+    }
+}
