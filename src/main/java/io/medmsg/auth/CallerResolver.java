@@ -29,9 +29,20 @@ class CallerResolver implements HandlerMethodArgumentResolver {
         return fromJwt(jwt);
     }
 
+    static final int MAX_NAME = 64;
+
     static Caller fromJwt(Jwt jwt) {
-        String name = jwt.getClaimAsString("name");
         return new Caller(jwt.getSubject(), Role.fromClaim(jwt.getClaimAsString("role")),
-                name == null || name.isBlank() ? null : name.strip());
+                displayName(jwt.getClaimAsString("name")), jwt.getExpiresAt());
+    }
+
+    /** The name claim as shown to the other party: trimmed, at most 64 characters, or null. */
+    static String displayName(String claim) {
+        if (claim == null || claim.isBlank()) {
+            return null;
+        }
+        String name = claim.strip();
+        return name.codePointCount(0, name.length()) <= MAX_NAME ? name
+                : name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
     }
 }

@@ -2,6 +2,8 @@ package io.medmsg.auth;
 
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -55,6 +57,8 @@ class SecurityConfig implements WebMvcConfigurer {
                 .requestCache(cache -> cache.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
+                        // the request that started an async answer (SSE) was authorized already
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/error", "/actuator/health", "/actuator/health/**", "/v3/api-docs",
                                 "/v3/api-docs/**", "/", "/index.html", "/app/**", "/favicon.ico").permitAll()
                         .requestMatchers(HttpMethod.POST, "/demo/token").permitAll()

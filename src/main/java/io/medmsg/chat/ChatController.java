@@ -1,10 +1,13 @@
 package io.medmsg.chat;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.medmsg.auth.Caller;
 import io.medmsg.web.ApiException;
@@ -24,11 +27,13 @@ class ChatController {
     private final ChatService chat;
     private final ChatReader reader;
     private final LongPoll longPoll;
+    private final EventStreams streams;
 
-    ChatController(ChatService chat, ChatReader reader, LongPoll longPoll) {
+    ChatController(ChatService chat, ChatReader reader, LongPoll longPoll, EventStreams streams) {
         this.chat = chat;
         this.reader = reader;
         this.longPoll = longPoll;
+        this.streams = streams;
     }
 
     record PatientText(String doctorId, String text, String clientMsgId) {
@@ -113,6 +118,19 @@ class ChatController {
     @PostMapping({P + "recall", D + "recall"})
     Envelope<Views.Sent> recall(Caller caller, @RequestBody Recall body) {
         return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId()));
+    }
+
+    @GetMapping(path = {P + "events", D + "events"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(Caller caller, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        Long after = null;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                after = Params.atLeast("Last-Event-ID", Long.parseLong(lastEventId.strip()), 0);
+            } catch (NumberFormatException e) {
+                throw ApiException.badParameter("Last-Event-ID must be an event id this server sent");
+            }
+        }
+        return streams.open(caller, after, caller.expiresAt());
     }
 
     private static ChatReader.SessionRef ref(String sessionId, String doctorId) {

@@ -144,7 +144,7 @@ public class ChatService {
         StoredMessage m = new StoredMessage(Ids.next(), s.sessionId(), seq, side.wire(), caller.id(), content.type(),
                 content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
                 clientMsgId, now);
-        messages.insert(m);
+        messages.insert(m, patientChange, doctorChange);
         return new Appended(s, m, patientChange, doctorChange, true);
     }
 
@@ -172,7 +172,7 @@ public class ChatService {
         }
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
-        messages.insert(recall);
+        messages.insert(recall, patientChange, doctorChange);
         return new Appended(s, recall, patientChange, doctorChange, true);
     }
 

@@ -13,9 +13,10 @@ class MessageRepository {
 
     private static final String INSERT = """
             INSERT INTO messages (msg_id, session_id, seq, sender_role, sender_id, msg_type, text, file_id, file_name,
-                mime_type, file_size, recalled_msg_id, recalled, client_msg_id, created_at)
+                mime_type, file_size, recalled_msg_id, recalled, client_msg_id, created_at, patient_change_seq,
+                doctor_change_seq)
             VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
-                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt)""";
+                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, :patientChange, :doctorChange)""";
 
     static final String BY_CLIENT_MSG_ID = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages
@@ -32,6 +33,12 @@ class MessageRepository {
              FROM messages WHERE session_id = :sessionId AND seq > :after
             ORDER BY seq ASC LIMIT :limit""";
 
+    // Within a session the counters grow with seq, so this is a suffix of the session; the scan
+    // runs only when an event stream resumes, never on the hot path.
+    static final String CHANGED_SINCE = "SELECT %1$s AS change_seq, " + StoredMessage.COLUMNS + """
+             FROM messages WHERE session_id = :sessionId AND seq > :floor AND %1$s > :after
+            ORDER BY seq ASC LIMIT :limit""";
+
     private static final String MARK_RECALLED = "UPDATE messages SET recalled = 1 WHERE msg_id = :msgId AND recalled = 0";
 
     private final Database db;
@@ -40,13 +47,15 @@ class MessageRepository {
         this.db = db;
     }
 
-    void insert(StoredMessage m) {
+    /** Inserts a message with the change counter values its transaction gave the two parties. */
+    void insert(StoredMessage m, long patientChange, long doctorChange) {
         db.write().sql(INSERT).param("msgId", m.msgId()).param("sessionId", m.sessionId()).param("seq", m.seq())
                 .param("senderRole", m.senderRole()).param("senderId", m.senderId()).param("type", m.type().wire())
                 .param("text", m.text()).param("fileId", m.fileId()).param("fileName", m.fileName())
                 .param("mimeType", m.mimeType()).param("fileSize", m.fileSize())
                 .param("recalledMsgId", m.recalledMsgId()).param("clientMsgId", m.clientMsgId())
-                .param("createdAt", m.createdAt()).update();
+                .param("createdAt", m.createdAt()).param("patientChange", patientChange)
+                .param("doctorChange", doctorChange).update();
     }
 
     Optional<StoredMessage> findByClientMsgId(String sessionId, Side side, String senderId, String clientMsgId) {
@@ -62,6 +71,17 @@ class MessageRepository {
     /** Marks the message recalled; false when it already was (a concurrent recall won). */
     boolean markRecalled(String msgId) {
         return db.write().sql(MARK_RECALLED).param("msgId", msgId).update() > 0;
+    }
+
+    /** A message and the change counter value it gave the reader's side. */
+    record Change(long changeSeq, StoredMessage message) {
+    }
+
+    /** Messages of a session that passed the reader's change counter {@code after}, oldest first. */
+    List<Change> changedSince(String sessionId, Side side, long floor, long after, int limit) {
+        return db.read().sql(CHANGED_SINCE.formatted(side.col("change_seq"))).param("sessionId", sessionId)
+                .param("floor", floor).param("after", after).param("limit", limit)
+                .query((rs, n) -> new Change(rs.getLong("change_seq"), StoredMessage.map(rs, n))).list();
     }
 
     /** Up to {@code limit} messages with floor < seq < before, newest first. */

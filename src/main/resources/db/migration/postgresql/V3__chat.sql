@@ -41,6 +41,9 @@ CREATE TABLE messages (
     recalled        SMALLINT      NOT NULL DEFAULT 0,
     client_msg_id   VARCHAR(64),
     created_at      BIGINT        NOT NULL,
+    -- each party's change counter as this message gave it: the SSE event id of the message
+    patient_change_seq BIGINT     NOT NULL,
+    doctor_change_seq  BIGINT     NOT NULL,
     CONSTRAINT messages_seq_per_session UNIQUE (session_id, seq),
     CONSTRAINT messages_resend_once UNIQUE (session_id, sender_role, sender_id, client_msg_id)
 );

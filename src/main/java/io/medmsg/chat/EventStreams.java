@@ -1,0 +1,156 @@
+package io.medmsg.chat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.medmsg.auth.Caller;
+import io.medmsg.realtime.ChangeHub;
+
+/**
+ * Server-Sent Event streams. Each stream has two virtual threads: a puller that wakes on the
+ * caller's change mark and reads what is new from {@link EventFeed}, and a writer that sends.
+ * Between them sits a bounded queue: when a client stops reading and the queue fills, the stream
+ * is dropped (the client reconnects with Last-Event-ID and catches up from the database). A
+ * sender never waits for a stream; it only moves a mark.
+ */
+@Component
+class EventStreams {
+
+    static final int QUEUE_CAPACITY = 256;
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
+    private static final EventFeed.Event CLOSE = new EventFeed.Event(-1, "close", null);
+
+    private final EventFeed feed;
+    private final ChangeHub hub;
+    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+
+    EventStreams(EventFeed feed, ChangeHub hub) {
+        this.feed = feed;
+        this.hub = hub;
+    }
+
+    int openStreams() {
+        return open.size();
+    }
+
+    /** Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code expiresAt}. */
+    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt) {
+        Side side = Side.of(caller);
+        long start = lastEventId != null ? lastEventId : feed.current(side, caller.id());
+        long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
+        Stream stream = new Stream(side, caller.id(), start, expiresAt, new SseEmitter(lifetime + 5_000));
+        open.add(stream);
+        stream.emitter.onCompletion(stream::close);
+        stream.emitter.onTimeout(stream::close);
+        stream.emitter.onError(e -> stream.close());
+        Thread.ofVirtual().name("sse-pull-" + caller.id()).start(stream::pull);
+        Thread.ofVirtual().name("sse-write-" + caller.id()).start(stream::write);
+        return stream.emitter;
+    }
+
+    private final class Stream {
+        final Side side;
+        final String userId;
+        final Instant expiresAt;
+        final SseEmitter emitter;
+        final BlockingQueue<EventFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
+        volatile boolean closed;
+        long after;
+
+        Stream(Side side, String userId, long after, Instant expiresAt, SseEmitter emitter) {
+            this.side = side;
+            this.userId = userId;
+            this.after = after;
+            this.expiresAt = expiresAt;
+            this.emitter = emitter;
+        }
+
+        void pull() {
+            String key = ChangeHub.userKey(side.wire(), userId);
+            try {
+                while (!closed) {
+                    EventFeed.Batch batch = feed.since(side, userId, after);
+                    for (EventFeed.Event e : batch.events()) {
+                        if (queue.size() >= QUEUE_CAPACITY || !queue.offer(e)) {
+                            log.debug("dropping a slow event stream of {} {}", side.wire(), userId);
+                            finish();
+                            return;
+                        }
+                        after = Math.max(after, e.id());
+                    }
+                    hub.advance(key, batch.counter());
+                    long waitPast = Math.max(after, batch.counter());
+                    boolean changed = hub.await(key, waitPast, untilExpiry(HEARTBEAT));
+                    if (!changed && (!hub.isRunning() || !Instant.now().isBefore(expiresAt))) {
+                        finish();
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("event stream of {} {} failed: {}", side.wire(), userId, e.toString());
+                finish();
+            }
+        }
+
+        void write() {
+            try {
+                while (!closed) {
+                    EventFeed.Event e = queue.poll(untilExpiry(HEARTBEAT).toMillis(), TimeUnit.MILLISECONDS);
+                    if (e == CLOSE || !Instant.now().isBefore(expiresAt)) {
+                        break;
+                    }
+                    if (e == null) {
+                        emitter.send(SseEmitter.event().comment("keep-alive"));
+                    } else {
+                        emitter.send(SseEmitter.event().id(Long.toString(e.id())).name(e.name())
+                                .data(e.data(), MediaType.APPLICATION_JSON));
+                    }
+                }
+                emitter.complete();
+            } catch (IOException | IllegalStateException gone) {
+                // the client went away, or the stream was completed under us
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                close();
+            }
+        }
+
+        private Duration untilExpiry(Duration max) {
+            Duration left = Duration.between(Instant.now(), expiresAt);
+            return left.compareTo(max) < 0 ? (left.isNegative() ? Duration.ZERO : left) : max;
+        }
+
+        /** Ends the stream from the puller's side: the writer stops at once, even mid-backlog. */
+        void finish() {
+            closed = true;
+            queue.clear();
+            queue.offer(CLOSE);
+            try {
+                emitter.complete();
+            } catch (IllegalStateException alreadyDone) {
+                // completed by the writer or the container
+            }
+            close();
+        }
+
+        void close() {
+            closed = true;
+            open.remove(this);
+            queue.offer(CLOSE);
+        }
+    }
+}
