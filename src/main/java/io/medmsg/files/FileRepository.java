@@ -39,12 +39,12 @@ class FileRepository {
     private static final String MARK_REJECTED = """
             UPDATE files SET status = 'rejected' WHERE file_id = :fileId AND status = 'pending'""";
 
-    private static final String EXPIRED = "SELECT " + COLUMNS + """
-             FROM files WHERE status = :status AND expires_at <= :now ORDER BY expires_at LIMIT :limit""";
+    private static final String EXPIRED = "SELECT " + COLUMNS
+            + " FROM files WHERE status = :status AND expires_at <= :now ORDER BY expires_at LIMIT :limit";
 
-    private static final String UPLOAD_LEFTOVERS = "SELECT " + COLUMNS + """
-             FROM files WHERE status = 'ready' AND expires_at <= :now AND upload_key IS NOT NULL
-             ORDER BY expires_at LIMIT :limit""";
+    private static final String UPLOAD_LEFTOVERS = "SELECT " + COLUMNS
+            + " FROM files WHERE status = 'ready' AND expires_at <= :now AND upload_key IS NOT NULL"
+            + " ORDER BY expires_at LIMIT :limit";
 
     private static final String DELETE_IF_STATUS = "DELETE FROM files WHERE file_id = :fileId AND status = :status";
 
