@@ -42,6 +42,12 @@ class ChatController {
     record DoctorText(String sessionId, String text, String clientMsgId) {
     }
 
+    record PatientFile(String doctorId, String fileId, String clientMsgId) {
+    }
+
+    record DoctorFile(String sessionId, String fileId, String clientMsgId) {
+    }
+
     record SessionOnly(String sessionId) {
     }
 
@@ -63,6 +69,20 @@ class ChatController {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
                 ChatService.Content.text(chat.validText(body.text())), body.clientMsgId()));
+    }
+
+    @PostMapping(P + "send_res_msg")
+    Envelope<Views.Sent> patientSendFile(Caller caller, @RequestBody PatientFile body) {
+        String doctorId = MessageRules.id("doctor_id", body.doctorId());
+        return Envelope.ok(chat.send(caller, new ChatService.Target(doctorId, null),
+                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId()));
+    }
+
+    @PostMapping(D + "send_res_msg")
+    Envelope<Views.Sent> doctorSendFile(Caller caller, @RequestBody DoctorFile body) {
+        String sessionId = MessageRules.id("session_id", body.sessionId());
+        return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
+                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId()));
     }
 
     @GetMapping({P + "session_list", D + "session_list"})

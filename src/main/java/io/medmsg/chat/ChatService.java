@@ -14,6 +14,8 @@ import io.medmsg.db.Database;
 import io.medmsg.db.Ids;
 import io.medmsg.directory.Doctor;
 import io.medmsg.directory.DoctorDirectory;
+import io.medmsg.files.FileService;
+import io.medmsg.files.StoredFile;
 import io.medmsg.realtime.SessionChanged;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
@@ -34,6 +36,7 @@ public class ChatService {
     private final MessageRepository messages;
     private final ChangeCounters counters;
     private final DoctorDirectory directory;
+    private final FileService files;
     private final SendRateLimiter rateLimiter;
     private final MessageRenderer renderer;
     private final ApplicationEventPublisher events;
@@ -41,13 +44,14 @@ public class ChatService {
     private final Clock clock;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
-            DoctorDirectory directory, SendRateLimiter rateLimiter, MessageRenderer renderer,
+            DoctorDirectory directory, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties) {
         this.db = db;
         this.sessions = sessions;
         this.messages = messages;
         this.counters = counters;
         this.directory = directory;
+        this.files = files;
         this.rateLimiter = rateLimiter;
         this.renderer = renderer;
         this.events = events;
@@ -61,6 +65,11 @@ public class ChatService {
         static Content text(String text) {
             return new Content(MessageType.TEXT, text, null, null, null, null);
         }
+
+        static Content file(StoredFile file) {
+            return new Content(MessageType.forMimeType(file.mimeType()), null, file.fileId(), file.fileName(),
+                    file.mimeType(), file.size());
+        }
     }
 
     /** Where a message goes: a patient names the doctor, a doctor names the session. */
@@ -69,6 +78,11 @@ public class ChatService {
 
     String validText(String text) {
         return MessageRules.text(text, limits);
+    }
+
+    /** The caller's own ready file as message content (404 for someone else's, 409 if not ready). */
+    Content ownReadyFile(Caller caller, String fileId) {
+        return Content.file(files.requireReadyFileOf(caller, MessageRules.id("file_id", fileId)));
     }
 
     Views.Sent send(Caller caller, Target target, Content content, String clientMsgId) {

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.medmsg.auth.Caller;
@@ -56,7 +58,12 @@ class EventStreams {
         stream.emitter.onCompletion(stream::close);
         stream.emitter.onTimeout(stream::close);
         stream.emitter.onError(e -> stream.close());
-        Thread.ofVirtual().name("sse-pull-" + caller.id()).start(stream::pull);
+        // resource links are built from the request's scheme and host; the puller renders outside it
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        Thread.ofVirtual().name("sse-pull-" + caller.id()).start(() -> {
+            RequestContextHolder.setRequestAttributes(request);
+            stream.pull();
+        });
         Thread.ofVirtual().name("sse-write-" + caller.id()).start(stream::write);
         return stream.emitter;
     }

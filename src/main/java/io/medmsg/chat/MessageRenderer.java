@@ -1,16 +1,19 @@
 package io.medmsg.chat;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+
+import io.medmsg.files.FileLink;
+import io.medmsg.files.FileService;
+import io.medmsg.files.StoredFile;
 
 /** Turns stored rows into the views of API.md: a recalled message loses its content here. */
 @Component
 class MessageRenderer {
 
-    private final ObjectProvider<ResourceLinker> linker;
+    private final FileService files;
 
-    MessageRenderer(ObjectProvider<ResourceLinker> linker) {
-        this.linker = linker;
+    MessageRenderer(FileService files) {
+        this.files = files;
     }
 
     Views.Message message(StoredMessage m) {
@@ -32,11 +35,17 @@ class MessageRenderer {
                 s.updatedAt());
     }
 
+    /**
+     * Signs a fresh download link at read time. Every caller of the renderer has checked that the
+     * reader is a party of the session, which is who may download a file sent into it.
+     */
     private Views.Resource resource(StoredMessage m) {
         if (m.fileId() == null) {
             return null;
         }
-        ResourceLinker.Link link = linker.getObject().link(m.fileId(), m.fileName(), m.mimeType(), m.fileSize());
+        // the message keeps the file's metadata; files are immutable once ready, so no lookup is needed
+        FileLink link = files.downloadLink(new StoredFile(m.fileId(), m.senderId(), m.fileName(), m.mimeType(),
+                m.fileSize()));
         return new Views.Resource(m.fileId(), m.fileName(), m.mimeType(), m.fileSize(), link.url(), link.expiresAt());
     }
 }

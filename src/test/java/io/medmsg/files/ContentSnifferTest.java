@@ -1,5 +1,7 @@
 package io.medmsg.files;
 
+import io.medmsg.support.Samples;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package io.medmsg.files;
 
+import io.medmsg.support.Uploads;
+import io.medmsg.support.Samples;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -145,7 +148,7 @@ class FileFlowTest extends ApiTest {
         assertThat(uploads.confirm("doctor", Tokens.doctor(patientId), fileId).status()).isEqualTo(404);
 
         assertThat(uploads.confirm("patient", patient, fileId).status()).isEqualTo(200);
-        Caller stranger = new Caller(unique("other"), Role.PATIENT, null);
+        Caller stranger = new Caller(unique("other"), Role.PATIENT, null, null);
         assertThatThrownBy(() -> fileService.requireReadyFileOf(stranger, fileId))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errorCode().code()).isEqualTo(40401));
         assertThat(uploads.confirm("patient", Tokens.patient(unique("other")), fileId).status()).isEqualTo(404);
@@ -156,7 +159,7 @@ class FileFlowTest extends ApiTest {
         byte[] bytes = Samples.of("audio/amr", 400);
         JsonNode slot = uploads.slot("patient", patient, "note.amr", "audio/amr", bytes, false);
         String fileId = slot.get("file_id").asString();
-        Caller owner = new Caller(patientId, Role.PATIENT, null);
+        Caller owner = new Caller(patientId, Role.PATIENT, null, null);
         assertThatThrownBy(() -> fileService.requireReadyFileOf(owner, fileId))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.errorCode().code()).isEqualTo(40903));
         assertThat(fileService.find(fileId)).isEmpty();

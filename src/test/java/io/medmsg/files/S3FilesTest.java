@@ -1,5 +1,8 @@
 package io.medmsg.files;
 
+import io.medmsg.support.Uploads;
+import io.medmsg.support.Samples;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -219,7 +222,7 @@ class S3FilesTest extends ApiTest {
     void localFileUrlsDoNotExistWithS3Storage() {
         HttpResponse<byte[]> local = Uploads.get(api.base() + "/files/download/" + "a".repeat(32) + "?exp=1&sig=x", Map.of());
         assertThat(local.statusCode()).isEqualTo(404);
-        assertThatThrownBy(() -> fileService.requireReadyFileOf(new io.medmsg.auth.Caller("nobody", io.medmsg.auth.Role.PATIENT, null),
+        assertThatThrownBy(() -> fileService.requireReadyFileOf(new io.medmsg.auth.Caller("nobody", io.medmsg.auth.Role.PATIENT, null, null),
                 "a".repeat(32))).isInstanceOf(io.medmsg.web.ApiException.class);
     }
 }

@@ -1,5 +1,8 @@
 package io.medmsg.files;
 
+import io.medmsg.support.Uploads;
+import io.medmsg.support.Samples;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package io.medmsg.files;
+package io.medmsg.support;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,23 +11,22 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 
-import io.medmsg.support.Api;
 import io.medmsg.support.Api.Reply;
-import io.medmsg.support.Tokens;
+
 import tools.jackson.databind.JsonNode;
 
 /** What a client does with files: ask for a slot, PUT the bytes where it says, confirm, download. */
-final class Uploads {
+public final class Uploads {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Api api;
 
-    Uploads(Api api) {
+    public Uploads(Api api) {
         this.api = api;
     }
 
-    Reply preUpload(String face, String token, String name, long size, String mime, String sha256) {
+    public Reply preUpload(String face, String token, String name, long size, String mime, String sha256) {
         Map<String, Object> body = Tokens.body("file_name", name, "size", size, "mime_type", mime);
         if (sha256 != null) {
             body.put("sha256", sha256);
@@ -35,12 +34,12 @@ final class Uploads {
         return api.post("/msg_service/msg/" + face + "/file/pre_upload", token, body);
     }
 
-    Reply confirm(String face, String token, String fileId) {
+    public Reply confirm(String face, String token, String fileId) {
         return api.post("/msg_service/msg/" + face + "/file/upload_access", token, Tokens.body("file_id", fileId));
     }
 
     /** A slot for these bytes, asserted granted; returns its data. */
-    JsonNode slot(String face, String token, String name, String mime, byte[] bytes, boolean withSha) {
+    public JsonNode slot(String face, String token, String name, String mime, byte[] bytes, boolean withSha) {
         Reply reply = preUpload(face, token, name, bytes.length, mime, withSha ? sha256(bytes) : null);
         if (reply.status() != 200) {
             throw new AssertionError("pre_upload refused: " + reply);
@@ -49,11 +48,11 @@ final class Uploads {
     }
 
     /** PUTs the bytes to the slot's upload_url with its upload_headers, as a client would. */
-    static HttpResponse<String> put(JsonNode slot, byte[] bytes) {
+    public static HttpResponse<String> put(JsonNode slot, byte[] bytes) {
         return put(slot, HttpRequest.BodyPublishers.ofByteArray(bytes), Map.of());
     }
 
-    static HttpResponse<String> put(JsonNode slot, HttpRequest.BodyPublisher body, Map<String, String> override) {
+    public static HttpResponse<String> put(JsonNode slot, HttpRequest.BodyPublisher body, Map<String, String> override) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(slot.get("upload_url").asString()))
                 .timeout(Duration.ofSeconds(120));
         slot.get("upload_headers").properties().forEach(h -> {
@@ -65,7 +64,7 @@ final class Uploads {
         return send(request.method(slot.get("upload_method").asString(), body));
     }
 
-    static HttpResponse<byte[]> get(String url, Map<String, String> headers) {
+    public static HttpResponse<byte[]> get(String url, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120));
         headers.forEach(request::header);
         try {
@@ -78,7 +77,7 @@ final class Uploads {
         }
     }
 
-    static HttpResponse<String> send(HttpRequest.Builder request) {
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -89,13 +88,13 @@ final class Uploads {
         }
     }
 
-    static JsonNode json(HttpResponse<?> response) {
+    public static JsonNode json(HttpResponse<?> response) {
         Object body = response.body();
         String text = body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : (String) body;
         return Api.JSON.readTree(text);
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (Exception e) {

@@ -1,4 +1,4 @@
-package io.medmsg.files;
+package io.medmsg.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Random;
 
 /** Minimal valid leading bytes of every allowed type, padded with a deterministic tail. */
-final class Samples {
+public final class Samples {
 
     private Samples() {
     }
 
-    static final Map<String, byte[]> HEADERS = new LinkedHashMap<>();
+    public static final Map<String, byte[]> HEADERS = new LinkedHashMap<>();
 
     static {
         HEADERS.put("image/jpeg", bytes(0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00));
@@ -30,7 +30,7 @@ final class Samples {
     }
 
     /** A file of {@code size} bytes of this type: its header, then pseudo-random bytes. */
-    static byte[] of(String mime, int size) {
+    public static byte[] of(String mime, int size) {
         byte[] header = HEADERS.get(mime);
         byte[] out = new byte[size];
         new Random(size * 31L + mime.hashCode()).nextBytes(out);
@@ -38,11 +38,11 @@ final class Samples {
         return out;
     }
 
-    static byte[] png(int size) {
+    public static byte[] png(int size) {
         return of("image/png", size);
     }
 
-    static byte[] bytes(int... values) {
+    public static byte[] bytes(int... values) {
         byte[] out = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = (byte) values[i];
@@ -50,11 +50,11 @@ final class Samples {
         return out;
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         byte[] out = new byte[0];
         for (byte[] part : parts) {
             int at = out.length;
