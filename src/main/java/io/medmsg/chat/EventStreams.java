@@ -48,6 +48,11 @@ class EventStreams {
         return open.size();
     }
 
+    /** Open streams of one user (tests, and a look at who is connected). */
+    long openStreamsOf(Side side, String userId) {
+        return open.stream().filter(s -> s.side == side && s.userId.equals(userId)).count();
+    }
+
     /** Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code expiresAt}. */
     SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt) {
         Side side = Side.of(caller);
@@ -141,17 +146,23 @@ class EventStreams {
             return left.compareTo(max) < 0 ? (left.isNegative() ? Duration.ZERO : left) : max;
         }
 
-        /** Ends the stream from the puller's side: the writer stops at once, even mid-backlog. */
+        /**
+         * Ends the stream from the puller's side: the backlog is dropped and the writer stops after
+         * the write in progress. That write may be stuck on a client that stopped reading; it fails
+         * at the server's write timeout, and completing the emitter waits for its lock, so that
+         * wait happens on a thread of its own.
+         */
         void finish() {
-            closed = true;
+            close();
             queue.clear();
             queue.offer(CLOSE);
-            try {
-                emitter.complete();
-            } catch (IllegalStateException alreadyDone) {
-                // completed by the writer or the container
-            }
-            close();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    emitter.complete();
+                } catch (IllegalStateException alreadyDone) {
+                    // completed by the writer or the container
+                }
+            });
         }
 
         void close() {
