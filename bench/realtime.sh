@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Realtime figures on the packaged service (SQLite): wake-up latency of 1,000 held long-polls,
+# idle new_msg polls per second next to /actuator/health per second, RSS with 10,000 held polls.
+# usage: bench/realtime.sh [seconds-per-wrk-run=10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/jdk.sh
+SECONDS_TO_RUN=${1:-10}
+JAR=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
+if [ -z "$JAR" ]; then
+    ./mvnw -q -B -DskipTests package
+    JAR=$(ls target/medmsg-*.jar | grep -v original | head -1)
+fi
+ulimit -n 65536 2>/dev/null || true
+WORK=$(mktemp -d)
+SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
+PORT=${BENCH_PORT:-18282}
+java -Xmx512m -jar "$JAR" --server.port="$PORT" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
+    --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 > "$WORK/service.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
+    sleep 0.5
+done
+
+java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000
+
+# idle polls: a patient whose session has nothing after seq 1
+TOKEN=$(python3 bench/mint.py "$SECRET" patient "idle-p" 1)
+SESSION=$(curl -s -X POST "http://127.0.0.1:$PORT/msg_service/msg/patient/send_text_msg" \
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"doctor_id":"d1001","text":"hello"}' | sed -E 's/.*"session_id":"([0-9a-f]+)".*/\1/')
+POLL="http://127.0.0.1:$PORT/msg_service/msg/patient/new_msg?session_id=$SESSION&after_seq=1"
+wrk -t2 -c32 -d3s -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
+wrk -t2 -c32 -d3s "http://127.0.0.1:$PORT/actuator/health" > /dev/null
+POLLS=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" -H "Authorization: Bearer $TOKEN" "$POLL" | awk '/Requests\/sec/ {print $2}')
+HEALTH=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" "http://127.0.0.1:$PORT/actuator/health" | awk '/Requests\/sec/ {print $2}')
+echo "idle new_msg polls: $POLLS/s; /actuator/health: $HEALTH/s; ratio $(python3 -c "print(f'{$POLLS/$HEALTH:.0%}')")"
+
+java -Xss256k bench/RealtimeBench.java "$PORT" "$SECRET" hold 10000 "$PID"
