@@ -4,25 +4,11 @@
 # usage: bench/realtime.sh [seconds-per-wrk-run=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/jdk.sh
+. bench/lib.sh
 SECONDS_TO_RUN=${1:-10}
-JAR=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
-if [ -z "$JAR" ]; then
-    ./mvnw -q -B -DskipTests package
-    JAR=$(ls target/medmsg-*.jar | grep -v original | head -1)
-fi
 ulimit -n 65536 2>/dev/null || true
-WORK=$(mktemp -d)
-SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 PORT=${BENCH_PORT:-18282}
-java -Xmx512m -jar "$JAR" --server.port="$PORT" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
-    --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 > "$WORK/service.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$PORT/actuator/health" > /dev/null && break
-    sleep 0.5
-done
+start_service "$PORT"
 
 java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000
 

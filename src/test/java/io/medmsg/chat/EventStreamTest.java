@@ -35,10 +35,11 @@ class EventStreamTest extends ApiTest {
     @BeforeEach
     void fixtures() {
         chat = new Chat(api);
-        doctorId = chat.newDoctor(unique("doc"), true);
-        doctor = Tokens.doctor(doctorId);
-        patient = Tokens.patient(unique("p"));
-        sessionId = chat.open(patient, doctorId);
+        Chat.Consultation c = chat.consultation();
+        doctorId = c.doctorId();
+        doctor = c.doctor();
+        patient = c.patient();
+        sessionId = c.sessionId();
     }
 
     /** Opens a stream and returns once the server has registered it. */

@@ -22,10 +22,11 @@ class MarkReadTest extends ApiTest {
     @BeforeEach
     void patientWritesThree() {
         chat = new Chat(api);
-        doctorId = chat.newDoctor(unique("doc"), true);
-        patient = Tokens.patient(unique("p"));
-        doctor = Tokens.doctor(doctorId);
-        sessionId = chat.open(patient, doctorId);
+        Chat.Consultation c = chat.consultation();
+        doctorId = c.doctorId();
+        patient = c.patient();
+        doctor = c.doctor();
+        sessionId = c.sessionId();
         chat.patientSends(patient, doctorId, "two");
         chat.patientSends(patient, doctorId, "three");
     }

@@ -24,10 +24,11 @@ class MessagePagesTest extends ApiTest {
     @BeforeEach
     void tenMessages() {
         chat = new Chat(api);
-        doctorId = chat.newDoctor(unique("doc"), true);
-        patient = Tokens.patient(unique("p"));
-        doctor = Tokens.doctor(doctorId);
-        sessionId = chat.open(patient, doctorId);
+        Chat.Consultation c = chat.consultation();
+        doctorId = c.doctorId();
+        patient = c.patient();
+        doctor = c.doctor();
+        sessionId = c.sessionId();
         for (int i = 2; i <= 10; i++) {
             if (i % 2 == 0) {
                 chat.doctorSends(doctor, sessionId, "m" + i);

@@ -24,10 +24,11 @@ class RecallTest extends ApiTest {
     @BeforeEach
     void patientSaysSomethingRegrettable() {
         chat = new Chat(api);
-        doctorId = chat.newDoctor(unique("doc"), true);
-        patient = Tokens.patient(unique("p"));
-        doctor = Tokens.doctor(doctorId);
-        sessionId = chat.open(patient, doctorId);
+        Chat.Consultation c = chat.consultation();
+        doctorId = c.doctorId();
+        patient = c.patient();
+        doctor = c.doctor();
+        sessionId = c.sessionId();
         msgId = chat.patientSends(patient, doctorId, "wrong photo description").data().get("message").get("msg_id").asString();
     }
 

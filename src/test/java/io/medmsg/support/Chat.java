@@ -48,6 +48,28 @@ public final class Chat {
                 "client_msg_id", clientMsgId));
     }
 
+    /** A fresh doctor and patient with their tokens; {@code sessionId} is null until opened. */
+    public record Consultation(String doctorId, String doctor, String patientId, String patient, String sessionId) {
+    }
+
+    /** A new accepting doctor and a new patient, not yet consulting. */
+    public Consultation newPair() {
+        String doctorId = newDoctor(uniqueId("doc"), true);
+        String patientId = uniqueId("pat");
+        return new Consultation(doctorId, Tokens.doctor(doctorId), patientId, Tokens.patient(patientId), null);
+    }
+
+    /** A new doctor and patient whose session the patient has just opened (seq 1). */
+    public Consultation consultation() {
+        Consultation pair = newPair();
+        return new Consultation(pair.doctorId(), pair.doctor(), pair.patientId(), pair.patient(),
+                open(pair.patient(), pair.doctorId()));
+    }
+
+    private static String uniqueId(String prefix) {
+        return prefix + Long.toString(System.nanoTime(), 36);
+    }
+
     /** Opens a session by the patient's first message; returns its id. */
     public String open(String patientToken, String doctorId) {
         Reply r = patientSends(patientToken, doctorId, "您好，我想咨询一下");
