@@ -92,6 +92,17 @@ class EnvelopeTest extends ApiTest {
     }
 
     @Test
+    void aRequestTomcatCannotParseStillGetsTheEnvelope() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET /pati_service/manager_service/doctor_list?dept=\u5185 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400");
+            assertThat(response).contains("application/json").contains("\"code\":40001").doesNotContain("<html");
+        }
+    }
+
+    @Test
     void missingRequiredQueryParameterNamesIt() {
         // page_size is bounded; a missing body is the same class of error
         Reply reply = api.send("PUT", UPSERT, admin, Map.of("Content-Type", "application/json"), "");
