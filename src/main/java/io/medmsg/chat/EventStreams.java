@@ -18,6 +18,7 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.config.MedMsgProperties;
 import io.medmsg.realtime.ChangeHub;
 
 /**
@@ -31,17 +32,18 @@ import io.medmsg.realtime.ChangeHub;
 class EventStreams {
 
     static final int QUEUE_CAPACITY = 256;
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
     private static final EventFeed.Event CLOSE = new EventFeed.Event(-1, "close", null);
 
     private final EventFeed feed;
     private final ChangeHub hub;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final Duration heartbeat;
 
-    EventStreams(EventFeed feed, ChangeHub hub) {
+    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties) {
         this.feed = feed;
         this.hub = hub;
+        this.heartbeat = properties.realtime().heartbeat();
     }
 
     int openStreams() {
@@ -105,7 +107,7 @@ class EventStreams {
                     }
                     hub.advance(key, batch.counter());
                     long waitPast = Math.max(after, batch.counter());
-                    boolean changed = hub.await(key, waitPast, untilExpiry(HEARTBEAT));
+                    boolean changed = hub.await(key, waitPast, untilExpiry(heartbeat));
                     if (!changed && (!hub.isRunning() || !Instant.now().isBefore(expiresAt))) {
                         finish();
                         return;
@@ -120,7 +122,7 @@ class EventStreams {
         void write() {
             try {
                 while (!closed) {
-                    EventFeed.Event e = queue.poll(untilExpiry(HEARTBEAT).toMillis(), TimeUnit.MILLISECONDS);
+                    EventFeed.Event e = queue.poll(untilExpiry(heartbeat).toMillis(), TimeUnit.MILLISECONDS);
                     if (e == CLOSE || !Instant.now().isBefore(expiresAt)) {
                         break;
                     }

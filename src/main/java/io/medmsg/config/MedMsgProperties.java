@@ -15,7 +15,8 @@ public record MedMsgProperties(
         @DefaultValue("./data") Path dataDir,
         @DefaultValue Auth auth,
         @DefaultValue Demo demo,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Realtime realtime) {
 
     public MedMsgProperties {
         dataDir = dataDir.toAbsolutePath().normalize();
@@ -66,6 +67,14 @@ public record MedMsgProperties(
             require(sendRatePerSecond > 0, "medmsg.limits.send-rate-per-second must be positive");
             require(sendBurst >= 1, "medmsg.limits.send-burst must be at least 1");
             require(!recallWindow.isNegative(), "medmsg.limits.recall-window must not be negative");
+        }
+    }
+
+    /** Event streams: a comment is sent after this long without an event, so proxies keep the line open. */
+    public record Realtime(@DefaultValue("15s") Duration heartbeat) {
+
+        public Realtime {
+            require(!heartbeat.isNegative() && !heartbeat.isZero(), "medmsg.realtime.heartbeat must be positive");
         }
     }
 

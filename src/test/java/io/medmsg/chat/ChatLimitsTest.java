@@ -10,9 +10,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
+import io.medmsg.support.SseClient;
 import io.medmsg.support.Tokens;
 
-/** The send rate limit at its defaults, and a recall window too short to meet. */
+/** The send rate limit at its defaults, a recall window too short to meet, a one-second heartbeat. */
 class ChatLimitsTest extends ApiTest {
 
     @DynamicPropertySource
@@ -21,6 +22,7 @@ class ChatLimitsTest extends ApiTest {
         registry.add("medmsg.limits.send-rate-per-second", () -> "10");
         registry.add("medmsg.limits.send-burst", () -> "20");
         registry.add("medmsg.limits.recall-window", () -> "0s");
+        registry.add("medmsg.realtime.heartbeat", () -> "1s");
     }
 
     @Test
@@ -70,5 +72,19 @@ class ChatLimitsTest extends ApiTest {
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.code()).isEqualTo(40904);
         assertThat(r.msg()).contains("0 seconds");
+    }
+
+    @Test
+    void anIdleEventStreamCarriesHeartbeatComments() throws Exception {
+        Chat chat = new Chat(api);
+        String doctor = Tokens.doctor(chat.newDoctor(unique("doc"), true));
+        try (SseClient events = new SseClient(api, Chat.D + "events", doctor, null)) {
+            SseClient.Event first = events.nextAny(10);
+            SseClient.Event second = events.nextAny(10);
+            assertThat(first).isNotNull();
+            assertThat(first.comment()).isTrue();
+            assertThat(second).isNotNull();
+            assertThat(second.comment()).isTrue();
+        }
     }
 }
