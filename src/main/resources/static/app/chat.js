@@ -1,0 +1,599 @@
+// One conversation, for both roles: history with "load earlier" (msg_list, before_seq), live
+// messages (from the app's feed; gaps filled with new_msg), sending text and files with
+// pending/failed states and a retry that reuses the client_msg_id (the server then answers with
+// the original message instead of appending a second one), recall, read receipts from
+// peer_read_seq, and mark_read while the conversation is on screen.
+
+import { avatar } from './directory.js';
+import { clockTime, errorText, fileSize, h, newClientMsgId, setChildren } from './dom.js';
+import { t } from './i18n.js';
+import { peerName } from './sessions.js';
+import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
+
+const PAGE = 20;
+const RECALL_WINDOW_MS = 120_000;
+
+export class ChatView {
+    /** Opens the conversation of `sessionId`, or (patients) the one with `doctorId`, new or not. */
+    constructor(app, { sessionId = null, doctorId = null }) {
+        this.app = app;
+        this.role = app.me.role;
+        this.sessionId = sessionId;
+        this.doctorId = doctorId;
+        this.msgs = new Map();       // seq -> Message (recall messages included, not drawn)
+        this.seqOf = new Map();      // msg_id -> seq
+        this.pending = [];           // messages being sent or failed: {cid, kind, text|file, state, ...}
+        this.nodes = new Map();      // key -> {el, version, meta}
+        this.minSeq = Infinity;
+        this.maxSeq = 0;
+        this.readSeq = 0;
+        this.peerReadSeq = 0;
+        this.hasMore = false;
+        this.loaded = false;
+        this.missed = false;         // something arrived while the first page was loading
+        this.fetching = null;
+        this.fetchAgain = false;
+        this.marking = false;
+        this.markAgain = false;
+        this.stick = true;           // keep the newest message in view
+        this.build();
+        this.takeSession(this.session());
+        this.load();
+        this.timer = setInterval(() => this.renderMessages(), 5000); // recall buttons expire
+    }
+
+    destroy() {
+        clearInterval(this.timer);
+        this.pending.forEach(item => item.preview && URL.revokeObjectURL(item.preview));
+    }
+
+    /** The Session of this conversation, when the app's list has it. */
+    session() {
+        const { store } = this.app;
+        if (this.sessionId) {
+            return store.get(this.sessionId);
+        }
+        return this.doctorId ? store.byDoctor(this.doctorId) : null;
+    }
+
+    matches(sessionId) {
+        if (this.sessionId) {
+            return this.sessionId === sessionId;
+        }
+        const s = this.app.store.get(sessionId);
+        return !!(s && this.doctorId && s.doctor && s.doctor.doctor_id === this.doctorId);
+    }
+
+    takeSession(s) {
+        if (!s) {
+            return;
+        }
+        if (!this.sessionId) {
+            this.sessionId = s.session_id;
+        }
+        if (s.doctor && !this.doctorId) {
+            this.doctorId = s.doctor.doctor_id;
+        }
+        this.readSeq = Math.max(this.readSeq, s.read_seq);
+        this.peerReadSeq = Math.max(this.peerReadSeq, s.peer_read_seq);
+    }
+
+    // ---- layout ----------------------------------------------------------------------------
+
+    build() {
+        this.title = h('div', { class: 'chat-title', id: 'chat-title' });
+        this.subtitle = h('div', { class: 'muted small', id: 'chat-sub' });
+        this.avatarSlot = h('span', {});
+        this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
+            onclick: () => this.loadEarlier() }, t('chat.earlier'));
+        this.intro = h('p', { class: 'chat-intro muted', id: 'chat-intro', hidden: true });
+        this.list = h('ol', { class: 'msg-list', id: 'msg-list' });
+        this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
+            onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.intro, this.list);
+        const narrow = window.matchMedia('(max-width: 520px)').matches; // the keyboard hint does not fit a phone
+        this.input = h('textarea', { id: 'composer-input', rows: 1, placeholder: t(narrow ? 'chat.inputShort' : 'chat.input'),
+            'aria-label': t('chat.input'), enterkeyhint: 'send',
+            onkeydown: e => {
+                // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition
+                // (choosing Chinese characters) is not a send
+                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+                    e.preventDefault();
+                    this.submit();
+                }
+            },
+            oninput: () => this.autosize() });
+        this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
+            class: 'visually-hidden', onchange: e => {
+                [...e.target.files].forEach(file => this.sendFile(file));
+                e.target.value = '';
+            } });
+        this.el = h('section', { class: 'chat', id: 'chat' },
+            h('header', { class: 'chat-head' },
+                h('button', { type: 'button', class: 'back', id: 'chat-back', 'aria-label': t('chat.back'),
+                    onclick: () => this.app.closeChat() }, '‹'),
+                this.avatarSlot,
+                h('div', { class: 'chat-who' }, this.title, this.subtitle)),
+            this.scroller,
+            h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
+                h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') },
+                    this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
+                this.input,
+                h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'))));
+        this.renderHeader();
+    }
+
+    /** After a language switch: the same conversation, drawn again with the new labels. */
+    relabel() {
+        const draft = this.input.value;
+        this.nodes.clear();
+        this.build();
+        this.input.value = draft;
+        this.renderMessages(true);
+    }
+
+    autosize() {
+        this.input.style.height = '';
+        if (this.input.value) {
+            this.input.style.height = Math.min(this.input.scrollHeight + 2, 160) + 'px';
+        }
+    }
+
+    renderHeader() {
+        const s = this.session();
+        let name;
+        let sub;
+        let avatarUrl = null;
+        if (this.role === 'patient') {
+            const d = this.app.doctorInfo(this.doctorId) || (s && s.doctor) || { name: this.doctorId };
+            name = d.name;
+            sub = [d.title, d.dept, d.hospital].filter(Boolean).join(' · ');
+            avatarUrl = d.avatar_url;
+            this.doctor = d;
+        } else {
+            name = s ? peerName(s, 'doctor') : '';
+            sub = s ? s.patient_id : '';
+        }
+        this.peer = name;
+        this.title.textContent = name;
+        this.subtitle.textContent = sub;
+        setChildren(this.avatarSlot, avatar(name, avatarUrl));
+    }
+
+    // ---- loading ---------------------------------------------------------------------------
+
+    async load() {
+        const { store } = this.app;
+        if (!this.sessionId && store.loaded && !store.nextCursor && !store.byDoctor(this.doctorId)) {
+            // every page of session_list is known and none is with this doctor: a new consultation
+            this.loaded = true;
+            this.renderMessages(true);
+            return;
+        }
+        try {
+            const query = this.sessionId ? { session_id: this.sessionId } : { doctor_id: this.doctorId };
+            const page = await this.app.api.chatGet('msg_list', { ...query, limit: PAGE });
+            this.sessionId = page.session_id;
+            this.hasMore = page.has_more;
+            this.add(page.list);
+            if (!this.session()) {
+                this.takeSession(await this.app.findSession(this.sessionId));
+            }
+        } catch (err) {
+            if (!(err.status === 404 && !this.sessionId && this.role === 'patient')) {
+                this.app.showError(t('error.load'), err);
+            }
+            // 404 for a doctor without a session with this patient: a new consultation
+        }
+        this.loaded = true;
+        this.renderHeader();
+        this.renderMessages(true);
+        this.app.chatLoaded(this);
+        if (this.missed) {
+            this.fetchNew();
+        }
+        this.markRead();
+    }
+
+    async loadEarlier() {
+        if (!this.hasMore || !this.sessionId) {
+            return;
+        }
+        this.earlier.disabled = true;
+        const height = this.scroller.scrollHeight;
+        const top = this.scroller.scrollTop;
+        try {
+            const page = await this.app.api.chatGet('msg_list', { session_id: this.sessionId, before_seq: this.minSeq,
+                limit: PAGE });
+            this.hasMore = page.has_more;
+            this.add(page.list);
+            this.renderMessages();
+            this.scroller.scrollTop = top + (this.scroller.scrollHeight - height); // keep what was in view
+        } catch (err) {
+            this.app.showError(t('error.load'), err);
+        } finally {
+            this.earlier.disabled = false;
+        }
+    }
+
+    /** Everything after the newest known seq (new_msg), once at a time. */
+    fetchNew() {
+        if (!this.sessionId || !this.loaded) {
+            this.missed = true;
+            return Promise.resolve();
+        }
+        if (this.fetching) {
+            this.fetchAgain = true;
+            return this.fetching;
+        }
+        this.fetching = (async () => {
+            try {
+                do {
+                    this.fetchAgain = false;
+                    let page;
+                    do {
+                        page = await this.app.api.chatGet('new_msg', { session_id: this.sessionId, after_seq: this.maxSeq,
+                            limit: 100 });
+                        this.add(page.list);
+                    } while (page.has_more && page.list.length > 0);
+                } while (this.fetchAgain);
+                this.renderMessages();
+                this.markRead();
+            } catch (err) {
+                this.app.showError(t('error.load'), err);
+            } finally {
+                this.fetching = null;
+            }
+        })();
+        return this.fetching;
+    }
+
+    // ---- what the feed reports -------------------------------------------------------------
+
+    onMessage(message) {
+        if (!this.sessionId) {
+            this.sessionId = message.session_id;
+        }
+        if (!this.loaded || message.seq > this.maxSeq + 1) {
+            this.fetchNew(); // a gap: read what lies between from the server
+            return;
+        }
+        this.add([message]);
+        this.renderMessages();
+        this.markRead();
+    }
+
+    onSession(session) {
+        this.takeSession(session);
+        this.renderHeader();
+        if (this.loaded && session.last_seq > this.maxSeq) {
+            this.fetchNew();
+        } else {
+            this.renderMessages();
+        }
+    }
+
+    add(messages) {
+        for (const m of messages) {
+            const known = this.msgs.get(m.seq);
+            if (known && known.msg_type === 'recalled' && m.msg_type !== 'recalled') {
+                continue; // an older copy of a message we already know was recalled
+            }
+            this.msgs.set(m.seq, m);
+            this.seqOf.set(m.msg_id, m.seq);
+            this.minSeq = Math.min(this.minSeq, m.seq);
+            this.maxSeq = Math.max(this.maxSeq, m.seq);
+            if (m.sender_role === this.role) {
+                this.readSeq = Math.max(this.readSeq, m.seq); // sending moves one's own read pointer
+                const i = this.pending.findIndex(p => p.cid === m.client_msg_id);
+                if (i >= 0) {
+                    const [done] = this.pending.splice(i, 1);
+                    if (done.preview) {
+                        URL.revokeObjectURL(done.preview);
+                    }
+                }
+            }
+            if (m.msg_type === 'recall') {
+                this.markRecalled(m.recalled_msg_id);
+            }
+        }
+    }
+
+    markRecalled(msgId) {
+        const seq = this.seqOf.get(msgId);
+        const m = seq !== undefined ? this.msgs.get(seq) : null;
+        if (m && m.msg_type !== 'recalled') {
+            this.msgs.set(seq, { ...m, msg_type: 'recalled', text: null, resource: null });
+        }
+    }
+
+    // ---- read receipts ---------------------------------------------------------------------
+
+    /** mark_read up to the newest message, when there is something unread and the person can see it. */
+    async markRead() {
+        if (!this.sessionId || !this.loaded || this.maxSeq <= this.readSeq || !this.app.chatOnScreen(this)) {
+            return;
+        }
+        if (this.marking) {
+            this.markAgain = true;
+            return;
+        }
+        this.marking = true;
+        try {
+            const answer = await this.app.api.chatPost('mark_read', { session_id: this.sessionId, seq: this.maxSeq });
+            this.readSeq = Math.max(this.readSeq, answer.read_seq);
+            this.app.store.markRead(answer.session_id, answer.read_seq, answer.unread_count);
+        } catch (err) {
+            this.app.showError(t('error.load'), err);
+        } finally {
+            this.marking = false;
+        }
+        if (this.markAgain) {
+            this.markAgain = false;
+            this.markRead();
+        }
+    }
+
+    // ---- sending ---------------------------------------------------------------------------
+
+    submit() {
+        const text = this.input.value.trim();
+        if (!text) {
+            return;
+        }
+        this.input.value = '';
+        this.autosize();
+        const item = { cid: newClientMsgId(), kind: 'text', text, state: 'sending', at: Date.now() };
+        this.pending.push(item);
+        this.stick = true;
+        this.deliver(item);
+    }
+
+    sendFile(file) {
+        const mime = mimeTypeOf(file);
+        const item = { cid: newClientMsgId(), kind: 'file', file, mime, state: 'uploading', progress: 0, at: Date.now(),
+            preview: mime.startsWith('image/') ? URL.createObjectURL(file) : null };
+        this.pending.push(item);
+        this.stick = true;
+        this.deliver(item);
+    }
+
+    /** Sends (or re-sends) a pending item; the same client_msg_id every time. */
+    async deliver(item) {
+        item.error = null;
+        item.state = item.kind === 'file' && !item.fileId ? 'uploading' : 'sending';
+        this.renderMessages();
+        const target = this.role === 'patient' ? { doctor_id: this.doctorId } : { session_id: this.sessionId };
+        let step = 'error.send';
+        try {
+            let answer;
+            if (item.kind === 'text') {
+                answer = await this.app.api.chatPost('send_text_msg', { ...target, text: item.text, client_msg_id: item.cid });
+            } else {
+                if (!item.fileId) {
+                    step = 'error.upload';
+                    if (item.file.size === 0) {
+                        throw new Error(t('error.emptyFile'));
+                    }
+                    const ready = await uploadFile(this.app.api, item.file, fraction => {
+                        item.progress = fraction;
+                        this.renderProgress(item);
+                    });
+                    item.fileId = ready.file_id;
+                    item.state = 'sending';
+                    step = 'error.send';
+                    this.renderMessages();
+                }
+                answer = await this.app.api.chatPost('send_res_msg', { ...target, file_id: item.fileId, client_msg_id: item.cid });
+            }
+            this.app.noteServerTime(answer.message.created_at);
+            if (!this.sessionId) {
+                this.sessionId = answer.session_id;
+            }
+            const gap = this.loaded && answer.message.seq > this.maxSeq + 1;
+            this.add([answer.message]);
+            this.app.ownMessage(answer.session_id, answer.message);
+            if (gap) {
+                this.fetchNew();
+            }
+        } catch (err) {
+            item.state = 'failed';
+            item.error = t(step) + errorText(err);
+        }
+        this.renderMessages();
+    }
+
+    discard(item) {
+        this.pending = this.pending.filter(p => p !== item);
+        if (item.preview) {
+            URL.revokeObjectURL(item.preview);
+        }
+        this.renderMessages();
+    }
+
+    async recall(message) {
+        try {
+            const answer = await this.app.api.chatPost('recall', { session_id: this.sessionId, msg_id: message.msg_id });
+            this.add([answer.message]);
+            this.app.ownMessage(answer.session_id, answer.message);
+            this.renderMessages();
+        } catch (err) {
+            this.app.showError(t('error.recall'), err);
+        }
+    }
+
+    // ---- drawing ---------------------------------------------------------------------------
+
+    nearBottom() {
+        return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    }
+
+    /**
+     * Draws the list by key, so that pictures and players already on screen are kept: only an
+     * item whose content changed (a message recalled, a pending one sent) is rebuilt; the meta
+     * line (time, state, receipt, actions) is redrawn every time.
+     */
+    renderMessages(scrollToEnd = false) {
+        const stick = scrollToEnd || this.stick;
+        const items = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
+        const entries = [
+            ...items.map(m => ({ key: keyOf(m, this.role), message: m })),
+            ...this.pending.map(p => ({ key: 'c:' + p.cid, pending: p })),
+        ];
+        const keep = new Set();
+        entries.forEach((entry, index) => {
+            keep.add(entry.key);
+            const version = entry.message ? contentVersion(entry.message) : `pending:${entry.pending.kind}`;
+            let node = this.nodes.get(entry.key);
+            if (!node || node.version !== version) {
+                const fresh = this.item(entry);
+                if (node) {
+                    node.el.replaceWith(fresh.el);
+                }
+                node = { ...fresh, version };
+                this.nodes.set(entry.key, node);
+            }
+            this.fillMeta(node, entry);
+            if (this.list.children[index] !== node.el) {
+                this.list.insertBefore(node.el, this.list.children[index] || null);
+            }
+        });
+        for (const [key, node] of this.nodes) {
+            if (!keep.has(key)) {
+                node.el.remove();
+                this.nodes.delete(key);
+            }
+        }
+        this.earlier.hidden = !this.hasMore;
+        const empty = this.loaded && entries.length === 0 && !this.hasMore;
+        this.intro.hidden = !empty && !(this.role === 'patient' && this.doctor && this.doctor.accepting === false);
+        if (!this.intro.hidden) {
+            const lines = [];
+            if (empty && this.role === 'patient') {
+                lines.push(t('chat.start', { name: this.peer }));
+            }
+            if (this.role === 'patient' && this.doctor && this.doctor.accepting === false) {
+                lines.push(t('chat.notAccepting'));
+            }
+            this.intro.textContent = lines.join(' ');
+        }
+        if (stick) {
+            this.scroller.scrollTop = this.scroller.scrollHeight;
+            this.stick = true;
+        }
+    }
+
+    item(entry) {
+        if (entry.pending) {
+            const p = entry.pending;
+            const meta = h('div', { class: 'meta' });
+            let content;
+            if (p.kind === 'text') {
+                content = h('div', { class: 'bubble text' }, p.text);
+            } else {
+                p.progressEl = h('progress', { class: 'upload-progress', max: 100, value: Math.round(p.progress * 100) });
+                content = h('div', { class: 'bubble file' },
+                    p.preview ? h('img', { class: 'msg-image', src: p.preview, alt: p.file.name }) : h('div', { class: 'file-name' }, p.file.name),
+                    p.progressEl);
+            }
+            const el = h('li', { class: 'msg mine pending', 'data-client-msg-id': p.cid }, content, meta);
+            return { el, meta };
+        }
+        const m = entry.message;
+        if (m.msg_type === 'recalled') {
+            const mine = m.sender_role === this.role;
+            const el = h('li', { class: 'msg recalled-note', 'data-msg-id': m.msg_id, 'data-seq': m.seq, 'data-type': 'recalled' },
+                h('span', {}, mine ? t('chat.youRecalled') : t('chat.peerRecalled', { name: this.peer || '' })));
+            return { el, meta: null };
+        }
+        const side = m.sender_role === 'system' ? 'system' : m.sender_role === this.role ? 'mine' : 'theirs';
+        const meta = h('div', { class: 'meta' });
+        const el = h('li', { class: `msg ${side}`, 'data-msg-id': m.msg_id, 'data-seq': m.seq, 'data-type': m.msg_type,
+            'data-client-msg-id': m.client_msg_id || null }, this.content(m), meta);
+        return { el, meta };
+    }
+
+    content(m) {
+        const r = m.resource;
+        switch (m.msg_type) {
+            case 'text':
+                return h('div', { class: 'bubble text' }, m.text || '');
+            case 'image': {
+                const img = h('img', { class: 'msg-image', src: r.url, alt: r.file_name, loading: 'lazy',
+                    onload: () => { if (this.stick) { this.scroller.scrollTop = this.scroller.scrollHeight; } },
+                    onerror: () => img.replaceWith(h('span', { class: 'muted small' }, `${r.file_name}: ${t('chat.linkExpired')}`)) });
+                return h('div', { class: 'bubble media' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, img));
+            }
+            case 'voice':
+                return h('div', { class: 'bubble media' }, h('audio', { controls: true, preload: 'metadata', src: r.url }),
+                    h('div', { class: 'muted small' }, `${r.file_name} · ${fileSize(r.size)}`));
+            case 'video':
+                return h('div', { class: 'bubble media' }, h('video', { controls: true, preload: 'metadata', playsinline: true,
+                    src: r.url, class: 'msg-video' }));
+            case 'file':
+                return h('div', { class: 'bubble file' }, h('a', { class: 'file-link', href: r.url, target: '_blank',
+                    rel: 'noopener noreferrer', download: r.file_name },
+                h('span', { class: 'file-icon', 'aria-hidden': 'true' }, 'PDF'),
+                h('span', {}, h('span', { class: 'file-name' }, r.file_name), h('br'),
+                    h('span', { class: 'muted small' }, `${fileSize(r.size)} · ${t('chat.download')}`))));
+            default:
+                return h('div', { class: 'bubble text' }, m.text || t('chat.system'));
+        }
+    }
+
+    fillMeta(node, entry) {
+        if (!node.meta) {
+            return;
+        }
+        const parts = [];
+        if (entry.pending) {
+            const p = entry.pending;
+            if (p.state === 'failed') {
+                node.el.classList.add('failed');
+                parts.push(h('span', { class: 'state failed', role: 'alert' }, p.error || t('chat.failed')),
+                    h('button', { type: 'button', class: 'link retry', onclick: () => this.deliver(p) }, t('chat.retry')),
+                    h('button', { type: 'button', class: 'link discard', onclick: () => this.discard(p) }, t('chat.discard')));
+            } else {
+                node.el.classList.remove('failed');
+                parts.push(h('span', { class: 'state sending' }, p.state === 'uploading'
+                    ? t('chat.uploading', { pct: Math.round(p.progress * 100) }) : t('chat.sending') + '…'));
+            }
+            node.el.dataset.state = p.state;
+            setChildren(node.meta, parts);
+            return;
+        }
+        const m = entry.message;
+        // a pending bubble that became this message keeps its node: give it the message's marks
+        node.el.className = `msg ${m.sender_role === 'system' ? 'system' : m.sender_role === this.role ? 'mine' : 'theirs'}`;
+        Object.assign(node.el.dataset, { msgId: m.msg_id, seq: String(m.seq), type: m.msg_type });
+        parts.push(h('time', { datetime: new Date(m.created_at).toISOString() }, clockTime(m.created_at)));
+        if (m.sender_role === this.role) {
+            const read = m.seq <= this.peerReadSeq;
+            parts.push(h('span', { class: 'receipt' + (read ? ' read' : '') }, read ? t('chat.read') : t('chat.unread')));
+            if (this.app.serverNow() - m.created_at < RECALL_WINDOW_MS) {
+                parts.push(h('button', { type: 'button', class: 'link recall', onclick: () => this.recall(m) }, t('chat.recall')));
+            }
+        }
+        node.el.dataset.state = 'sent';
+        setChildren(node.meta, parts);
+    }
+
+    renderProgress(item) {
+        if (item.progressEl) {
+            item.progressEl.value = Math.round(item.progress * 100);
+        }
+        const node = this.nodes.get('c:' + item.cid);
+        if (node) {
+            this.fillMeta(node, { pending: item });
+        }
+    }
+}
+
+/** My messages are keyed by client_msg_id, so the pending bubble becomes the sent one in place. */
+function keyOf(m, role) {
+    return m.sender_role === role && m.client_msg_id ? 'c:' + m.client_msg_id : 'm:' + m.msg_id;
+}
+
+function contentVersion(m) {
+    // a pending text and its sent message look the same: keep the node
+    return m.msg_type === 'text' ? 'pending:text' : m.msg_type;
+}
