@@ -5,13 +5,13 @@
 // peer_read_seq, and mark_read while the conversation is on screen.
 
 import { avatar } from './directory.js';
-import { clockTime, errorText, fileSize, h, newClientMsgId, setChildren } from './dom.js';
+import { errorText, h, newClientMsgId, setChildren } from './dom.js';
 import { t } from './i18n.js';
+import { MessageList } from './messages.js';
 import { peerName } from './sessions.js';
 import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
 
 const PAGE = 20;
-const RECALL_WINDOW_MS = 120_000;
 
 export class ChatView {
     /** Opens the conversation of `sessionId`, or (patients) the one with `doctorId`, new or not. */
@@ -23,7 +23,6 @@ export class ChatView {
         this.msgs = new Map();       // seq -> Message (recall messages included, not drawn)
         this.seqOf = new Map();      // msg_id -> seq
         this.pending = [];           // messages being sent or failed: {cid, kind, text|file, state, ...}
-        this.nodes = new Map();      // key -> {el, version, meta}
         this.minSeq = Infinity;
         this.maxSeq = 0;
         this.readSeq = 0;
@@ -87,7 +86,14 @@ export class ChatView {
         this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
             onclick: () => this.loadEarlier() }, t('chat.earlier'));
         this.intro = h('p', { class: 'chat-intro muted', id: 'chat-intro', hidden: true });
-        this.list = h('ol', { class: 'msg-list', id: 'msg-list' });
+        this.messageList = new MessageList({
+            role: this.role,
+            onRecall: m => this.recall(m),
+            onRetry: p => this.deliver(p),
+            onDiscard: p => this.discard(p),
+            onImageLoad: () => { if (this.stick) { this.scroller.scrollTop = this.scroller.scrollHeight; } },
+        });
+        this.list = this.messageList.el;
         this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
             onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.intro, this.list);
         const narrow = window.matchMedia('(max-width: 520px)').matches; // the keyboard hint does not fit a phone
@@ -125,7 +131,6 @@ export class ChatView {
     /** After a language switch: the same conversation, drawn again with the new labels. */
     relabel() {
         const draft = this.input.value;
-        this.nodes.clear();
         this.build();
         this.input.value = draft;
         this.renderMessages(true);
@@ -376,7 +381,7 @@ export class ChatView {
                     }
                     const ready = await uploadFile(this.app.api, item.file, fraction => {
                         item.progress = fraction;
-                        this.renderProgress(item);
+                        this.messageList.progress(item);
                     });
                     item.fileId = ready.file_id;
                     item.state = 'sending';
@@ -427,51 +432,22 @@ export class ChatView {
         return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
     }
 
-    /**
-     * Draws the list by key, so that pictures and players already on screen are kept: only an
-     * item whose content changed (a message recalled, a pending one sent) is rebuilt; the meta
-     * line (time, state, receipt, actions) is redrawn every time.
-     */
+    /** Draws the messages (see MessageList), the "load earlier" button and the intro line. */
     renderMessages(scrollToEnd = false) {
         const stick = scrollToEnd || this.stick;
-        const items = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
-        const entries = [
-            ...items.map(m => ({ key: keyOf(m, this.role), message: m })),
-            ...this.pending.map(p => ({ key: 'c:' + p.cid, pending: p })),
-        ];
-        const keep = new Set();
-        entries.forEach((entry, index) => {
-            keep.add(entry.key);
-            const version = entry.message ? contentVersion(entry.message) : `pending:${entry.pending.kind}`;
-            let node = this.nodes.get(entry.key);
-            if (!node || node.version !== version) {
-                const fresh = this.item(entry);
-                if (node) {
-                    node.el.replaceWith(fresh.el);
-                }
-                node = { ...fresh, version };
-                this.nodes.set(entry.key, node);
-            }
-            this.fillMeta(node, entry);
-            if (this.list.children[index] !== node.el) {
-                this.list.insertBefore(node.el, this.list.children[index] || null);
-            }
-        });
-        for (const [key, node] of this.nodes) {
-            if (!keep.has(key)) {
-                node.el.remove();
-                this.nodes.delete(key);
-            }
-        }
+        const messages = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
+        this.messageList.draw(messages, this.pending, { peer: this.peer, peerReadSeq: this.peerReadSeq,
+            now: this.app.serverNow() });
         this.earlier.hidden = !this.hasMore;
-        const empty = this.loaded && entries.length === 0 && !this.hasMore;
-        this.intro.hidden = !empty && !(this.role === 'patient' && this.doctor && this.doctor.accepting === false);
+        const empty = this.loaded && messages.length === 0 && this.pending.length === 0 && !this.hasMore;
+        const closed = this.role === 'patient' && this.doctor && this.doctor.accepting === false;
+        this.intro.hidden = !empty && !closed;
         if (!this.intro.hidden) {
             const lines = [];
             if (empty && this.role === 'patient') {
                 lines.push(t('chat.start', { name: this.peer }));
             }
-            if (this.role === 'patient' && this.doctor && this.doctor.accepting === false) {
+            if (closed) {
                 lines.push(t('chat.notAccepting'));
             }
             this.intro.textContent = lines.join(' ');
@@ -481,119 +457,4 @@ export class ChatView {
             this.stick = true;
         }
     }
-
-    item(entry) {
-        if (entry.pending) {
-            const p = entry.pending;
-            const meta = h('div', { class: 'meta' });
-            let content;
-            if (p.kind === 'text') {
-                content = h('div', { class: 'bubble text' }, p.text);
-            } else {
-                p.progressEl = h('progress', { class: 'upload-progress', max: 100, value: Math.round(p.progress * 100) });
-                content = h('div', { class: 'bubble file' },
-                    p.preview ? h('img', { class: 'msg-image', src: p.preview, alt: p.file.name }) : h('div', { class: 'file-name' }, p.file.name),
-                    p.progressEl);
-            }
-            const el = h('li', { class: 'msg mine pending', 'data-client-msg-id': p.cid }, content, meta);
-            return { el, meta };
-        }
-        const m = entry.message;
-        if (m.msg_type === 'recalled') {
-            const mine = m.sender_role === this.role;
-            const el = h('li', { class: 'msg recalled-note', 'data-msg-id': m.msg_id, 'data-seq': m.seq, 'data-type': 'recalled' },
-                h('span', {}, mine ? t('chat.youRecalled') : t('chat.peerRecalled', { name: this.peer || '' })));
-            return { el, meta: null };
-        }
-        const side = m.sender_role === 'system' ? 'system' : m.sender_role === this.role ? 'mine' : 'theirs';
-        const meta = h('div', { class: 'meta' });
-        const el = h('li', { class: `msg ${side}`, 'data-msg-id': m.msg_id, 'data-seq': m.seq, 'data-type': m.msg_type,
-            'data-client-msg-id': m.client_msg_id || null }, this.content(m), meta);
-        return { el, meta };
-    }
-
-    content(m) {
-        const r = m.resource;
-        switch (m.msg_type) {
-            case 'text':
-                return h('div', { class: 'bubble text' }, m.text || '');
-            case 'image': {
-                const img = h('img', { class: 'msg-image', src: r.url, alt: r.file_name, loading: 'lazy',
-                    onload: () => { if (this.stick) { this.scroller.scrollTop = this.scroller.scrollHeight; } },
-                    onerror: () => img.replaceWith(h('span', { class: 'muted small' }, `${r.file_name}: ${t('chat.linkExpired')}`)) });
-                return h('div', { class: 'bubble media' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, img));
-            }
-            case 'voice':
-                return h('div', { class: 'bubble media' }, h('audio', { controls: true, preload: 'metadata', src: r.url }),
-                    h('div', { class: 'muted small' }, `${r.file_name} · ${fileSize(r.size)}`));
-            case 'video':
-                return h('div', { class: 'bubble media' }, h('video', { controls: true, preload: 'metadata', playsinline: true,
-                    src: r.url, class: 'msg-video' }));
-            case 'file':
-                return h('div', { class: 'bubble file' }, h('a', { class: 'file-link', href: r.url, target: '_blank',
-                    rel: 'noopener noreferrer', download: r.file_name },
-                h('span', { class: 'file-icon', 'aria-hidden': 'true' }, 'PDF'),
-                h('span', {}, h('span', { class: 'file-name' }, r.file_name), h('br'),
-                    h('span', { class: 'muted small' }, `${fileSize(r.size)} · ${t('chat.download')}`))));
-            default:
-                return h('div', { class: 'bubble text' }, m.text || t('chat.system'));
-        }
-    }
-
-    fillMeta(node, entry) {
-        if (!node.meta) {
-            return;
-        }
-        const parts = [];
-        if (entry.pending) {
-            const p = entry.pending;
-            if (p.state === 'failed') {
-                node.el.classList.add('failed');
-                parts.push(h('span', { class: 'state failed', role: 'alert' }, p.error || t('chat.failed')),
-                    h('button', { type: 'button', class: 'link retry', onclick: () => this.deliver(p) }, t('chat.retry')),
-                    h('button', { type: 'button', class: 'link discard', onclick: () => this.discard(p) }, t('chat.discard')));
-            } else {
-                node.el.classList.remove('failed');
-                parts.push(h('span', { class: 'state sending' }, p.state === 'uploading'
-                    ? t('chat.uploading', { pct: Math.round(p.progress * 100) }) : t('chat.sending') + '…'));
-            }
-            node.el.dataset.state = p.state;
-            setChildren(node.meta, parts);
-            return;
-        }
-        const m = entry.message;
-        // a pending bubble that became this message keeps its node: give it the message's marks
-        node.el.className = `msg ${m.sender_role === 'system' ? 'system' : m.sender_role === this.role ? 'mine' : 'theirs'}`;
-        Object.assign(node.el.dataset, { msgId: m.msg_id, seq: String(m.seq), type: m.msg_type });
-        parts.push(h('time', { datetime: new Date(m.created_at).toISOString() }, clockTime(m.created_at)));
-        if (m.sender_role === this.role) {
-            const read = m.seq <= this.peerReadSeq;
-            parts.push(h('span', { class: 'receipt' + (read ? ' read' : '') }, read ? t('chat.read') : t('chat.unread')));
-            if (this.app.serverNow() - m.created_at < RECALL_WINDOW_MS) {
-                parts.push(h('button', { type: 'button', class: 'link recall', onclick: () => this.recall(m) }, t('chat.recall')));
-            }
-        }
-        node.el.dataset.state = 'sent';
-        setChildren(node.meta, parts);
-    }
-
-    renderProgress(item) {
-        if (item.progressEl) {
-            item.progressEl.value = Math.round(item.progress * 100);
-        }
-        const node = this.nodes.get('c:' + item.cid);
-        if (node) {
-            this.fillMeta(node, { pending: item });
-        }
-    }
-}
-
-/** My messages are keyed by client_msg_id, so the pending bubble becomes the sent one in place. */
-function keyOf(m, role) {
-    return m.sender_role === role && m.client_msg_id ? 'c:' + m.client_msg_id : 'm:' + m.msg_id;
-}
-
-function contentVersion(m) {
-    // a pending text and its sent message look the same: keep the node
-    return m.msg_type === 'text' ? 'pending:text' : m.msg_type;
 }
