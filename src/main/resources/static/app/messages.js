@@ -94,7 +94,8 @@ export class MessageList {
             case 'image': {
                 const img = h('img', { class: 'msg-image', src: r.url, alt: r.file_name, loading: 'lazy',
                     onload: () => this.ctx.onImageLoad(),
-                    onerror: () => img.replaceWith(h('span', { class: 'muted small' }, `${r.file_name}: ${t('chat.linkExpired')}`)) });
+                    // not decodable, or the signed link expired: offer the link instead
+                    onerror: () => img.replaceWith(h('span', { class: 'file-link muted small' }, `${r.file_name}: ${t('chat.imageFailed')}`)) });
                 return h('div', { class: 'bubble media' }, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, img));
             }
             case 'voice':

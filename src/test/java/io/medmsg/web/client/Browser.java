@@ -133,6 +133,13 @@ final class Browser implements AutoCloseable {
         driver.setNetworkConditions(conditions);
     }
 
+    /** Limits the upload speed (bytes/s) of the page's requests; -1 lifts the limit. */
+    void uplink(int bytesPerSecond) {
+        ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
+        conditions.setUploadThroughput(bytesPerSecond);
+        driver.setNetworkConditions(conditions);
+    }
+
     /** A PNG of what is on screen, into the screenshot folder. */
     Path screenshot(Path dir, String name) {
         try {

@@ -304,6 +304,29 @@ class WebClientTest extends ApiTest {
     }
 
     @Test
+    void anUploadShowsItsProgress() throws Exception {
+        Browser patient = browser("patient (slow uplink)", 1280, 800);
+        patient.signInAsPatient(base(), unique("p"), "Han Meimei", "en");
+        patient.el("#dir-search").sendKeys("刘芳\n");
+        patient.el(".doctor-card[data-doctor-id=d2001] .consult").click();
+        patient.await("the conversation with 刘芳", d -> patient.el("#chat-title").getText().equals("刘芳"));
+        Path big = noisePng(1000, 800); // about 2.4 MB: noise does not compress
+        patient.uplink(800 * 1024);
+        patient.el("#file-input").sendKeys(big.toString());
+        WebElement pending = patient.el("#msg-list li.pending");
+        patient.await("upload progress between 0 and 100%", d -> {
+            Number value = (Number) patient.js("const p = document.querySelector('#msg-list li.pending progress');"
+                    + "return p ? p.value : -1");
+            return value.intValue() > 0 && value.intValue() < 100;
+        });
+        assertThat(pending.findElement(By.cssSelector(".state")).getText()).matches("Uploading \\d+%");
+        patient.screenshot(SHOTS, "upload-progress-1280");
+        patient.uplink(-1);
+        patient.await("the picture sent and shown", d -> patient.all("#msg-list li.mine[data-type=image] img.msg-image")
+                .stream().anyMatch(img -> ((Number) patient.js("return arguments[0].naturalWidth", img)).intValue() == 1000));
+    }
+
+    @Test
     void aPastedTokenSignsInForThisTabOnly() {
         Browser doctor = browser("doctor (token)", 1280, 800);
         doctor.open(base());
@@ -339,6 +362,21 @@ class WebClientTest extends ApiTest {
         doctor.el("#sign-out").click();
         doctor.el("#demo-form");
         assertThat(doctor.js("return sessionStorage.getItem('medmsg.auth')")).isNull();
+    }
+
+    /** A valid PNG of random pixels (so, about width x height x 3 bytes). */
+    private static Path noisePng(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        Path file = Files.createTempFile("noise-", ".png");
+        ImageIO.write(image, "png", file.toFile());
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     /** A small valid PNG: 160x120, a gradient and a few lines of "film". */
