@@ -12,6 +12,7 @@ import { peerName } from './sessions.js';
 import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
 
 const PAGE = 20;
+const NARROW = window.matchMedia('(max-width: 520px)');
 
 export class ChatView {
     /** Opens the conversation of `sessionId`, or (patients) the one with `doctorId`, new or not. */
@@ -43,6 +44,7 @@ export class ChatView {
 
     destroy() {
         clearInterval(this.timer);
+        NARROW.removeEventListener('change', this.onNarrow);
         this.pending.forEach(item => item.preview && URL.revokeObjectURL(item.preview));
     }
 
@@ -96,8 +98,7 @@ export class ChatView {
         this.list = this.messageList.el;
         this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
             onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.intro, this.list);
-        const narrow = window.matchMedia('(max-width: 520px)').matches; // the keyboard hint does not fit a phone
-        this.input = h('textarea', { id: 'composer-input', rows: 1, placeholder: t(narrow ? 'chat.inputShort' : 'chat.input'),
+        this.input = h('textarea', { id: 'composer-input', rows: 1,
             'aria-label': t('chat.input'), enterkeyhint: 'send',
             onkeydown: e => {
                 // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition
@@ -108,6 +109,7 @@ export class ChatView {
                 }
             },
             oninput: () => this.autosize() });
+        this.placeholder();
         this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
             class: 'visually-hidden', onchange: e => {
                 [...e.target.files].forEach(file => this.sendFile(file));
@@ -134,6 +136,15 @@ export class ChatView {
         this.build();
         this.input.value = draft;
         this.renderMessages(true);
+    }
+
+    /** The keyboard hint does not fit a phone's composer: a short placeholder there. */
+    placeholder() {
+        if (!this.onNarrow) {
+            this.onNarrow = () => this.placeholder();
+            NARROW.addEventListener('change', this.onNarrow);
+        }
+        this.input.placeholder = t(NARROW.matches ? 'chat.inputShort' : 'chat.input');
     }
 
     autosize() {
