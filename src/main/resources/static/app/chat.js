@@ -1,0 +1,471 @@
+// One conversation, for both roles: history with "load earlier" (msg_list, before_seq), live
+// messages (from the app's feed; gaps filled with new_msg), sending text and files with
+// pending/failed states and a retry that reuses the client_msg_id (the server then answers with
+// the original message instead of appending a second one), recall, read receipts from
+// peer_read_seq, and mark_read while the conversation is on screen.
+
+import { avatar } from './directory.js';
+import { errorText, h, newClientMsgId, setChildren } from './dom.js';
+import { t } from './i18n.js';
+import { MessageList } from './messages.js';
+import { peerName } from './sessions.js';
+import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
+
+const PAGE = 20;
+const NARROW = window.matchMedia('(max-width: 520px)');
+
+export class ChatView {
+    /** Opens the conversation of `sessionId`, or (patients) the one with `doctorId`, new or not. */
+    constructor(app, { sessionId = null, doctorId = null }) {
+        this.app = app;
+        this.role = app.me.role;
+        this.sessionId = sessionId;
+        this.doctorId = doctorId;
+        this.msgs = new Map();       // seq -> Message (recall messages included, not drawn)
+        this.seqOf = new Map();      // msg_id -> seq
+        this.pending = [];           // messages being sent or failed: {cid, kind, text|file, state, ...}
+        this.minSeq = Infinity;
+        this.maxSeq = 0;
+        this.readSeq = 0;
+        this.peerReadSeq = 0;
+        this.hasMore = false;
+        this.loaded = false;
+        this.missed = false;         // something arrived while the first page was loading
+        this.fetching = null;
+        this.fetchAgain = false;
+        this.marking = false;
+        this.markAgain = false;
+        this.stick = true;           // keep the newest message in view
+        this.build();
+        this.takeSession(this.session());
+        this.load();
+        this.timer = setInterval(() => this.renderMessages(), 5000); // recall buttons expire
+    }
+
+    destroy() {
+        clearInterval(this.timer);
+        NARROW.removeEventListener('change', this.onNarrow);
+        this.pending.forEach(item => item.preview && URL.revokeObjectURL(item.preview));
+    }
+
+    /** The Session of this conversation, when the app's list has it. */
+    session() {
+        const { store } = this.app;
+        if (this.sessionId) {
+            return store.get(this.sessionId);
+        }
+        return this.doctorId ? store.byDoctor(this.doctorId) : null;
+    }
+
+    matches(sessionId) {
+        if (this.sessionId) {
+            return this.sessionId === sessionId;
+        }
+        const s = this.app.store.get(sessionId);
+        return !!(s && this.doctorId && s.doctor && s.doctor.doctor_id === this.doctorId);
+    }
+
+    takeSession(s) {
+        if (!s) {
+            return;
+        }
+        if (!this.sessionId) {
+            this.sessionId = s.session_id;
+        }
+        if (s.doctor && !this.doctorId) {
+            this.doctorId = s.doctor.doctor_id;
+        }
+        this.readSeq = Math.max(this.readSeq, s.read_seq);
+        this.peerReadSeq = Math.max(this.peerReadSeq, s.peer_read_seq);
+    }
+
+    // ---- layout ----------------------------------------------------------------------------
+
+    build() {
+        this.title = h('div', { class: 'chat-title', id: 'chat-title' });
+        this.subtitle = h('div', { class: 'muted small', id: 'chat-sub' });
+        this.avatarSlot = h('span', {});
+        this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
+            onclick: () => this.loadEarlier() }, t('chat.earlier'));
+        this.intro = h('p', { class: 'chat-intro muted', id: 'chat-intro', hidden: true });
+        this.messageList = new MessageList({
+            role: this.role,
+            onRecall: m => this.recall(m),
+            onRetry: p => this.deliver(p),
+            onDiscard: p => this.discard(p),
+            onImageLoad: () => { if (this.stick) { this.scroller.scrollTop = this.scroller.scrollHeight; } },
+        });
+        this.list = this.messageList.el;
+        this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
+            onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.intro, this.list);
+        this.input = h('textarea', { id: 'composer-input', rows: 1,
+            'aria-label': t('chat.input'), enterkeyhint: 'send',
+            onkeydown: e => {
+                // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition
+                // (choosing Chinese characters) is not a send
+                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+                    e.preventDefault();
+                    this.submit();
+                }
+            },
+            oninput: () => this.autosize() });
+        this.placeholder();
+        this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
+            class: 'visually-hidden', onchange: e => {
+                [...e.target.files].forEach(file => this.sendFile(file));
+                e.target.value = '';
+            } });
+        this.el = h('section', { class: 'chat', id: 'chat' },
+            h('header', { class: 'chat-head' },
+                h('button', { type: 'button', class: 'back', id: 'chat-back', 'aria-label': t('chat.back'),
+                    onclick: () => this.app.closeChat() }, '‹'),
+                this.avatarSlot,
+                h('div', { class: 'chat-who' }, this.title, this.subtitle)),
+            this.scroller,
+            h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
+                h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') },
+                    this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
+                this.input,
+                h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'))));
+        this.renderHeader();
+    }
+
+    /** After a language switch: the same conversation, drawn again with the new labels. */
+    relabel() {
+        const draft = this.input.value;
+        this.build();
+        this.input.value = draft;
+        this.renderMessages(true);
+    }
+
+    /** The keyboard hint does not fit a phone's composer: a short placeholder there. */
+    placeholder() {
+        if (!this.onNarrow) {
+            this.onNarrow = () => this.placeholder();
+            NARROW.addEventListener('change', this.onNarrow);
+        }
+        this.input.placeholder = t(NARROW.matches ? 'chat.inputShort' : 'chat.input');
+    }
+
+    autosize() {
+        this.input.style.height = '';
+        if (this.input.value) {
+            this.input.style.height = Math.min(this.input.scrollHeight + 2, 160) + 'px';
+        }
+    }
+
+    renderHeader() {
+        const s = this.session();
+        let name;
+        let sub;
+        let avatarUrl = null;
+        if (this.role === 'patient') {
+            const d = this.app.doctorInfo(this.doctorId) || (s && s.doctor) || { name: this.doctorId };
+            name = d.name;
+            sub = [d.title, d.dept, d.hospital].filter(Boolean).join(' · ');
+            avatarUrl = d.avatar_url;
+            this.doctor = d;
+        } else {
+            name = s ? peerName(s, 'doctor') : '';
+            sub = s ? s.patient_id : '';
+        }
+        this.peer = name;
+        this.title.textContent = name;
+        this.subtitle.textContent = sub;
+        setChildren(this.avatarSlot, avatar(name, avatarUrl));
+    }
+
+    // ---- loading ---------------------------------------------------------------------------
+
+    async load() {
+        const { store } = this.app;
+        if (!this.sessionId && store.loaded && !store.nextCursor && !store.byDoctor(this.doctorId)) {
+            // every page of session_list is known and none is with this doctor: a new consultation
+            this.loaded = true;
+            this.renderMessages(true);
+            return;
+        }
+        try {
+            const query = this.sessionId ? { session_id: this.sessionId } : { doctor_id: this.doctorId };
+            const page = await this.app.api.chatGet('msg_list', { ...query, limit: PAGE });
+            this.sessionId = page.session_id;
+            this.hasMore = page.has_more;
+            this.add(page.list);
+            if (!this.session()) {
+                this.takeSession(await this.app.findSession(this.sessionId));
+            }
+        } catch (err) {
+            if (!(err.status === 404 && !this.sessionId && this.role === 'patient')) {
+                this.app.showError(t('error.load'), err);
+            }
+            // 404 for a doctor without a session with this patient: a new consultation
+        }
+        this.loaded = true;
+        this.renderHeader();
+        this.renderMessages(true);
+        this.app.chatLoaded(this);
+        if (this.missed) {
+            this.fetchNew();
+        }
+        this.markRead();
+    }
+
+    async loadEarlier() {
+        if (!this.hasMore || !this.sessionId) {
+            return;
+        }
+        this.earlier.disabled = true;
+        const height = this.scroller.scrollHeight;
+        const top = this.scroller.scrollTop;
+        try {
+            const page = await this.app.api.chatGet('msg_list', { session_id: this.sessionId, before_seq: this.minSeq,
+                limit: PAGE });
+            this.hasMore = page.has_more;
+            this.add(page.list);
+            this.renderMessages();
+            this.scroller.scrollTop = top + (this.scroller.scrollHeight - height); // keep what was in view
+        } catch (err) {
+            this.app.showError(t('error.load'), err);
+        } finally {
+            this.earlier.disabled = false;
+        }
+    }
+
+    /** Everything after the newest known seq (new_msg), once at a time. */
+    fetchNew() {
+        if (!this.sessionId || !this.loaded) {
+            this.missed = true;
+            return Promise.resolve();
+        }
+        if (this.fetching) {
+            this.fetchAgain = true;
+            return this.fetching;
+        }
+        this.fetching = (async () => {
+            try {
+                do {
+                    this.fetchAgain = false;
+                    let page;
+                    do {
+                        page = await this.app.api.chatGet('new_msg', { session_id: this.sessionId, after_seq: this.maxSeq,
+                            limit: 100 });
+                        this.add(page.list);
+                    } while (page.has_more && page.list.length > 0);
+                } while (this.fetchAgain);
+                this.renderMessages();
+                this.markRead();
+            } catch (err) {
+                this.app.showError(t('error.load'), err);
+            } finally {
+                this.fetching = null;
+            }
+        })();
+        return this.fetching;
+    }
+
+    // ---- what the feed reports -------------------------------------------------------------
+
+    onMessage(message) {
+        if (!this.sessionId) {
+            this.sessionId = message.session_id;
+        }
+        if (!this.loaded || message.seq > this.maxSeq + 1) {
+            this.fetchNew(); // a gap: read what lies between from the server
+            return;
+        }
+        this.add([message]);
+        this.renderMessages();
+        this.markRead();
+    }
+
+    onSession(session) {
+        this.takeSession(session);
+        this.renderHeader();
+        if (this.loaded && session.last_seq > this.maxSeq) {
+            this.fetchNew();
+        } else {
+            this.renderMessages();
+        }
+    }
+
+    add(messages) {
+        for (const m of messages) {
+            const known = this.msgs.get(m.seq);
+            if (known && known.msg_type === 'recalled' && m.msg_type !== 'recalled') {
+                continue; // an older copy of a message we already know was recalled
+            }
+            this.msgs.set(m.seq, m);
+            this.seqOf.set(m.msg_id, m.seq);
+            this.minSeq = Math.min(this.minSeq, m.seq);
+            this.maxSeq = Math.max(this.maxSeq, m.seq);
+            if (m.sender_role === this.role) {
+                this.readSeq = Math.max(this.readSeq, m.seq); // sending moves one's own read pointer
+                const i = this.pending.findIndex(p => p.cid === m.client_msg_id);
+                if (i >= 0) {
+                    const [done] = this.pending.splice(i, 1);
+                    if (done.preview) {
+                        URL.revokeObjectURL(done.preview);
+                    }
+                }
+            }
+            if (m.msg_type === 'recall') {
+                this.markRecalled(m.recalled_msg_id);
+            }
+        }
+    }
+
+    markRecalled(msgId) {
+        const seq = this.seqOf.get(msgId);
+        const m = seq !== undefined ? this.msgs.get(seq) : null;
+        if (m && m.msg_type !== 'recalled') {
+            this.msgs.set(seq, { ...m, msg_type: 'recalled', text: null, resource: null });
+        }
+    }
+
+    // ---- read receipts ---------------------------------------------------------------------
+
+    /** mark_read up to the newest message, when there is something unread and the person can see it. */
+    async markRead() {
+        if (!this.sessionId || !this.loaded || this.maxSeq <= this.readSeq || !this.app.chatOnScreen(this)) {
+            return;
+        }
+        if (this.marking) {
+            this.markAgain = true;
+            return;
+        }
+        this.marking = true;
+        try {
+            const answer = await this.app.api.chatPost('mark_read', { session_id: this.sessionId, seq: this.maxSeq });
+            this.readSeq = Math.max(this.readSeq, answer.read_seq);
+            this.app.store.markRead(answer.session_id, answer.read_seq, answer.unread_count);
+        } catch (err) {
+            this.app.showError(t('error.load'), err);
+        } finally {
+            this.marking = false;
+        }
+        if (this.markAgain) {
+            this.markAgain = false;
+            this.markRead();
+        }
+    }
+
+    // ---- sending ---------------------------------------------------------------------------
+
+    submit() {
+        const text = this.input.value.trim();
+        if (!text) {
+            return;
+        }
+        this.input.value = '';
+        this.autosize();
+        const item = { cid: newClientMsgId(), kind: 'text', text, state: 'sending', at: Date.now() };
+        this.pending.push(item);
+        this.stick = true;
+        this.deliver(item);
+    }
+
+    sendFile(file) {
+        const mime = mimeTypeOf(file);
+        const item = { cid: newClientMsgId(), kind: 'file', file, mime, state: 'uploading', progress: 0, at: Date.now(),
+            preview: mime.startsWith('image/') ? URL.createObjectURL(file) : null };
+        this.pending.push(item);
+        this.stick = true;
+        this.deliver(item);
+    }
+
+    /** Sends (or re-sends) a pending item; the same client_msg_id every time. */
+    async deliver(item) {
+        item.error = null;
+        item.state = item.kind === 'file' && !item.fileId ? 'uploading' : 'sending';
+        this.renderMessages();
+        const target = this.role === 'patient' ? { doctor_id: this.doctorId } : { session_id: this.sessionId };
+        let step = 'error.send';
+        try {
+            let answer;
+            if (item.kind === 'text') {
+                answer = await this.app.api.chatPost('send_text_msg', { ...target, text: item.text, client_msg_id: item.cid });
+            } else {
+                if (!item.fileId) {
+                    step = 'error.upload';
+                    if (item.file.size === 0) {
+                        throw new Error(t('error.emptyFile'));
+                    }
+                    const ready = await uploadFile(this.app.api, item.file, fraction => {
+                        item.progress = fraction;
+                        this.messageList.progress(item);
+                    });
+                    item.fileId = ready.file_id;
+                    item.state = 'sending';
+                    step = 'error.send';
+                    this.renderMessages();
+                }
+                answer = await this.app.api.chatPost('send_res_msg', { ...target, file_id: item.fileId, client_msg_id: item.cid });
+            }
+            this.app.noteServerTime(answer.message.created_at);
+            if (!this.sessionId) {
+                this.sessionId = answer.session_id;
+            }
+            const gap = this.loaded && answer.message.seq > this.maxSeq + 1;
+            this.add([answer.message]);
+            this.app.ownMessage(answer.session_id, answer.message);
+            if (gap) {
+                this.fetchNew();
+            }
+        } catch (err) {
+            item.state = 'failed';
+            item.error = t(step) + errorText(err);
+        }
+        this.renderMessages();
+    }
+
+    discard(item) {
+        this.pending = this.pending.filter(p => p !== item);
+        if (item.preview) {
+            URL.revokeObjectURL(item.preview);
+        }
+        this.renderMessages();
+    }
+
+    async recall(message) {
+        try {
+            const answer = await this.app.api.chatPost('recall', { session_id: this.sessionId, msg_id: message.msg_id });
+            this.add([answer.message]);
+            this.app.ownMessage(answer.session_id, answer.message);
+            this.renderMessages();
+        } catch (err) {
+            this.app.showError(t('error.recall'), err);
+        }
+    }
+
+    // ---- drawing ---------------------------------------------------------------------------
+
+    nearBottom() {
+        return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    }
+
+    /** Draws the messages (see MessageList), the "load earlier" button and the intro line. */
+    renderMessages(scrollToEnd = false) {
+        const stick = scrollToEnd || this.stick;
+        const messages = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
+        this.messageList.draw(messages, this.pending, { peer: this.peer, peerReadSeq: this.peerReadSeq,
+            now: this.app.serverNow() });
+        this.earlier.hidden = !this.hasMore;
+        const empty = this.loaded && messages.length === 0 && this.pending.length === 0 && !this.hasMore;
+        const closed = this.role === 'patient' && this.doctor && this.doctor.accepting === false;
+        this.intro.hidden = !empty && !closed;
+        if (!this.intro.hidden) {
+            const lines = [];
+            if (empty && this.role === 'patient') {
+                lines.push(t('chat.start', { name: this.peer }));
+            }
+            if (closed) {
+                lines.push(t('chat.notAccepting'));
+            }
+            this.intro.textContent = lines.join(' ');
+        }
+        if (stick) {
+            this.scroller.scrollTop = this.scroller.scrollHeight;
+            this.stick = true;
+        }
+    }
+}

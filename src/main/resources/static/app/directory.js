@@ -1,0 +1,134 @@
+// The doctor directory (patients): search, department filter, paging, and "consult".
+
+import { errorText, h, initial, setChildren } from './dom.js';
+import { t } from './i18n.js';
+
+const PAGE_SIZE = 10;
+
+export function avatar(name, url) {
+    if (url && /^https?:\/\//i.test(url)) {
+        return h('img', { class: 'avatar', src: url, alt: '', referrerpolicy: 'no-referrer' });
+    }
+    return h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(name));
+}
+
+export class DirectoryView {
+    constructor(app) {
+        this.app = app;
+        this.el = h('div', { class: 'directory', id: 'directory' });
+        this.keyword = '';
+        this.dept = '';
+        this.page = 1;
+        this.result = null;
+        this.error = null;
+        this.depts = null;
+        this.request = 0;
+        this.debounce = null;
+        this.render();
+        this.loadDepartments();
+        this.search();
+    }
+
+    /** Departments for the filter: the distinct `dept` of the whole directory (a few pages of 100). */
+    async loadDepartments() {
+        try {
+            const depts = new Set();
+            for (let page = 1; page <= 10; page++) {
+                const answer = await this.app.api.doctors({ page, page_size: 100 });
+                answer.list.forEach(d => d.dept && depts.add(d.dept));
+                answer.list.forEach(d => this.app.rememberDoctor(d));
+                if (page * 100 >= answer.total || answer.list.length === 0) {
+                    break;
+                }
+            }
+            this.depts = [...depts].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+            this.render();
+        } catch (err) {
+            this.app.showError(t('error.load'), err);
+        }
+    }
+
+    async search() {
+        const mine = ++this.request;
+        try {
+            const answer = await this.app.api.doctors({ keyword: this.keyword.trim(), dept: this.dept, page: this.page,
+                page_size: PAGE_SIZE });
+            if (mine !== this.request) {
+                return; // an answer to an older query
+            }
+            answer.list.forEach(d => this.app.rememberDoctor(d));
+            this.result = answer;
+            this.error = null;
+        } catch (err) {
+            if (mine !== this.request) {
+                return;
+            }
+            this.error = t('error.load') + errorText(err);
+        }
+        this.renderResults();
+    }
+
+    render() {
+        const input = h('input', { type: 'search', id: 'dir-search', value: this.keyword, placeholder: t('dir.search'),
+            'aria-label': t('dir.search'), enterkeyhint: 'search',
+            oninput: e => {
+                this.keyword = e.target.value;
+                clearTimeout(this.debounce);
+                this.debounce = setTimeout(() => { this.page = 1; this.search(); }, 350);
+            } });
+        const select = h('select', { id: 'dept-filter', 'aria-label': t('dir.allDepts'),
+            onchange: e => { this.dept = e.target.value; this.page = 1; this.search(); } },
+        h('option', { value: '' }, t('dir.allDepts')),
+        (this.depts || (this.dept ? [this.dept] : [])).map(d => h('option', { value: d, selected: d === this.dept }, d)));
+        this.results = h('div', { class: 'results', id: 'dir-results', 'aria-live': 'polite' });
+        setChildren(this.el,
+            h('form', { class: 'dir-controls', role: 'search', onsubmit: e => {
+                e.preventDefault();
+                clearTimeout(this.debounce);
+                this.keyword = input.value;
+                this.page = 1;
+                this.search();
+            } }, input, h('button', { type: 'submit', id: 'dir-search-button' }, t('dir.searchButton')), select),
+            this.results);
+        this.renderResults();
+    }
+
+    renderResults() {
+        if (!this.results) {
+            return;
+        }
+        if (this.error) {
+            setChildren(this.results, h('p', { class: 'error', role: 'alert' }, this.error));
+            return;
+        }
+        if (!this.result) {
+            setChildren(this.results, h('p', { class: 'muted pad' }, t('chat.loading')));
+            return;
+        }
+        const { list, total } = this.result;
+        const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+        const go = page => () => { this.page = page; this.search(); };
+        setChildren(this.results,
+            list.length === 0 ? h('p', { class: 'muted pad', id: 'dir-empty' }, t('dir.none')) : null,
+            list.map(d => this.card(d)),
+            h('nav', { class: 'pager', 'aria-label': 'pages' },
+                h('button', { type: 'button', id: 'dir-prev', disabled: this.page <= 1, onclick: go(this.page - 1) },
+                    t('dir.prev')),
+                h('span', { class: 'muted', id: 'dir-page' }, `${t('dir.page', { page: this.page, pages })} · ${t('dir.total', { n: total })}`),
+                h('button', { type: 'button', id: 'dir-next', disabled: this.page >= pages, onclick: go(this.page + 1) },
+                    t('dir.next'))));
+    }
+
+    card(d) {
+        return h('article', { class: 'doctor-card', 'data-doctor-id': d.doctor_id },
+            avatar(d.name, d.avatar_url),
+            h('div', { class: 'doctor-main' },
+                h('div', { class: 'doctor-name' },
+                    h('strong', {}, d.name), ' ', h('span', { class: 'muted' }, d.title || ''),
+                    d.accepting ? null : h('span', { class: 'tag off' }, t('dir.notAccepting'))),
+                h('div', { class: 'muted small' }, [d.dept, d.hospital].filter(Boolean).join(' · ')),
+                d.intro ? h('p', { class: 'intro' }, d.intro) : null),
+            h('button', { type: 'button', class: 'primary consult', 'data-doctor-id': d.doctor_id,
+                onclick: () => this.app.openDoctor(d) }, t('dir.consult')));
+    }
+}

@@ -1,0 +1,120 @@
+// The list of consultations (both roles): newest first, unread badges, last-message preview;
+// patients may remove one from their list (session_del: soft, per side).
+
+import { avatar } from './directory.js';
+import { h, setChildren, shortTime } from './dom.js';
+import { t } from './i18n.js';
+
+/** One line that stands for a message in the list. */
+export function previewOf(msg, myRole) {
+    if (!msg) {
+        return '';
+    }
+    let text;
+    switch (msg.msg_type) {
+        case 'text': text = msg.text || ''; break;
+        case 'image': text = t('preview.image'); break;
+        case 'voice': text = t('preview.voice'); break;
+        case 'video': text = t('preview.video'); break;
+        case 'file': text = t('preview.file', { name: msg.resource ? msg.resource.file_name : '' }); break;
+        default: text = t('preview.recalled'); break; // recall, recalled
+    }
+    const mine = msg.sender_role === myRole && msg.msg_type !== 'recall' && msg.msg_type !== 'recalled';
+    return (mine ? t('list.me') : '') + text.replace(/\s+/g, ' ');
+}
+
+/** The name of the other party of a session, as this user sees it. */
+export function peerName(session, myRole) {
+    if (myRole === 'patient') {
+        return session.doctor ? session.doctor.name : '';
+    }
+    return session.patient_name || session.patient_id;
+}
+
+export class SessionsView {
+    constructor(app) {
+        this.app = app;
+        this.el = h('div', { class: 'sessions', id: 'sessions' });
+        this.confirming = null;
+        this.off = app.store.onChange(() => this.render());
+        this.render();
+    }
+
+    destroy() {
+        this.off();
+    }
+
+    render() {
+        const { store, me } = this.app;
+        const list = store.list();
+        const activeId = this.app.activeSessionId();
+        let body;
+        if (!store.loaded) {
+            body = h('p', { class: 'muted pad' }, t('chat.loading'));
+        } else if (list.length === 0) {
+            body = h('p', { class: 'muted pad', id: 'sessions-empty' }, t(`list.empty.${me.role}`));
+        } else {
+            body = h('ul', { class: 'session-list' }, list.map(s => this.item(s, s.session_id === activeId)));
+        }
+        setChildren(this.el, body,
+            store.nextCursor ? h('button', { type: 'button', class: 'more', id: 'sessions-more',
+                onclick: () => store.loadMore().catch(err => this.app.showError(t('error.load'), err)) },
+            t('list.more')) : null);
+    }
+
+    item(s, active) {
+        const { me } = this.app;
+        const name = peerName(s, me.role);
+        const sub = me.role === 'patient' && s.doctor ? [s.doctor.title, s.doctor.dept].filter(Boolean).join(' · ') : '';
+        const open = () => this.app.openSession(s.session_id);
+        const actions = [];
+        if (me.role === 'patient') {
+            if (this.confirming === s.session_id) {
+                actions.push(
+                    h('button', { type: 'button', class: 'danger small-btn confirm-delete', onclick: e => {
+                        e.stopPropagation();
+                        this.remove(s.session_id);
+                    } }, t('list.confirmDelete')),
+                    h('button', { type: 'button', class: 'small-btn', onclick: e => {
+                        e.stopPropagation();
+                        this.confirming = null;
+                        this.render();
+                    } }, t('list.cancel')));
+            } else {
+                actions.push(h('button', { type: 'button', class: 'link small delete', 'aria-label': `${t('list.delete')} ${name}`,
+                    onclick: e => {
+                        e.stopPropagation();
+                        this.confirming = s.session_id;
+                        this.render();
+                    } }, t('list.delete')));
+            }
+        }
+        return h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
+            tabindex: 0, role: 'button', onclick: open,
+            onkeydown: e => { if (e.key === 'Enter' && e.target === e.currentTarget) { open(); } } },
+        avatar(name, me.role === 'patient' && s.doctor ? s.doctor.avatar_url : null),
+        h('div', { class: 'session-main' },
+            h('div', { class: 'row' },
+                h('span', { class: 'session-name' }, name, sub ? h('span', { class: 'muted small' }, ' ' + sub) : null),
+                h('span', { class: 'time muted small' }, shortTime(s.updated_at))),
+            h('div', { class: 'row' },
+                h('span', { class: 'preview muted' }, previewOf(s.last_msg, me.role)),
+                s.unread_count > 0 ? h('span', { class: 'badge unread', 'aria-label': `${s.unread_count} unread` },
+                    s.unread_count > 99 ? '99+' : String(s.unread_count)) : null),
+            actions.length ? h('div', { class: 'item-actions' }, actions) : null));
+    }
+
+    async remove(sessionId) {
+        this.confirming = null;
+        try {
+            await this.app.api.chatPost('session_del', { session_id: sessionId });
+            this.app.store.remove(sessionId);
+            this.app.sessionDeleted(sessionId);
+            this.app.showNotice(t('list.deleted'));
+        } catch (err) {
+            this.render();
+            this.app.showError(t('error.delete'), err);
+        }
+    }
+}
+

@@ -1,0 +1,403 @@
+package io.medmsg.web.client;
+
+import static io.medmsg.support.Tokens.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import io.medmsg.support.ApiTest;
+import io.medmsg.support.Api.Reply;
+import io.medmsg.support.Chat;
+import io.medmsg.support.Samples;
+import io.medmsg.support.Tokens;
+import io.medmsg.support.Uploads;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web client served at {@code /}, driven in real (headless) Chromium: a patient and a doctor
+ * in two browsers consult through the public API only. Screenshots of the main screens go to
+ * {@code target/screenshots}, or to the folder named by {@code -Dmedmsg.screenshots=...}
+ * (docs/screenshots is refreshed that way).
+ */
+class WebClientTest extends ApiTest {
+
+    private static final Path SHOTS = Path.of(System.getProperty("medmsg.screenshots", "target/screenshots"));
+
+    private final List<Browser> browsers = new ArrayList<>();
+
+    @BeforeAll
+    static void browserInstalled() {
+        Browser.requireInstalled();
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        for (Browser b : browsers) {
+            List<String> errors = b.consoleErrors();
+            errors.forEach(e -> System.out.println(b.who + " console: " + e));
+            b.close();
+            // network failures are expected where a test cuts the network; script errors never are
+            assertThat(errors).as(b.who + ": uncaught script errors").noneMatch(e -> e.contains("Uncaught"));
+        }
+        browsers.clear();
+    }
+
+    private Browser browser(String who, int width, int height) {
+        Browser b = new Browser(who, width, height);
+        browsers.add(b);
+        return b;
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    @Test
+    void aPatientAndADoctorConsultInTwoBrowsers() throws Exception {
+        String doctorId = "d5001"; // 孙志强, 骨科: no other test writes to this demo doctor
+        String patientId = unique("p");
+        Browser doctor = browser("doctor", 360, 780);
+        Browser patient = browser("patient", 1280, 800);
+
+        // sign-in screens, and the doctor signs in (phone-sized, English)
+        doctor.open(base());
+        doctor.useLanguage("en");
+        doctor.el("#role-doctor").click();
+        doctor.el("#doctor-select");
+        doctor.screenshot(SHOTS, "signin-360");
+        patient.open(base());
+        patient.useLanguage("zh");
+        patient.el("#patient-id");
+        patient.screenshot(SHOTS, "signin-1280");
+        doctor.signInAsDoctor(base(), doctorId, "en");
+        doctor.el("#sessions-empty");
+
+        // the patient signs in (desktop, Chinese) and finds the doctor: department filter, paging, search
+        patient.signInAsPatient(base(), patientId, "陈小雨", "zh");
+        patient.await("the first page of the directory", d -> patient.all(".doctor-card").size() == 10);
+        patient.el("#dir-next").click();
+        patient.await("page 2", d -> patient.el("#dir-page").getText().startsWith("第 2 /"));
+        new org.openqa.selenium.support.ui.Select(patient.el("#dept-filter")).selectByValue("骨科");
+        patient.await("only 骨科 doctors", d -> patient.all(".doctor-card").size() == 1
+                && patient.present(".doctor-card[data-doctor-id=" + doctorId + "]"));
+        new org.openqa.selenium.support.ui.Select(patient.el("#dept-filter")).selectByValue("");
+        patient.el("#dir-search").sendKeys("孙志强\n");
+        patient.await("the search to find exactly " + doctorId, d -> patient.all(".doctor-card").size() == 1
+                && patient.present(".doctor-card[data-doctor-id=" + doctorId + "]"));
+        patient.screenshot(SHOTS, "directory-1280");
+
+        // ... and writes: two lines of text (Shift+Enter), then a picture
+        patient.el(".doctor-card[data-doctor-id=" + doctorId + "] .consult").click();
+        patient.await("the conversation with 孙志强", d -> patient.el("#chat-title").getText().equals("孙志强"));
+        patient.write("医生您好，我右膝疼了两周。", "上楼梯时更明显。");
+        String complaint = "医生您好，我右膝疼了两周。\n上楼梯时更明显。";
+        patient.message("mine", complaint, "sent");
+        Path png = smallPng();
+        patient.el("#file-input").sendKeys(png.toString());
+        WebElement sentImage = patient.await("the picture sent and shown",
+                d -> patient.all("#msg-list li.mine[data-type=image][data-state=sent] img.msg-image").stream()
+                        .filter(img -> ((Number) patient.js("return arguments[0].naturalWidth", img)).intValue() == 160)
+                        .findFirst().orElse(null));
+        assertThat(sentImage.getDomAttribute("src")).contains("/files/download/");
+        String xss = "<img src=x onerror=\"document.title='pwned'\">";
+        patient.write(xss);
+        patient.message("mine", xss, "sent");
+
+        // the doctor sees the consultation appear, live, with three unread messages
+        WebElement item = doctor.await("the new consultation in the doctor's list", d -> {
+            List<WebElement> items = doctor.all(".session-item");
+            return items.size() == 1 && items.get(0).getText().contains("陈小雨") ? items.get(0) : null;
+        });
+        doctor.await("the unread badge", d -> doctor.all(".session-item .badge.unread").stream()
+                .anyMatch(b -> b.getText().equals("3")));
+        doctor.screenshot(SHOTS, "doctor-sessions-360");
+        item.click();
+        doctor.message("theirs", complaint, "sent");
+        doctor.message("theirs", xss, "sent");
+        assertThat(doctor.all("#msg-list .bubble img:not(.msg-image)")).as("message text is never markup").isEmpty();
+        assertThat(doctor.js("return document.title")).isNotEqualTo("pwned");
+        doctor.await("the patient's picture, downloaded", d -> doctor.all("#msg-list li.theirs[data-type=image] img").stream()
+                .anyMatch(img -> ((Number) doctor.js("return arguments[0].naturalWidth", img)).intValue() == 160));
+        String answer = "您好，先少爬楼梯，冰敷 15 分钟，一天三次。明天来门诊拍个片子。";
+        doctor.write(answer);
+        doctor.message("mine", answer, "sent");
+        doctor.await("the doctor's list read", d -> doctor.all(".badge.unread").isEmpty()
+                || doctor.all(".badge.unread").stream().noneMatch(WebElement::isDisplayed));
+
+        // the patient sees the answer, and that the doctor read all three messages
+        patient.message("theirs", answer, "sent");
+        patient.await("read receipts on the patient's messages", d -> {
+            List<WebElement> receipts = patient.all("#msg-list li.mine .receipt");
+            return receipts.size() == 3 && receipts.stream().allMatch(r -> r.getDomAttribute("class").contains("read")
+                    && r.getText().equals("已读"));
+        });
+        // ... and the doctor sees that the patient read the answer
+        doctor.await("a read receipt on the doctor's answer",
+                d -> doctor.message("mine", answer, "sent").findElement(By.cssSelector(".receipt")).getText().equals("Read"));
+        patient.screenshot(SHOTS, "chat-patient-1280");
+        doctor.screenshot(SHOTS, "chat-doctor-360");
+
+        // the patient recalls the first message; both see it recalled
+        patient.message("mine", complaint, "sent").findElement(By.cssSelector(".recall")).click();
+        patient.await("the recalled note for the patient", d -> patient.all("#msg-list li.recalled-note").size() == 1);
+        assertThat(patient.el("#msg-list li.recalled-note").getText()).isEqualTo("你撤回了一条消息");
+        doctor.await("the recalled note for the doctor", d -> doctor.all("#msg-list li.recalled-note").size() == 1);
+        assertThat(doctor.el("#msg-list li.recalled-note").getText()).isEqualTo("陈小雨 recalled a message");
+        assertThat(doctor.all("#msg-list li.theirs .bubble.text")).extracting(e -> e.getDomProperty("textContent"))
+                .doesNotContain(complaint);
+        patient.screenshot(SHOTS, "recalled-patient-1280");
+        // all of it came over the event stream, not the long-poll fallback
+        patient.awaitLive("sse");
+        doctor.awaitLive("sse");
+
+        // the same screens at the other size
+        patient.resize(360, 780);
+        patient.screenshot(SHOTS, "chat-patient-360");
+        patient.el("#chat-back").click();
+        patient.el("#tab-sessions").click();
+        patient.await("the consultation in the patient's list", d -> patient.all(".session-item").size() == 1);
+        patient.screenshot(SHOTS, "sessions-patient-360");
+        patient.el("#tab-doctors").click();
+        patient.el("#dir-search").clear();
+        patient.el("#dir-search-button").click();
+        patient.await("the whole directory again", d -> patient.all(".doctor-card").size() == 10);
+        patient.screenshot(SHOTS, "directory-360");
+        doctor.resize(1280, 800);
+        doctor.screenshot(SHOTS, "doctor-1280");
+    }
+
+    @Test
+    void withoutAStreamTheClientLongPollsAndPagesBack() {
+        String doctorId = "d4002"; // 吴婷, 妇产科
+        String patientId = unique("p");
+        String patientToken = Tokens.patient(patientId, "王芳");
+        Chat chat = new Chat(api);
+        Browser doctor = browser("doctor (polling)", 1280, 800);
+        doctor.signInAsDoctor(base() + "?transport=poll", doctorId, "zh");
+        doctor.awaitLive("poll");
+        doctor.el("#sessions-empty");
+
+        // 24 texts, a PDF and a voice note, written before the doctor opens the consultation
+        Reply first = chat.patientSends(patientToken, doctorId, "孕 12 周，最近总是恶心，正常吗？");
+        assertThat(first.status()).as(first.raw()).isEqualTo(200);
+        String sessionId = first.data().get("session_id").asString();
+        for (int i = 2; i <= 24; i++) {
+            chat.patientSends(patientToken, doctorId, "记录 " + i);
+        }
+        sendFile(patientToken, doctorId, "检查报告.pdf", "application/pdf", Samples.of("application/pdf", 2048));
+        sendFile(patientToken, doctorId, "语音.mp3", "audio/mpeg", Samples.of("audio/mpeg", 4096));
+
+        // the consultation arrives by long-polling; its newest 20 messages first, then the earlier ones
+        doctor.await("the unread badge", d -> doctor.all(".session-item[data-session-id='" + sessionId + "'] .badge.unread")
+                .stream().anyMatch(b -> b.getText().equals("26")));
+        doctor.el(".session-item[data-session-id='" + sessionId + "']").click();
+        doctor.await("the newest 20 messages", d -> doctor.all("#msg-list li.msg").size() == 20);
+        WebElement pdf = doctor.el("#msg-list li[data-type=file] a.file-link");
+        assertThat(pdf.getDomAttribute("href")).contains("/files/download/");
+        assertThat(pdf.getDomAttribute("download")).isEqualTo("检查报告.pdf");
+        assertThat(pdf.getText()).contains("检查报告.pdf");
+        WebElement voice = doctor.el("#msg-list li[data-type=voice] audio");
+        assertThat(voice.getDomAttribute("src")).contains("/files/download/");
+        assertThat(voice.getDomProperty("controls")).isEqualTo("true");
+        doctor.el("#load-earlier").click();
+        doctor.await("all 26 messages, in order", d -> doctor.all("#msg-list li.msg").size() == 26);
+        assertThat(doctor.all("#msg-list li.msg")).extracting(li -> Long.parseLong(li.getDomAttribute("data-seq")))
+                .isSorted().startsWith(1L).endsWith(26L);
+        doctor.await("no more earlier messages", d -> !d.findElement(By.id("load-earlier")).isDisplayed());
+        doctor.message("theirs", "孕 12 周，最近总是恶心，正常吗？", "sent");
+
+        // a message while the conversation is open, an answer, and the patient's read receipt
+        chat.patientSends(patientToken, doctorId, "每天早上吐两次。");
+        doctor.message("theirs", "每天早上吐两次。", "sent");
+        doctor.write("早孕反应很常见，少量多餐，注意补水。");
+        doctor.message("mine", "早孕反应很常见，少量多餐，注意补水。", "sent");
+        JsonNode list = api.get(Chat.P + "msg_list?session_id=" + sessionId, patientToken).data().get("list");
+        assertThat(list.get(list.size() - 1).get("text").asString()).isEqualTo("早孕反应很常见，少量多餐，注意补水。");
+        long replySeq = list.get(list.size() - 1).get("seq").asLong();
+        Reply read = api.post(Chat.P + "mark_read", patientToken, body("session_id", sessionId, "seq", replySeq));
+        assertThat(read.status()).as(read.raw()).isEqualTo(200);
+        doctor.await("the read receipt, learnt by polling", d -> doctor.message("mine", "早孕反应很常见，少量多餐，注意补水。", "sent")
+                .findElement(By.cssSelector(".receipt")).getText().equals("已读"));
+        doctor.awaitLive("poll");
+    }
+
+    private void sendFile(String token, String doctorId, String name, String mime, byte[] bytes) {
+        Uploads uploads = new Uploads(api);
+        JsonNode slot = uploads.slot("patient", token, name, mime, bytes, true);
+        assertThat(Uploads.put(slot, bytes).statusCode()).isEqualTo(200);
+        String fileId = slot.get("file_id").asString();
+        Reply ready = uploads.confirm("patient", token, fileId);
+        assertThat(ready.status()).as(ready.raw()).isEqualTo(200);
+        Reply sent = api.post(Chat.P + "send_res_msg", token, body("doctor_id", doctorId, "file_id", fileId));
+        assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
+    }
+
+    @Test
+    void aFailedSendSaysWhyAndItsRetryKeepsTheClientMsgId() {
+        String patientId = unique("p");
+        Browser patient = browser("patient", 1280, 800);
+        patient.signInAsPatient(base(), patientId, "Li Lei", "en");
+
+        // the server's refusal, in its own words
+        patient.el("#dir-search").sendKeys("郑红\n");
+        patient.el(".doctor-card[data-doctor-id=d6001] .consult").click();
+        patient.el("#chat-intro");
+        patient.write("I have dry eyes.");
+        WebElement refused = patient.await("the refused message", d -> patient.el("#msg-list li.failed"));
+        assertThat(refused.findElement(By.cssSelector(".state.failed")).getText())
+                .isEqualTo("Not sent: the doctor is not accepting consultations");
+        refused.findElement(By.cssSelector(".discard")).click();
+        patient.await("the refused message discarded", d -> patient.all("#msg-list li").isEmpty());
+
+        // no network: the message waits as failed; once back, Retry sends it with the same client_msg_id
+        patient.el("#dir-search").clear();
+        patient.el("#dir-search").sendKeys("黄磊\n");
+        patient.el(".doctor-card[data-doctor-id=d3002] .consult").click();
+        patient.await("the conversation with 黄磊", d -> patient.el("#chat-title").getText().equals("黄磊"));
+        patient.offline(true);
+        patient.write("My skin itches at night.");
+        WebElement failed = patient.await("the failed message", d -> patient.el("#msg-list li.failed"));
+        assertThat(failed.findElement(By.cssSelector(".state.failed")).getText())
+                .isEqualTo("Not sent: Cannot reach the server. Check the network connection.");
+        String clientMsgId = failed.getDomAttribute("data-client-msg-id");
+        patient.screenshot(SHOTS, "failed-1280");
+        patient.offline(false);
+        failed.findElement(By.cssSelector(".retry")).click();
+        WebElement sent = patient.message("mine", "My skin itches at night.", "sent");
+        assertThat(sent.getDomAttribute("data-client-msg-id")).isEqualTo(clientMsgId);
+
+        String token = Tokens.patient(patientId);
+        JsonNode list = api.get(Chat.P + "msg_list?doctor_id=d3002", token).data().get("list");
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("client_msg_id").asString()).isEqualTo(clientMsgId);
+
+        // the patient removes the consultation from the list; the doctor still has the record
+        patient.el("#tab-sessions").click();
+        patient.el(".session-item .delete").click();
+        patient.el(".session-item .confirm-delete").click();
+        patient.el("#sessions-empty");
+        patient.el("#chat-empty");
+        assertThat(patient.el("#banner").getDomAttribute("data-kind")).isEqualTo("notice");
+        assertThat(api.get(Chat.P + "session_list", token).data().get("list")).isEmpty();
+        String sessionId = list.get(0).get("session_id").asString();
+        assertThat(api.get(Chat.D + "msg_list?session_id=" + sessionId, Tokens.doctor("d3002")).data().get("list"))
+                .hasSize(1);
+    }
+
+    @Test
+    void anUploadShowsItsProgress() throws Exception {
+        Browser patient = browser("patient (slow uplink)", 1280, 800);
+        patient.signInAsPatient(base(), unique("p"), "Han Meimei", "en");
+        patient.el("#dir-search").sendKeys("刘芳\n");
+        patient.el(".doctor-card[data-doctor-id=d2001] .consult").click();
+        patient.await("the conversation with 刘芳", d -> patient.el("#chat-title").getText().equals("刘芳"));
+        Path big = noisePng(1000, 800); // about 2.4 MB: noise does not compress
+        patient.uplink(800 * 1024);
+        patient.el("#file-input").sendKeys(big.toString());
+        WebElement pending = patient.el("#msg-list li.pending");
+        patient.await("upload progress between 0 and 100%", d -> {
+            Number value = (Number) patient.js("const p = document.querySelector('#msg-list li.pending progress');"
+                    + "return p ? p.value : -1");
+            return value.intValue() > 0 && value.intValue() < 100;
+        });
+        assertThat(pending.findElement(By.cssSelector(".state")).getText()).matches("Uploading \\d+%");
+        patient.screenshot(SHOTS, "upload-progress-1280");
+        patient.uplink(-1);
+        patient.await("the picture sent and shown", d -> patient.all("#msg-list li.mine[data-type=image] img.msg-image")
+                .stream().anyMatch(img -> ((Number) patient.js("return arguments[0].naturalWidth", img)).intValue() == 1000));
+    }
+
+    @Test
+    void aPastedTokenSignsInForThisTabOnly() {
+        Browser doctor = browser("doctor (token)", 1280, 800);
+        doctor.open(base());
+        doctor.useLanguage("en");
+        doctor.el("#demo-form");
+        doctor.el("#token-box summary").click();
+
+        doctor.el("#token-input").sendKeys("not-a-token");
+        doctor.el("#token-signin").click();
+        doctor.await("the unreadable token refused", d -> doctor.el("#signin-error").getText()
+                .equals("This is not a readable JWT."));
+        String forged = Tokens.hs256(Tokens.claims("d2003", "doctor").build(), "another-secret-of-at-least-thirty-two-bytes");
+        doctor.el("#token-input").clear();
+        doctor.el("#token-input").sendKeys(forged);
+        doctor.el("#token-signin").click();
+        doctor.await("the server's refusal", d -> doctor.el("#signin-error").getText().startsWith("Could not sign in: ")
+                && doctor.el("#signin-error").getText().length() > "Could not sign in: ".length());
+
+        String token = Tokens.hs256(Tokens.claims("d2003", "doctor").claim("name", "杨静").build());
+        doctor.el("#token-input").clear();
+        doctor.el("#token-input").sendKeys(token);
+        doctor.el("#token-signin").click();
+        doctor.el("#sessions");
+        assertThat(doctor.el("#who").getText()).isEqualTo("杨静 · Doctor");
+        assertThat(doctor.driver.getCurrentUrl()).doesNotContain(token);
+        assertThat(doctor.js("return sessionStorage.getItem('medmsg.auth')").toString()).contains(token);
+
+        // a reload keeps the sign-in (same tab); the language switch relabels the running app
+        doctor.driver.navigate().refresh();
+        doctor.el("#sessions");
+        doctor.useLanguage("zh");
+        assertThat(doctor.el("#tab-sessions").getText()).startsWith("问诊列表");
+        doctor.el("#sign-out").click();
+        doctor.el("#demo-form");
+        assertThat(doctor.js("return sessionStorage.getItem('medmsg.auth')")).isNull();
+    }
+
+    /** A valid PNG of random pixels (so, about width x height x 3 bytes). */
+    private static Path noisePng(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        Path file = Files.createTempFile("noise-", ".png");
+        ImageIO.write(image, "png", file.toFile());
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    /** A small valid PNG: 160x120, a gradient and a few lines of "film". */
+    private static Path smallPng() throws IOException {
+        BufferedImage image = new BufferedImage(160, 120, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setPaint(new GradientPaint(0, 0, new Color(20, 30, 45), 160, 120, new Color(70, 90, 110)));
+        g.fillRect(0, 0, 160, 120);
+        g.setColor(new Color(225, 230, 235));
+        g.fillRoundRect(62, 8, 18, 50, 8, 8);   // femur
+        g.fillRoundRect(64, 62, 16, 52, 8, 8);  // tibia
+        g.fillOval(58, 52, 28, 14);             // knee
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+        g.drawString("R", 12, 20);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        Path file = Files.createTempFile("knee-", ".png");
+        Files.write(file, out.toByteArray());
+        file.toFile().deleteOnExit();
+        return file;
+    }
+}
