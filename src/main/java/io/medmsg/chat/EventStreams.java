@@ -121,6 +121,8 @@ class EventStreams {
 
         void write() {
             try {
+                // sends the response headers now, so the client knows at once that the stream is open
+                emitter.send(SseEmitter.event().comment("connected"));
                 while (!closed) {
                     EventFeed.Event e = queue.poll(untilExpiry(heartbeat).toMillis(), TimeUnit.MILLISECONDS);
                     if (e == CLOSE || !Instant.now().isBefore(expiresAt)) {

@@ -65,6 +65,16 @@ class EventStreamTest extends ApiTest {
     }
 
     @Test
+    void aNewStreamAnswersAtOnce() throws Exception {
+        try (SseClient events = stream(Chat.D, doctor, null)) {
+            SseClient.Event first = events.nextAny(5);
+            assertThat(first).isNotNull();
+            assertThat(first.comment()).isTrue();
+            assertThat(events.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aReadPointerMoveIsASessionEvent() throws Exception {
         try (SseClient events = stream(Chat.P, patient, null)) {
             chat.post(Chat.D, "mark_read", doctor, body("session_id", sessionId, "seq", 1));
