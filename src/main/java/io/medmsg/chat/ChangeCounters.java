@@ -25,8 +25,9 @@ class ChangeCounters {
         this.db = db;
     }
 
+    /** Creates the counter if needed; the bump that follows in the same transaction locks it. */
     void ensure(Side side, String userId) {
-        db.write().sql(db.dialect().insertIfAbsent(INSERT)).param("role", side.wire()).param("user", userId).update();
+        db.write().sql(db.dialect().insertBeforeUpdate(INSERT, "change_seq")).param("role", side.wire()).param("user", userId).update();
     }
 
     long bump(Side side, String userId) {

@@ -57,6 +57,17 @@ public enum Dialect {
         return this != MYSQL;
     }
 
+    /**
+     * Insert unless a row with the same key exists, for a row that this transaction UPDATEs next.
+     * On MySQL/MariaDB, INSERT IGNORE would leave a shared lock on an existing row, and two
+     * transactions that both hold it and then UPDATE the row deadlock; ON DUPLICATE KEY UPDATE
+     * takes the exclusive lock the UPDATE needs at once. PostgreSQL's ON CONFLICT DO NOTHING locks
+     * nothing, and SQLite has one writer. {@code column} is any column; it is set to itself.
+     */
+    public String insertBeforeUpdate(String insert, String column) {
+        return this == MYSQL ? insert + " ON DUPLICATE KEY UPDATE " + column + " = " + column : insertIfAbsent(insert);
+    }
+
     /** Insert unless a row with the same key exists already. */
     public String insertIfAbsent(String insert) {
         return switch (this) {

@@ -32,6 +32,7 @@ class ChatLimitsTest extends ApiTest {
         String patient = Tokens.patient(unique("p"));
         int accepted = 0;
         Reply limited = null;
+        long start = System.nanoTime();
         for (int i = 0; i < 40 && limited == null; i++) {
             Reply r = chat.patientSends(patient, doctorId, "m" + i);
             if (r.status() == 200) {
@@ -45,8 +46,9 @@ class ChatLimitsTest extends ApiTest {
         assertThat(limited.code()).isEqualTo(42901);
         assertThat(limited.header("Retry-After")).isNotNull();
         assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 2);
-        // 20 at once, plus whatever refilled at 10/s while the loop ran
-        assertThat(accepted).isBetween(20, 30);
+        // 20 at once, plus whatever refilled at 10/s while the loop ran (slower on a server database)
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(accepted).isBetween(20, 20 + (int) Math.ceil(10 * seconds));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -18,7 +19,9 @@ import io.medmsg.support.ApiTest;
 /**
  * Every query on a hot path uses an index: no full scan of sessions or messages and no sort in a
  * temporary b-tree. The plans are written to target/query-plans.txt (copied into docs/).
+ * SQLite only: it reads SQLite's EXPLAIN QUERY PLAN.
  */
+@Tag("sqlite-only")
 class QueryPlanTest extends ApiTest {
 
     @Autowired
