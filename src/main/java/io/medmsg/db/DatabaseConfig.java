@@ -70,11 +70,10 @@ class DatabaseConfig {
             config.setDataSource(counting(target.url(), new Properties(), environment.getProperty("spring.datasource.username"),
                     environment.getProperty("spring.datasource.password"), counter));
             config.setMaximumPoolSize(20);
-            if (target.dialect() == Dialect.MYSQL) {
-                // Each statement sees the latest commits, as on PostgreSQL; the write paths rely on
-                // row locks (UPDATE), not on snapshots, for their ordering.
-                config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-            }
+            // Each statement sees the latest commits (InnoDB's default is REPEATABLE READ, and a
+            // PostgreSQL server may default to something stricter); the write paths rely on row
+            // locks taken by UPDATE, not on snapshots, for their ordering (docs/deploy.md).
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
         }
         return new HikariDataSource(config);
