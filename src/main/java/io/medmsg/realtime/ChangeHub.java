@@ -102,6 +102,16 @@ public class ChangeHub implements SmartLifecycle {
         }
     }
 
+    /**
+     * Forgets every mark and wakes every held request, which then asks the database. For when
+     * this instance may have missed changes made by another one (the cross-instance channel was
+     * down, or overflowed): a forgotten mark is "unknown", never "nothing new".
+     */
+    public void forgetAll() {
+        marks.clear();
+        waiters.values().forEach(set -> set.forEach(w -> w.future.complete(Boolean.TRUE)));
+    }
+
     /** How many requests are held right now (for metrics and tests). */
     public int waiting() {
         return waiters.values().stream().mapToInt(Set::size).sum();

@@ -114,6 +114,22 @@ public final class TestDatabase {
         }
     }
 
+    /** The Redis of the multi-instance tests: {@code -Dmedmsg.test.redis.url}, by default the local one. */
+    public static String redisUrl() {
+        return System.getProperty("medmsg.test.redis.url", "redis://127.0.0.1:6379");
+    }
+
+    /** Why that Redis cannot be used, or empty when it can. */
+    public static Optional<String> redisUnreachable() {
+        java.net.URI uri = java.net.URI.create(redisUrl());
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), 3000);
+            return Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.of("Redis at " + redisUrl() + " is not reachable: " + e.getMessage());
+        }
+    }
+
     private static Connection admin(Kind kind) throws SQLException {
         DriverManager.setLoginTimeout(5);
         return DriverManager.getConnection(adminUrl(kind), user(kind), password(kind));
@@ -184,6 +200,9 @@ public final class TestDatabase {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             Optional<String> problem = problem();
+            if (problem.isEmpty() && context.getRequiredTestClass().isAnnotationPresent(NeedsRedis.class)) {
+                problem = redisUnreachable();
+            }
             if (problem.isEmpty()) {
                 return ConditionEvaluationResult.enabled("database reachable");
             }
@@ -193,5 +212,11 @@ public final class TestDatabase {
             }
             return ConditionEvaluationResult.disabled(problem.get() + " (set CI=true to fail instead of skipping)");
         }
+    }
+
+    /** A test class that also needs {@link #redisUrl()}; {@link Reachable} checks it the same way. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+    public @interface NeedsRedis {
     }
 }
