@@ -43,7 +43,7 @@ class DurabilityCheck {
         if (db.dialect() == Dialect.SQLITE) {
             return;
         }
-        log.info("Database durability and isolation: {}", settings);
+        log.info("Database durability and isolation: {}", new java.util.TreeMap<>(settings));
         for (String warning : warnings(db.dialect(), settings)) {
             log.error("""
 

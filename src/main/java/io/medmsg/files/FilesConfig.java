@@ -21,8 +21,21 @@ class FilesConfig {
                     settings.s3().endpoint() == null ? "AWS" : settings.s3().endpoint());
             return new S3BlobStore(settings.s3());
         }
+        requireSharedLocalStorage(environment.getProperty("medmsg.notify.type", "local").strip(), settings);
         var root = properties.dataDir().resolve("files");
         log.info("Files are stored under {}", root);
         return new LocalBlobStore(root, signer, new BaseUrl(settings.publicBaseUrl(), environment));
+    }
+
+    /**
+     * Several instances (any notify type but local) with local storage: each would sign URLs with
+     * its own generated secret, and keep files that the others do not have.
+     */
+    static void requireSharedLocalStorage(String notifyType, StorageSettings settings) {
+        if (!settings.isS3() && !"local".equalsIgnoreCase(notifyType) && settings.urlSecret() == null) {
+            throw new IllegalStateException("Several instances (medmsg.notify.type=" + notifyType + ") with local file "
+                    + "storage need the same medmsg.storage.url-secret (MEDMSG_STORAGE_URL_SECRET) on every instance "
+                    + "and one files directory shared by all (medmsg.data-dir); or use medmsg.storage.type=s3");
+        }
     }
 }

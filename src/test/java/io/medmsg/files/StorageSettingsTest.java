@@ -32,6 +32,17 @@ class StorageSettingsTest {
     }
 
     @Test
+    void severalInstancesWithLocalFilesNeedOneUrlSecret() {
+        assertThatThrownBy(() -> FilesConfig.requireSharedLocalStorage("postgres", settings("local", s3(null, null, null, null, null))))
+                .hasMessageContaining("need the same medmsg.storage.url-secret").hasMessageContaining("medmsg.storage.type=s3");
+        FilesConfig.requireSharedLocalStorage("local", settings("local", s3(null, null, null, null, null)));
+        FilesConfig.requireSharedLocalStorage("redis", new StorageSettings("local", DataSize.ofMegabytes(20),
+                Duration.ofMinutes(15), Duration.ofHours(1), 5, Duration.ofMinutes(5), null,
+                "a-url-secret-of-at-least-thirty-two-bytes", s3(null, null, null, null, null)));
+        FilesConfig.requireSharedLocalStorage("redis", settings("s3", s3(null, "us-east-1", "files", null, null)));
+    }
+
+    @Test
     void s3WithoutBucketOrRegionIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> settings("s3", s3("http://127.0.0.1:9000", "us-east-1", null, "a", "b")))
                 .hasMessageContaining("medmsg.storage.s3.bucket");

@@ -16,6 +16,9 @@ import io.medmsg.MedMsgApplication;
  */
 public final class Instance implements AutoCloseable {
 
+    /** Every instance signs file URLs with the same secret, as an operator must configure them. */
+    public static final String URL_SECRET = "test-url-secret-of-at-least-thirty-two-bytes-42";
+
     private final ConfigurableApplicationContext context;
     private final Api api;
 
@@ -27,7 +30,8 @@ public final class Instance implements AutoCloseable {
     /** Starts an instance on that database with these extra arguments ({@code --name=value}). */
     public static Instance start(TestDatabase.Fresh db, String... args) {
         List<String> all = new ArrayList<>(List.of("--medmsg.data-dir=" + tempDir(), "--server.port=0",
-                "--medmsg.auth.hs256-secret=" + Tokens.SECRET, "--spring.datasource.hikari.maximum-pool-size=10",
+                "--medmsg.auth.hs256-secret=" + Tokens.SECRET, "--medmsg.storage.url-secret=" + URL_SECRET,
+                "--spring.datasource.hikari.maximum-pool-size=10",
                 "--spring.datasource.hikari.minimum-idle=1"));
         all.addAll(db.args());
         all.addAll(List.of(args));
