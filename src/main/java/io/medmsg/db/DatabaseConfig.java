@@ -41,6 +41,11 @@ class DatabaseConfig {
         if (url == null || url.isBlank()) {
             url = "jdbc:sqlite:" + properties.dataDir().resolve("medmsg.db");
         }
+        if (url.startsWith("jdbc:mysql:")) {
+            // the bundled driver is MariaDB Connector/J: it speaks to MySQL servers too, but
+            // answers only to its own scheme
+            url = "jdbc:mariadb:" + url.substring("jdbc:mysql:".length());
+        }
         Dialect dialect = Dialect.fromUrl(url);
         DataDirLock lock = dialect == Dialect.SQLITE ? DataDirLock.acquire(properties.dataDir()) : null;
         return new DatabaseTarget(url, dialect, lock);
