@@ -104,7 +104,7 @@ class DatabaseConfig {
 
     @Bean
     FlywayConfigurationCustomizer migrationsPerDialect(DatabaseTarget target) {
-        return configuration -> configuration.locations(target.dialect().migrationLocation());
+        return configuration -> configuration.locations(target.dialect().migrationLocations());
     }
 
     /** The driver's connections, each wrapped to count its statements. */

@@ -15,8 +15,12 @@ public enum Dialect {
         this.migrationFolder = migrationFolder;
     }
 
-    String migrationLocation() {
-        return "classpath:db/migration/" + migrationFolder;
+    /**
+     * Where this database's Flyway migrations are: {@code common} for SQL that is the same on all
+     * three, then the database's own folder for SQL that is not (a version lives in one of them).
+     */
+    String[] migrationLocations() {
+        return new String[] {"classpath:db/migration/common", "classpath:db/migration/" + migrationFolder};
     }
 
     static Dialect fromUrl(String jdbcUrl) {
