@@ -22,7 +22,9 @@ public final class Database implements AutoCloseable {
     Database(Dialect dialect, JdbcClient write, JdbcClient read, TransactionTemplate transactions,
             AutoCloseable readerPool) {
         this.readerPool = readerPool;
-        this.groupCommitter = dialect == Dialect.SQLITE ? new GroupCommitter(transactions, 256, 4096) : null;
+        String followers = dialect.batchFollowerLockTimeout();
+        this.groupCommitter = dialect.groupCommits() ? new GroupCommitter(transactions, 256, 4096,
+                followers == null ? () -> { } : () -> write.sql(followers).update()) : null;
         this.dialect = dialect;
         this.write = write;
         this.read = read;
@@ -46,9 +48,10 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in a transaction and returns once it has committed. On SQLite the work
-     * is group-committed with other callers' work (see {@link GroupCommitter}): it then runs on
-     * the writer thread, so it must take everything it needs as arguments, not from thread-locals.
+     * Runs {@code work} in a transaction and returns once it has committed. On SQLite and
+     * PostgreSQL the work is group-committed with other callers' work (see {@link GroupCommitter}):
+     * it then runs on the writer thread, so it must take everything it needs as arguments, not
+     * from thread-locals, and must have no effect outside the database (it may run again).
      */
     public <T> T submit(Supplier<T> work) {
         return groupCommitter != null ? groupCommitter.submit(work) : inTransaction(work);

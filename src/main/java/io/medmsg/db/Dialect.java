@@ -56,6 +56,26 @@ public enum Dialect {
         return sql.toString();
     }
 
+    /**
+     * Whether writes are group-committed ({@link GroupCommitter}). SQLite: one writer and one
+     * disk flush per commit. PostgreSQL: every send locks its doctor's change counter until its
+     * commit is flushed, so without batching one busy doctor's messages commit one flush at a
+     * time (measured: docs/deploy.md). MySQL/MariaDB: not yet (one transaction per request).
+     */
+    boolean groupCommits() {
+        return this != MYSQL;
+    }
+
+    /**
+     * What a group-commit batch runs after its first unit of work, so that the later ones never
+     * wait for a lock that another instance's batch holds (two batches locking rows in different
+     * orders would deadlock): they fail at once and run again first in the next batch.
+     * Null where no other process takes locks (SQLite).
+     */
+    String batchFollowerLockTimeout() {
+        return this == POSTGRES ? "SET LOCAL lock_timeout = '10ms'" : null;
+    }
+
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */
     boolean hasUpdateReturning() {
         return this != MYSQL;

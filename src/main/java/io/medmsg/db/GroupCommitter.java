@@ -1,6 +1,8 @@
 package io.medmsg.db;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -11,28 +13,41 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group commit for SQLite. SQLite has one writer and {@code synchronous=FULL} costs one disk
- * flush per commit, which caps one-transaction-per-request near the disk's flush rate. One writer
+ * Group commit. SQLite has one writer and {@code synchronous=FULL} costs one disk flush per commit,
+ * which caps one-transaction-per-request near the disk's flush rate; on PostgreSQL the row lock on
+ * a busy user's change counter is held until the commit is flushed, with the same cap. One writer
  * thread therefore takes every waiting unit of work, runs each in its own savepoint (so one
  * failure rolls back only itself), commits the batch once, and only then answers each caller.
  * A caller never hears "done" before its work is durable.
+ *
+ * <p>Several instances on one database each run batches, and a batch locks rows in the order of
+ * its units, not in the one global order each unit keeps: two batches could deadlock. So only the
+ * first unit of a batch may wait for a lock; after it {@code afterFirst} makes lock waits fail at
+ * once (PostgreSQL: a lock timeout), and a unit that fails so is rolled back to its savepoint and
+ * runs again as the first unit of the next batch. A waiting batch then holds only the locks of one
+ * unit, taken in the global order, and waits cannot form a circle.
  */
 final class GroupCommitter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
     private final BlockingQueue<Task<?>> queue;
+    /** Units that met a lock held elsewhere: first in the next batch. Writer thread only. */
+    private final Deque<Task<?>> deferred = new ArrayDeque<>();
+    private final Runnable afterFirst;
     private final TransactionTemplate batch;
     private final TransactionTemplate savepoint;
     private final int maxBatch;
     private final Thread writer;
     private volatile boolean running = true;
 
-    GroupCommitter(TransactionTemplate transactions, int maxBatch, int queueCapacity) {
+    GroupCommitter(TransactionTemplate transactions, int maxBatch, int queueCapacity, Runnable afterFirst) {
+        this.afterFirst = afterFirst;
         this.batch = transactions;
         this.savepoint = new TransactionTemplate(transactions.getTransactionManager());
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
@@ -62,14 +77,16 @@ final class GroupCommitter implements AutoCloseable {
 
     private void loop() {
         List<Task<?>> tasks = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
+        while (running || !queue.isEmpty() || !deferred.isEmpty()) {
             try {
-                Task<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Task<?> first = deferred.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : deferred.poll();
                 if (first == null) {
                     continue;
                 }
                 tasks.add(first);
-                queue.drainTo(tasks, maxBatch - 1);
+                tasks.addAll(deferred);
+                deferred.clear();
+                queue.drainTo(tasks, Math.max(0, maxBatch - tasks.size()));
                 runBatch(tasks);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -84,9 +101,43 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void runBatch(List<Task<?>> tasks) {
-        batch.executeWithoutResult(status -> tasks.forEach(this::runInSavepoint));
+        List<Task<?>> again = new ArrayList<>();
+        batch.executeWithoutResult(status -> {
+            for (int i = 0; i < tasks.size(); i++) {
+                Task<?> task = tasks.get(i);
+                if (i == 1) {
+                    afterFirst.run();
+                }
+                runInSavepoint(task);
+                if (i > 0 && lockRefused(task.failure)) {
+                    task.failure = null;
+                    again.add(task);
+                }
+            }
+        });
         // committed: now, and only now, the callers may hear of it
-        tasks.forEach(Task::complete);
+        for (Task<?> task : tasks) {
+            if (!again.contains(task)) {
+                task.complete();
+            }
+        }
+        deferred.addAll(again);
+    }
+
+    /**
+     * A lock wait that failed: a lock timeout (PostgreSQL 55P03, which Spring leaves uncategorized)
+     * or a deadlock.
+     */
+    static boolean lockRefused(Throwable failure) {
+        if (failure instanceof PessimisticLockingFailureException) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void runInSavepoint(Task<?> task) {

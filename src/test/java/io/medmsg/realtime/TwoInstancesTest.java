@@ -327,6 +327,66 @@ class TwoInstancesTest {
         }
     }
 
+    /**
+     * Each instance group-commits its sends in batches, and a batch locks the counters of its
+     * sends in its own order: patients writing to two doctors through both instances would
+     * deadlock two batches, were it not for the lock timeout after a batch's first unit.
+     */
+    @Test
+    void batchesOfBothInstancesNeverDeadlock() throws Exception {
+        String d1 = a.chat().newDoctor(unique("d1-"), true);
+        String d2 = a.chat().newDoctor(unique("d2-"), true);
+        long deadlocksBefore = deadlocks();
+        int threads = 48;
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String patient = Tokens.patient(unique("p" + t + "-"));
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 10; i++) {
+                        Chat via = (thread + i) % 2 == 0 ? a.chat() : b.chat();
+                        Reply r = via.patientSends(patient, (thread + i / 2) % 2 == 0 ? d1 : d2, "m" + i);
+                        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        long total = 0;
+        for (String d : List.of(d1, d2)) {
+            JsonNode list = a.chat().get(Chat.D, "session_list", Tokens.doctor(d), "limit=100").data().get("list");
+            for (JsonNode s : list) {
+                total += s.get("last_seq").asLong();
+            }
+        }
+        assertThat(total).isEqualTo(threads * 10L);
+        if (notify.equals("postgres")) {
+            assertThat(deadlocks() - deadlocksBefore).as("deadlocks detected by PostgreSQL").isZero();
+        }
+    }
+
+    /** PostgreSQL's count of deadlocks in this database (statistics are flushed within a second or so). */
+    private static long deadlocks() throws Exception {
+        if (!notify.equals("postgres")) {
+            return 0;
+        }
+        Thread.sleep(1_500);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_clear_snapshot()");
+            try (var rs = st.executeQuery("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     @Test
     void aResendThroughTheOtherInstanceGetsTheOriginal() {
         String doctorId = a.chat().newDoctor(unique("doc"), true);
