@@ -114,4 +114,58 @@ class ConcurrencyTest extends ApiTest {
         assertThat(list.size()).isEqualTo(1);
         assertThat(list.get(0).get("last_seq").asLong()).isEqualTo(10);
     }
+
+    /**
+     * Writes are group-committed: refusals (a stranger's 404, a reused client_msg_id's 409) in the
+     * same batches as good sends must roll back only themselves.
+     */
+    @Test
+    void refusedSendsAmongGoodOnesLeaveNoTrace() throws Exception {
+        Chat chat = new Chat(api);
+        String doctorId = chat.newDoctor(unique("doc"), true);
+        String strangerId = chat.newDoctor(unique("stranger"), true);
+        String patient = Tokens.patient(unique("p"));
+        String doctor = Tokens.doctor(doctorId);
+        String sessionId = chat.open(patient, doctorId);
+        chat.doctorSends(doctor, sessionId, "first", "taken");
+        int threads = 16;
+        int perThread = 15;
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        switch (thread % 4) {
+                            case 0, 1 -> assertThat(chat.doctorSends(doctor, sessionId, "ok " + thread + "-" + i).status())
+                                    .isEqualTo(200);
+                            case 2 -> assertThat(chat.doctorSends(Tokens.doctor(strangerId), sessionId, "not mine").status())
+                                    .isEqualTo(404);
+                            default -> assertThat(chat.doctorSends(doctor, sessionId, "other text", "taken").status())
+                                    .isEqualTo(409);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        int good = threads / 2 * perThread;
+        List<Long> seqs = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = chat.get(Chat.D, "new_msg", doctor, "session_id=" + sessionId + "&limit=200&after_seq=" + after).data();
+            page.get("list").forEach(m -> seqs.add(m.get("seq").asLong()));
+            if (!page.get("has_more").asBoolean()) {
+                break;
+            }
+            after = seqs.get(seqs.size() - 1);
+        }
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 2 + good).boxed().toList());
+    }
 }

@@ -132,7 +132,15 @@ public final class TestDatabase {
 
     private static Connection admin(Kind kind) throws SQLException {
         DriverManager.setLoginTimeout(5);
-        return DriverManager.getConnection(adminUrl(kind), user(kind), password(kind));
+        try {
+            return DriverManager.getConnection(adminUrl(kind), user(kind), password(kind));
+        } catch (SQLException e) {
+            if (kind == Kind.POSTGRES && "3D000".equals(e.getSQLState())) {
+                // no database "test" on this server: every cluster has "postgres"
+                return DriverManager.getConnection(serverUrl(kind) + "/postgres", user(kind), password(kind));
+            }
+            throw e;
+        }
     }
 
     /** Server URL without a database, e.g. {@code jdbc:postgresql://127.0.0.1:5432}. */
