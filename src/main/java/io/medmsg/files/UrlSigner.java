@@ -1,26 +1,18 @@
 package io.medmsg.files;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.medmsg.config.MedMsgProperties;
+import io.medmsg.config.SecretFile;
 
 /**
  * HMAC-SHA256 signatures of the local upload and download URLs. An upload signature binds the
@@ -31,7 +23,6 @@ import io.medmsg.config.MedMsgProperties;
 @Component
 class UrlSigner {
 
-    private static final Logger log = LoggerFactory.getLogger(UrlSigner.class);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final SecretKeySpec key;
@@ -39,7 +30,8 @@ class UrlSigner {
     @Autowired
     UrlSigner(StorageSettings settings, MedMsgProperties properties) {
         this(settings.urlSecret() != null ? settings.urlSecret().getBytes(StandardCharsets.UTF_8)
-                : generatedSecret(properties.dataDir().resolve("url-secret")));
+                : SecretFile.readOrCreate(properties.dataDir().resolve("url-secret"), "file URL signing secret",
+                        "medmsg.storage.url-secret"));
     }
 
     UrlSigner(byte[] secret) {
@@ -74,33 +66,6 @@ class UrlSigner {
             return B64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
-    }
-
-    private static byte[] generatedSecret(Path file) {
-        try {
-            Files.createDirectories(file.getParent());
-            if (!Files.exists(file)) {
-                byte[] random = new byte[32];
-                new SecureRandom().nextBytes(random);
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, B64.encodeToString(random), StandardCharsets.UTF_8);
-                    log.info("Generated a new file URL signing secret in {} (set medmsg.storage.url-secret to use your own)", file);
-                } catch (FileAlreadyExistsException raced) {
-                    // another start-up wrote it first; use theirs
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.writeString(file, B64.encodeToString(random), StandardCharsets.UTF_8);
-                }
-            }
-            String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-                throw new IllegalStateException("The URL signing secret in " + file + " is shorter than 32 bytes; "
-                        + "delete the file to have a new one generated");
-            }
-            return secret.getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the URL signing secret " + file, e);
         }
     }
 }
