@@ -76,7 +76,7 @@ class ChatReader {
                     counter);
         }
         List<SessionRow> changed = sessions.changedSince(side, caller.id(), after, MAX_CHANGES);
-        long last = changed.isEmpty() ? after : changeSeq(changed.get(changed.size() - 1).session(), side);
+        long last = changed.isEmpty() ? after : changed.get(changed.size() - 1).session().changeSeq(side);
         return new Changes(new Views.SessionChanges(render(changed, side), changeCursor(side, caller.id(), last)),
                 counter);
     }
@@ -129,9 +129,5 @@ class ChatReader {
 
     private List<Views.Session> render(List<SessionRow> rows, Side side) {
         return rows.stream().map(r -> renderer.session(r, side)).toList();
-    }
-
-    private static long changeSeq(StoredSession s, Side side) {
-        return side == Side.PATIENT ? s.patientChangeSeq() : s.doctorChangeSeq();
     }
 }

@@ -61,7 +61,7 @@ class EventFeed {
             if (page.size() < PAGE) {
                 break;
             }
-            pageAfter = changeSeq(page.get(page.size() - 1).session(), side);
+            pageAfter = page.get(page.size() - 1).session().changeSeq(side);
         }
         events.sort(Comparator.comparingLong(Event::id));
         return new Batch(events, counter);
@@ -74,13 +74,9 @@ class EventFeed {
         for (MessageRepository.Change c : changes) {
             events.add(new Event(c.changeSeq(), "message", new Views.Sent(s.sessionId(), renderer.message(c.message()))));
         }
-        long latest = changeSeq(s, side);
+        long latest = s.changeSeq(side);
         if (changes.isEmpty() || changes.get(changes.size() - 1).changeSeq() != latest) {
             events.add(new Event(latest, "session", renderer.session(row, side)));
         }
-    }
-
-    private static long changeSeq(StoredSession s, Side side) {
-        return side == Side.PATIENT ? s.patientChangeSeq() : s.doctorChangeSeq();
     }
 }

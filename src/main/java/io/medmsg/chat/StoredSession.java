@@ -35,6 +35,11 @@ record StoredSession(String sessionId, String patientId, String patientName, Str
         return side == Side.PATIENT ? patientDeletedSeq : doctorDeletedSeq;
     }
 
+    /** This side's change counter at the session's latest change. */
+    long changeSeq(Side side) {
+        return side == Side.PATIENT ? patientChangeSeq : doctorChangeSeq;
+    }
+
     /** Messages from the other party after what this side has read (and not deleted). */
     long unreadCount(Side side) {
         // Sending moves the sender's read_seq to its message, so every message after a side's
