@@ -68,12 +68,12 @@ class DatabaseConfig {
         HikariConfig config = new HikariConfig();
         config.setPoolName("medmsg");
         if (target.dialect() == Dialect.SQLITE) {
-            config.setDataSource(counting(target.url(), sqlitePragmas(), null, null, counter));
+            config.setDataSource(counting(target.url(), sqlitePragmas(), null, null, counter, true));
             config.setMaximumPoolSize(1);
             config.setConnectionTimeout(60_000);
         } else {
             config.setDataSource(counting(target.url(), new Properties(), environment.getProperty("spring.datasource.username"),
-                    environment.getProperty("spring.datasource.password"), counter));
+                    environment.getProperty("spring.datasource.password"), counter, false));
             config.setMaximumPoolSize(20);
             // Each statement sees the latest commits (InnoDB's default is REPEATABLE READ, and a
             // PostgreSQL server may default to something stricter); the write paths rely on row
@@ -95,7 +95,7 @@ class DatabaseConfig {
 
     private static HikariDataSource sqliteReaders(DatabaseTarget target, StatementCounter counter) {
         HikariConfig config = new HikariConfig();
-        config.setDataSource(counting(target.url(), sqlitePragmas(), null, null, counter));
+        config.setDataSource(counting(target.url(), sqlitePragmas(), null, null, counter, true));
         config.setPoolName("medmsg-read");
         config.setConnectionInitSql("PRAGMA query_only = 1");
         config.setMaximumPoolSize(4);
@@ -107,19 +107,26 @@ class DatabaseConfig {
         return configuration -> configuration.locations(target.dialect().migrationLocations());
     }
 
-    /** The driver's connections, each wrapped to count its statements. */
+    /**
+     * The driver's connections, each wrapped to count its statements and, where the driver compiles
+     * every statement anew (SQLite), to keep its prepared statements.
+     */
     private static DataSource counting(String url, Properties properties, String user, String password,
-            StatementCounter counter) {
+            StatementCounter counter, boolean cacheStatements) {
         DriverDataSource driver = new DriverDataSource(url, null, properties, user, password);
         return new DelegatingDataSource(driver) {
             @Override
             public Connection getConnection() throws SQLException {
-                return counter.wrap(driver.getConnection());
+                return wrap(driver.getConnection());
             }
 
             @Override
             public Connection getConnection(String username, String pass) throws SQLException {
-                return counter.wrap(driver.getConnection(username, pass));
+                return wrap(driver.getConnection(username, pass));
+            }
+
+            private Connection wrap(Connection connection) {
+                return counter.wrap(cacheStatements ? StatementCache.wrap(connection) : connection);
             }
         };
     }
