@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -41,6 +42,8 @@ import io.medmsg.config.MedMsgProperties;
 final class TokenVerifier {
 
     static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** How long a verified token is trusted without checking its signature again. */
+    static final java.time.Duration REVERIFY_AFTER = java.time.Duration.ofSeconds(60);
 
     private TokenVerifier() {
     }
@@ -56,8 +59,9 @@ final class TokenVerifier {
             decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(sharedSecret, "HmacSHA256"))
                     .macAlgorithm(MacAlgorithm.HS256).build();
         }
-        decoder.setJwtValidator(validator(auth));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = validator(auth);
+        decoder.setJwtValidator(validator);
+        return new CachingJwtDecoder(decoder, validator, REVERIFY_AFTER, 10_000, Clock.systemUTC());
     }
 
     static OAuth2TokenValidator<Jwt> validator(MedMsgProperties.Auth auth) {
