@@ -41,11 +41,12 @@ public class ChatService {
     private final MessageRenderer renderer;
     private final ApplicationEventPublisher events;
     private final MedMsgProperties.Limits limits;
+    private final KnownSessions known;
     private final Clock clock;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             DoctorDirectory directory, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
-            ApplicationEventPublisher events, MedMsgProperties properties) {
+            ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known) {
         this.db = db;
         this.sessions = sessions;
         this.messages = messages;
@@ -56,6 +57,7 @@ public class ChatService {
         this.renderer = renderer;
         this.events = events;
         this.limits = properties.limits();
+        this.known = known;
         this.clock = Clock.systemUTC();
     }
 
@@ -90,6 +92,8 @@ public class ChatService {
         MessageRules.clientMsgId(clientMsgId);
         rateLimiter.acquire(side, caller.id());
         Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
+        // committed: from now on this session is known and its sends skip the lookup
+        known.learn(appended.session());
         if (appended.isNew()) {
             publish(appended);
         }
@@ -131,7 +135,7 @@ public class ChatService {
         return new Views.Deleted(sessionId);
     }
 
-    private record Appended(StoredSession session, StoredMessage message, long patientChange, long doctorChange,
+    private record Appended(KnownSessions.Parties session, StoredMessage message, long patientChange, long doctorChange,
             boolean isNew) {
     }
 
@@ -139,7 +143,8 @@ public class ChatService {
     }
 
     private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
-        StoredSession s = side == Side.PATIENT ? openOrFind(caller, target.doctorId()) : doctorsSession(caller, target.sessionId());
+        KnownSessions.Parties s = side == Side.PATIENT ? patientsSession(caller, target.doctorId())
+                : doctorsSession(caller, target.sessionId());
         if (clientMsgId != null) {
             StoredMessage original = messages.findByClientMsgId(s.sessionId(), side, caller.id(), clientMsgId).orElse(null);
             if (original != null) {
@@ -187,7 +192,7 @@ public class ChatService {
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
         messages.insert(recall, patientChange, doctorChange);
-        return new Appended(s, recall, patientChange, doctorChange, true);
+        return new Appended(KnownSessions.Parties.of(s), recall, patientChange, doctorChange, true);
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -218,9 +223,18 @@ public class ChatService {
         return sessions.findByPairForWrite(patient.id(), doctorId).orElseThrow();
     }
 
-    private StoredSession doctorsSession(Caller doctor, String sessionId) {
-        return partyOf(sessions.findForWrite(sessionId).orElse(null), Side.DOCTOR, doctor.id());
+    /** The session of this patient and doctor, opened if need be; known sessions are not looked up. */
+    private KnownSessions.Parties patientsSession(Caller patient, String doctorId) {
+        KnownSessions.Parties k = known.ofPair(patient.id(), doctorId);
+        return k != null ? k : KnownSessions.Parties.of(openOrFind(patient, doctorId));
     }
+
+    private KnownSessions.Parties doctorsSession(Caller doctor, String sessionId) {
+        KnownSessions.Parties k = known.ofParty(sessionId, Side.DOCTOR, doctor.id());
+        return k != null ? k : KnownSessions.Parties.of(
+                partyOf(sessions.findForWrite(sessionId).orElse(null), Side.DOCTOR, doctor.id()));
+    }
+
 
     /** The session if the caller is its party on that side; else the same 404 as a missing one. */
     static StoredSession partyOf(StoredSession s, Side side, String userId) {
@@ -232,7 +246,7 @@ public class ChatService {
 
     /** After commit: the appended message's seq is the session's last_seq as of this change. */
     private void publish(Appended a) {
-        StoredSession s = a.session();
+        KnownSessions.Parties s = a.session();
         events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), a.message().seq(),
                 a.patientChange(), a.doctorChange(), a.message().msgId()));
     }

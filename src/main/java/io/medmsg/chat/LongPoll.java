@@ -2,8 +2,6 @@ package io.medmsg.chat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import org.springframework.stereotype.Component;
 
@@ -25,12 +23,12 @@ class LongPoll {
 
     private final ChatReader reader;
     private final ChangeHub hub;
-    private final ConcurrentMap<String, Parties> parties = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, String> sessionOfPair = new ConcurrentHashMap<>();
+    private final KnownSessions known;
 
-    LongPoll(ChatReader reader, ChangeHub hub) {
+    LongPoll(ChatReader reader, ChangeHub hub, KnownSessions known) {
         this.reader = reader;
         this.hub = hub;
+        this.known = known;
     }
 
     Envelope<Views.NewMessages> newMsg(Caller caller, ChatReader.SessionRef ref, long afterSeq, int limit, int wait) {
@@ -85,23 +83,14 @@ class LongPoll {
 
     /** The session named, if this instance already knows it and the caller is its party. */
     private String knownSession(Caller caller, Side side, ChatReader.SessionRef ref) {
-        String id = ref.sessionId() != null ? ref.sessionId()
-                : side == Side.PATIENT && ref.doctorId() != null ? sessionOfPair.get(caller.id() + "\n" + ref.doctorId())
+        KnownSessions.Parties parties = ref.sessionId() != null ? known.ofParty(ref.sessionId(), side, caller.id())
+                : side == Side.PATIENT && ref.doctorId() != null ? known.ofPair(caller.id(), ref.doctorId())
                 : null;
-        Parties known = id == null ? null : parties.get(id);
-        return known != null && known.of(side).equals(caller.id()) ? id : null;
+        return parties == null ? null : parties.sessionId();
     }
 
     private void learn(StoredSession s) {
-        parties.putIfAbsent(s.sessionId(), new Parties(s.patientId(), s.doctorId()));
-        sessionOfPair.putIfAbsent(s.patientId() + "\n" + s.doctorId(), s.sessionId());
+        known.learn(KnownSessions.Parties.of(s));
         hub.advance(ChangeHub.sessionKey(s.sessionId()), s.lastSeq());
-    }
-
-    /** Who the two parties of a session are: fixed once the session exists. */
-    private record Parties(String patientId, String doctorId) {
-        String of(Side side) {
-            return side == Side.PATIENT ? patientId : doctorId;
-        }
     }
 }

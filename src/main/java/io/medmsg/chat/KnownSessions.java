@@ -1,0 +1,50 @@
+package io.medmsg.chat;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Who the two parties of a session are, as this instance has seen them committed. A session is
+ * never removed and its parties never change, so what is learned stays true: the idle poll and
+ * the send path use it to skip a lookup. Only sessions read from the database or committed by
+ * this instance may be taught, never one inside a transaction that may still roll back.
+ */
+@Component
+final class KnownSessions {
+
+    /** A session's fixed identity. */
+    record Parties(String sessionId, String patientId, String doctorId) {
+
+        static Parties of(StoredSession s) {
+            return new Parties(s.sessionId(), s.patientId(), s.doctorId());
+        }
+
+        String of(Side side) {
+            return side == Side.PATIENT ? patientId : doctorId;
+        }
+    }
+
+    private final ConcurrentMap<String, Parties> byId = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Parties> byPair = new ConcurrentHashMap<>();
+
+    /** The session, if known and the caller is its party on that side. */
+    Parties ofParty(String sessionId, Side side, String userId) {
+        Parties known = byId.get(sessionId);
+        return known != null && known.of(side).equals(userId) ? known : null;
+    }
+
+    Parties ofPair(String patientId, String doctorId) {
+        return byPair.get(pair(patientId, doctorId));
+    }
+
+    void learn(Parties parties) {
+        byId.putIfAbsent(parties.sessionId(), parties);
+        byPair.putIfAbsent(pair(parties.patientId(), parties.doctorId()), parties);
+    }
+
+    private static String pair(String patientId, String doctorId) {
+        return patientId + "\n" + doctorId;
+    }
+}
