@@ -42,11 +42,13 @@ public class ChatService {
     private final ApplicationEventPublisher events;
     private final MedMsgProperties.Limits limits;
     private final KnownSessions known;
+    private final OneTripAppend oneTrip;
     private final Clock clock;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             DoctorDirectory directory, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
-            ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known) {
+            ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
+            OneTripAppend oneTrip) {
         this.db = db;
         this.sessions = sessions;
         this.messages = messages;
@@ -58,6 +60,7 @@ public class ChatService {
         this.events = events;
         this.limits = properties.limits();
         this.known = known;
+        this.oneTrip = oneTrip;
         this.clock = Clock.systemUTC();
     }
 
@@ -155,16 +158,22 @@ public class ChatService {
                 return new Appended(s, original, 0, 0, false);
             }
         }
-        long now = clock.millis();
+        StoredMessage draft = new StoredMessage(Ids.next(), s.sessionId(), 0, side.wire(), caller.id(), content.type(),
+                content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
+                clientMsgId, clock.millis());
+        String patientName = side == Side.PATIENT ? caller.name() : null;
+        OneTripAppend.Stamp stamp = db.dialect().modifiesInWith() ? oneTrip.append(draft, s, side, patientName)
+                : appendStepByStep(draft, s, side, patientName);
+        return new Appended(s, draft.withSeq(stamp.seq()), stamp.patientChange(), stamp.doctorChange(), true);
+    }
+
+    /** The counters, the session, then the message: what {@link OneTripAppend} does in one statement. */
+    private OneTripAppend.Stamp appendStepByStep(StoredMessage draft, KnownSessions.Parties s, Side side, String patientName) {
         long patientChange = counters.bump(Side.PATIENT, s.patientId());
         long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
-        String patientName = side == Side.PATIENT ? caller.name() : null;
-        long seq = sessions.append(s.sessionId(), side, patientName, now, patientChange, doctorChange);
-        StoredMessage m = new StoredMessage(Ids.next(), s.sessionId(), seq, side.wire(), caller.id(), content.type(),
-                content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
-                clientMsgId, now);
-        messages.insert(m, patientChange, doctorChange);
-        return new Appended(s, m, patientChange, doctorChange, true);
+        long seq = sessions.append(s.sessionId(), side, patientName, draft.createdAt(), patientChange, doctorChange);
+        messages.insert(draft.withSeq(seq), patientChange, doctorChange);
+        return new OneTripAppend.Stamp(seq, patientChange, doctorChange);
     }
 
     private Appended appendRecall(Caller caller, Side side, String sessionId, String msgId) {

@@ -8,6 +8,11 @@ record StoredMessage(String msgId, String sessionId, long seq, String senderRole
         String text, String fileId, String fileName, String mimeType, Long fileSize, String recalledMsgId,
         boolean recalled, String clientMsgId, long createdAt) {
 
+    StoredMessage withSeq(long newSeq) {
+        return new StoredMessage(msgId, sessionId, newSeq, senderRole, senderId, type, text, fileId, fileName, mimeType,
+                fileSize, recalledMsgId, recalled, clientMsgId, createdAt);
+    }
+
     static final String COLUMNS = """
             msg_id, session_id, seq, sender_role, sender_id, msg_type, text, file_id, file_name, mime_type,
             file_size, recalled_msg_id, recalled, client_msg_id, created_at""";

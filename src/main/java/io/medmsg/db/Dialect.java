@@ -76,6 +76,11 @@ public enum Dialect {
         return this == POSTGRES ? "SET LOCAL lock_timeout = '10ms'" : null;
     }
 
+    /** Data-modifying statements inside WITH (several writes in one round trip): PostgreSQL only. */
+    public boolean modifiesInWith() {
+        return this == POSTGRES;
+    }
+
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */
     boolean hasUpdateReturning() {
         return this != MYSQL;
