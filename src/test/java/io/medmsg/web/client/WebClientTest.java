@@ -313,13 +313,16 @@ class WebClientTest extends ApiTest {
         Path big = noisePng(1000, 800); // about 2.4 MB: noise does not compress
         patient.uplink(800 * 1024);
         patient.el("#file-input").sendKeys(big.toString());
-        WebElement pending = patient.el("#msg-list li.pending");
-        patient.await("upload progress between 0 and 100%", d -> {
-            Number value = (Number) patient.js("const p = document.querySelector('#msg-list li.pending progress');"
-                    + "return p ? p.value : -1");
-            return value.intValue() > 0 && value.intValue() < 100;
+        patient.el("#msg-list li.pending");
+        // progress bar and label read in one go: the pending item is redrawn as the upload moves
+        patient.await("upload progress between 0 and 100%, labelled", d -> {
+            String seen = (String) patient.js("const li = document.querySelector('#msg-list li.pending');"
+                    + "const p = li && li.querySelector('progress'); const s = li && li.querySelector('.state');"
+                    + "return p && s ? p.value + '|' + s.textContent : ''");
+            String[] parts = seen.split("\\|", 2);
+            return parts.length == 2 && Double.parseDouble(parts[0]) > 0 && Double.parseDouble(parts[0]) < 100
+                    && parts[1].trim().matches("Uploading \\d+%");
         });
-        assertThat(pending.findElement(By.cssSelector(".state")).getText()).matches("Uploading \\d+%");
         patient.screenshot(SHOTS, "upload-progress-1280");
         patient.uplink(-1);
         patient.await("the picture sent and shown", d -> patient.all("#msg-list li.mine[data-type=image] img.msg-image")
