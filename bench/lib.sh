@@ -1,20 +1,23 @@
 # Sourced by bench/*.sh: start_service PORT [service arguments...] starts the packaged jar on a
 # fresh SQLite data dir (unless the arguments name another database) with the bench secret and no
 # send rate limit, waits until it is healthy, and stops it when the script exits. Sets PID, WORK.
+# BENCH_JVM_OPTS replaces the JVM options (default -Xmx1g), e.g. BENCH_JVM_OPTS='-Xms256m -Xmx256m';
+# BENCH_JAR runs another jar than target/medmsg-*.jar (e.g. an earlier build, for a comparison).
 . scripts/jdk.sh
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 
 start_service() {
     local port=$1
     shift
-    local jar
-    jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
+    local jar=${BENCH_JAR:-}
+    [ -n "$jar" ] || jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
     if [ -z "$jar" ]; then
         ./mvnw -q -B -DskipTests package
         jar=$(ls target/medmsg-*.jar | grep -v original | head -1)
     fi
     WORK=$(mktemp -d)
-    java -Xmx1g -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
+    # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
+    java ${BENCH_JVM_OPTS:--Xmx1g} -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
         --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 "$@" > "$WORK/service.log" 2>&1 &
     PID=$!
     trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
