@@ -2,15 +2,10 @@ package io.medmsg.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
+import io.medmsg.support.Concurrently;
 import io.medmsg.support.Tokens;
 import tools.jackson.databind.JsonNode;
 
@@ -33,54 +29,28 @@ class ConcurrencyTest extends ApiTest {
         String sessionId = chat.open(patient, doctorId);
         int threads = 20;
         int perThread = 25;
-        CountDownLatch start = new CountDownLatch(1);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        String cmid = "t" + thread + "-" + i;
-                        Reply r = thread % 2 == 0 ? chat.patientSends(patient, doctorId, cmid, cmid)
-                                : chat.doctorSends(doctor, sessionId, cmid, cmid);
-                        assertThat(r.status()).as(r.raw()).isEqualTo(200);
-                        acknowledged.add(cmid);
-                        // every other message is resent once: it must not be appended twice
-                        if (i % 2 == 0) {
-                            Reply again = thread % 2 == 0 ? chat.patientSends(patient, doctorId, cmid, cmid)
-                                    : chat.doctorSends(doctor, sessionId, cmid, cmid);
-                            assertThat(again.data().get("message").get("msg_id").asString())
-                                    .isEqualTo(r.data().get("message").get("msg_id").asString());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
-        int total = 1 + threads * perThread;
-        List<Long> seqs = new ArrayList<>();
-        List<String> cmids = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = chat.get(Chat.D, "new_msg", doctor, "session_id=" + sessionId + "&limit=200&after_seq=" + after)
-                    .data();
-            page.get("list").forEach(m -> {
-                seqs.add(m.get("seq").asLong());
-                if (!m.get("client_msg_id").isNull()) {
-                    cmids.add(m.get("client_msg_id").asString());
+        Concurrently.run(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                String cmid = "t" + thread + "-" + i;
+                Reply r = thread % 2 == 0 ? chat.patientSends(patient, doctorId, cmid, cmid)
+                        : chat.doctorSends(doctor, sessionId, cmid, cmid);
+                assertThat(r.status()).as(r.raw()).isEqualTo(200);
+                acknowledged.add(cmid);
+                // every other message is resent once: it must not be appended twice
+                if (i % 2 == 0) {
+                    Reply again = thread % 2 == 0 ? chat.patientSends(patient, doctorId, cmid, cmid)
+                            : chat.doctorSends(doctor, sessionId, cmid, cmid);
+                    assertThat(again.data().get("message").get("msg_id").asString())
+                            .isEqualTo(r.data().get("message").get("msg_id").asString());
                 }
-            });
-            if (!page.get("has_more").asBoolean()) {
-                break;
             }
-            after = seqs.get(seqs.size() - 1);
-        }
+        });
+        int total = 1 + threads * perThread;
+        List<JsonNode> all = chat.allMessages(doctor, sessionId);
+        List<Long> seqs = all.stream().map(m -> m.get("seq").asLong()).toList();
+        List<String> cmids = all.stream().filter(m -> !m.get("client_msg_id").isNull())
+                .map(m -> m.get("client_msg_id").asString()).toList();
         assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
         assertThat(new HashSet<>(cmids)).hasSize(cmids.size()).containsExactlyInAnyOrderElementsOf(acknowledged);
     }
@@ -90,25 +60,12 @@ class ConcurrencyTest extends ApiTest {
         Chat chat = new Chat(api);
         String doctorId = chat.newDoctor(unique("doc"), true);
         String patient = Tokens.patient(unique("p"));
-        CountDownLatch start = new CountDownLatch(1);
         Set<String> sessions = ConcurrentHashMap.newKeySet();
-        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                int n = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    Reply r = chat.patientSends(patient, doctorId, "first " + n);
-                    assertThat(r.status()).as(r.raw()).isEqualTo(200);
-                    sessions.add(r.data().get("session_id").asString());
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
+        Concurrently.run(10, n -> {
+            Reply r = chat.patientSends(patient, doctorId, "first " + n);
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            sessions.add(r.data().get("session_id").asString());
+        });
         assertThat(sessions).hasSize(1);
         JsonNode list = chat.get(Chat.P, "session_list", patient, "").data().get("list");
         assertThat(list.size()).isEqualTo(1);
@@ -130,42 +87,20 @@ class ConcurrencyTest extends ApiTest {
         chat.doctorSends(doctor, sessionId, "first", "taken");
         int threads = 16;
         int perThread = 15;
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        switch (thread % 4) {
-                            case 0, 1 -> assertThat(chat.doctorSends(doctor, sessionId, "ok " + thread + "-" + i).status())
-                                    .isEqualTo(200);
-                            case 2 -> assertThat(chat.doctorSends(Tokens.doctor(strangerId), sessionId, "not mine").status())
-                                    .isEqualTo(404);
-                            default -> assertThat(chat.doctorSends(doctor, sessionId, "other text", "taken").status())
-                                    .isEqualTo(409);
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                switch (thread % 4) {
+                    case 0, 1 -> assertThat(chat.doctorSends(doctor, sessionId, "ok " + thread + "-" + i).status())
+                            .isEqualTo(200);
+                    case 2 -> assertThat(chat.doctorSends(Tokens.doctor(strangerId), sessionId, "not mine").status())
+                            .isEqualTo(404);
+                    default -> assertThat(chat.doctorSends(doctor, sessionId, "other text", "taken").status())
+                            .isEqualTo(409);
+                }
             }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
+        });
         int good = threads / 2 * perThread;
-        List<Long> seqs = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = chat.get(Chat.D, "new_msg", doctor, "session_id=" + sessionId + "&limit=200&after_seq=" + after).data();
-            page.get("list").forEach(m -> seqs.add(m.get("seq").asLong()));
-            if (!page.get("has_more").asBoolean()) {
-                break;
-            }
-            after = seqs.get(seqs.size() - 1);
-        }
+        List<Long> seqs = chat.allMessages(doctor, sessionId).stream().map(m -> m.get("seq").asLong()).toList();
         assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 2 + good).boxed().toList());
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.medmsg.db.StatementCounter;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.Chat;
+import io.medmsg.support.Concurrently;
 import io.medmsg.support.Instance;
 import io.medmsg.support.SseClient;
 import io.medmsg.support.TestDatabase;
@@ -200,56 +200,30 @@ class TwoInstancesTest {
         String sessionId = a.chat().open(patient, doctorId);
         int threads = 16;
         int perThread = 20;
-        CountDownLatch start = new CountDownLatch(1);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        String cmid = "t" + thread + "-" + i;
-                        // each thread alternates instances; the resend goes to the other one
-                        Chat first = (thread + i) % 2 == 0 ? a.chat() : b.chat();
-                        Chat other = (thread + i) % 2 == 0 ? b.chat() : a.chat();
-                        Reply r = thread % 2 == 0 ? first.patientSends(patient, doctorId, cmid, cmid)
-                                : first.doctorSends(doctor, sessionId, cmid, cmid);
-                        assertThat(r.status()).as(r.raw()).isEqualTo(200);
-                        acknowledged.add(cmid);
-                        if (i % 2 == 0) {
-                            Reply again = thread % 2 == 0 ? other.patientSends(patient, doctorId, cmid, cmid)
-                                    : other.doctorSends(doctor, sessionId, cmid, cmid);
-                            assertThat(again.data().get("message").get("msg_id").asString())
-                                    .isEqualTo(r.data().get("message").get("msg_id").asString());
-                        }
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
-        int total = 1 + threads * perThread;
-        List<Long> seqs = new ArrayList<>();
-        List<String> cmids = new ArrayList<>();
-        long after = 0;
-        while (true) {
-            JsonNode page = b.chat().get(Chat.D, "new_msg", doctor, "session_id=" + sessionId + "&limit=200&after_seq=" + after)
-                    .data();
-            page.get("list").forEach(m -> {
-                seqs.add(m.get("seq").asLong());
-                if (!m.get("client_msg_id").isNull()) {
-                    cmids.add(m.get("client_msg_id").asString());
+        Concurrently.run(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                String cmid = "t" + thread + "-" + i;
+                // each thread alternates instances; the resend goes to the other one
+                Chat first = (thread + i) % 2 == 0 ? a.chat() : b.chat();
+                Chat other = (thread + i) % 2 == 0 ? b.chat() : a.chat();
+                Reply r = thread % 2 == 0 ? first.patientSends(patient, doctorId, cmid, cmid)
+                        : first.doctorSends(doctor, sessionId, cmid, cmid);
+                assertThat(r.status()).as(r.raw()).isEqualTo(200);
+                acknowledged.add(cmid);
+                if (i % 2 == 0) {
+                    Reply again = thread % 2 == 0 ? other.patientSends(patient, doctorId, cmid, cmid)
+                            : other.doctorSends(doctor, sessionId, cmid, cmid);
+                    assertThat(again.data().get("message").get("msg_id").asString())
+                            .isEqualTo(r.data().get("message").get("msg_id").asString());
                 }
-            });
-            if (!page.get("has_more").asBoolean()) {
-                break;
             }
-            after = seqs.get(seqs.size() - 1);
-        }
+        });
+        int total = 1 + threads * perThread;
+        List<JsonNode> all = b.chat().allMessages(doctor, sessionId);
+        List<Long> seqs = all.stream().map(m -> m.get("seq").asLong()).toList();
+        List<String> cmids = all.stream().filter(m -> !m.get("client_msg_id").isNull())
+                .map(m -> m.get("client_msg_id").asString()).toList();
         assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
         assertThat(new HashSet<>(cmids)).hasSize(cmids.size()).containsExactlyInAnyOrderElementsOf(acknowledged);
     }
@@ -258,25 +232,12 @@ class TwoInstancesTest {
     void tenSimultaneousFirstMessagesThroughBothInstancesOpenOneSession() throws Exception {
         String doctorId = a.chat().newDoctor(unique("doc"), true);
         String patient = Tokens.patient(unique("p"));
-        CountDownLatch start = new CountDownLatch(1);
         Set<String> sessions = ConcurrentHashMap.newKeySet();
-        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                int n = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    Reply r = (n % 2 == 0 ? a : b).chat().patientSends(patient, doctorId, "first " + n);
-                    assertThat(r.status()).as(r.raw()).isEqualTo(200);
-                    sessions.add(r.data().get("session_id").asString());
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
+        Concurrently.run(10, n -> {
+            Reply r = (n % 2 == 0 ? a : b).chat().patientSends(patient, doctorId, "first " + n);
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            sessions.add(r.data().get("session_id").asString());
+        });
         assertThat(sessions).hasSize(1);
         for (Instance instance : List.of(a, b)) {
             JsonNode list = instance.chat().get(Chat.P, "session_list", patient, "").data().get("list");
@@ -338,27 +299,14 @@ class TwoInstancesTest {
         String d2 = a.chat().newDoctor(unique("d2-"), true);
         long deadlocksBefore = deadlocks();
         int threads = 48;
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                String patient = Tokens.patient(unique("p" + t + "-"));
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 10; i++) {
-                        Chat via = (thread + i) % 2 == 0 ? a.chat() : b.chat();
-                        Reply r = via.patientSends(patient, (thread + i / 2) % 2 == 0 ? d1 : d2, "m" + i);
-                        assertThat(r.status()).as(r.raw()).isEqualTo(200);
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, thread -> {
+            String patient = Tokens.patient(unique("p" + thread + "-"));
+            for (int i = 0; i < 10; i++) {
+                Chat via = (thread + i) % 2 == 0 ? a.chat() : b.chat();
+                Reply r = via.patientSends(patient, (thread + i / 2) % 2 == 0 ? d1 : d2, "m" + i);
+                assertThat(r.status()).as(r.raw()).isEqualTo(200);
             }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
+        });
         long total = 0;
         for (String d : List.of(d1, d2)) {
             JsonNode list = a.chat().get(Chat.D, "session_list", Tokens.doctor(d), "limit=100").data().get("list");

@@ -89,6 +89,20 @@ public final class Chat {
         return api.post(face + endpoint, token, body);
     }
 
+    /** Every message of a session from the doctor's side, seq 1 onwards, read page by page with new_msg. */
+    public List<JsonNode> allMessages(String doctor, String sessionId) {
+        List<JsonNode> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = get(D, "new_msg", doctor, "session_id=" + sessionId + "&limit=200&after_seq=" + after).data();
+            page.get("list").forEach(all::add);
+            if (!page.get("has_more").asBoolean() || all.isEmpty()) {
+                return all;
+            }
+            after = all.get(all.size() - 1).get("seq").asLong();
+        }
+    }
+
     public static List<Long> seqs(JsonNode list) {
         List<Long> seqs = new ArrayList<>();
         list.forEach(m -> seqs.add(m.get("seq").asLong()));
