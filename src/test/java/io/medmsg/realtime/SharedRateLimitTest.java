@@ -52,7 +52,7 @@ class SharedRateLimitTest {
         int accepted = 0;
         Reply limited = null;
         long start = System.nanoTime();
-        for (int i = 0; i < 40 && limited == null; i++) {
+        for (int i = 0; i < 200 && limited == null; i++) {
             Reply r = (i % 2 == 0 ? a : b).chat().patientSends(patient, doctorId, "m" + i);
             if (r.status() == 200) {
                 accepted++;
@@ -61,7 +61,7 @@ class SharedRateLimitTest {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(limited).as("a 429 within 40 sends").isNotNull();
+        assertThat(limited).as("a 429 before 200 sends").isNotNull();
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.code()).isEqualTo(42901);
         assertThat(limited.msg()).isEqualTo("too many messages: at most 10 per second, 20 at once");
@@ -74,10 +74,12 @@ class SharedRateLimitTest {
     void eachSenderHasItsOwnSharedBucket() {
         String doctorId = a.chat().newDoctor("doc" + Long.toString(System.nanoTime(), 36), true);
         String greedy = Tokens.patient("greedy" + Long.toString(System.nanoTime(), 36));
-        for (int i = 0; i < 30; i++) {
-            (i % 2 == 0 ? a : b).chat().patientSends(greedy, doctorId, "m" + i);
+        // send until the shared bucket refuses; a fixed count would race the 10/s refill on a slow machine
+        int status = 200;
+        for (int i = 0; i < 200 && status == 200; i++) {
+            status = (i % 2 == 0 ? a : b).chat().patientSends(greedy, doctorId, "m" + i).status();
         }
-        assertThat(b.chat().patientSends(greedy, doctorId, "one more").status()).isEqualTo(429);
+        assertThat(status).as("the greedy sender is limited").isEqualTo(429);
         String calm = Tokens.patient("calm" + Long.toString(System.nanoTime(), 36));
         assertThat(b.chat().patientSends(calm, doctorId, "hello").status()).isEqualTo(200);
         assertThat(a.chat().patientSends(calm, doctorId, "hello again").status()).isEqualTo(200);
