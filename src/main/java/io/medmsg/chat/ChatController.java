@@ -1,5 +1,7 @@
 package io.medmsg.chat;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -92,9 +94,15 @@ class ChatController {
         return Envelope.ok(reader.sessionList(caller, emptyToNull(cursor), limit));
     }
 
-    @GetMapping({P + "new_session", D + "new_session"})
-    Object newSession(Caller caller, @RequestParam(required = false) String cursor,
-            @RequestParam(defaultValue = "0") int wait) {
+    @GetMapping(path = {P + "new_session", D + "new_session"}, params = "!wait")
+    Envelope<Views.SessionChanges> newSession(Caller caller, @RequestParam(required = false) String cursor) {
+        return longPoll.newSessionNow(caller, emptyToNull(cursor));
+    }
+
+    /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
+    @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
+    CompletableFuture<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller,
+            @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "0") int wait) {
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
         return longPoll.newSession(caller, emptyToNull(cursor), wait);
     }
@@ -111,15 +119,30 @@ class ChatController {
         return Envelope.ok(reader.msgList(caller, ref(sessionId, doctorId), beforeSeq, limit));
     }
 
-    @GetMapping({P + "new_msg", D + "new_msg"})
-    Object newMsg(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
+    @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "!wait")
+    Envelope<Views.NewMessages> newMsg(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
+            @RequestParam(name = "doctor_id", required = false) String doctorId,
+            @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
+            @RequestParam(defaultValue = "100") int limit) {
+        checkNewMsg(afterSeq, limit);
+        return longPoll.newMsgNow(caller, ref(sessionId, doctorId), afterSeq, limit);
+    }
+
+    /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
+    @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
+    CompletableFuture<Envelope<Views.NewMessages>> newMsgHeld(Caller caller,
+            @RequestParam(name = "session_id", required = false) String sessionId,
             @RequestParam(name = "doctor_id", required = false) String doctorId,
             @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
             @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int wait) {
-        Params.atLeast("after_seq", afterSeq, 0);
-        Params.range("limit", limit, 1, 200);
+        checkNewMsg(afterSeq, limit);
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
         return longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait);
+    }
+
+    private static void checkNewMsg(long afterSeq, int limit) {
+        Params.atLeast("after_seq", afterSeq, 0);
+        Params.range("limit", limit, 1, 200);
     }
 
     @PostMapping({P + "session_del", D + "session_del"})

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.context.SmartLifecycle;
@@ -71,8 +70,26 @@ public class ChangeHub implements SmartLifecycle {
      * or the service shuts down. Returns whether the mark passed.
      */
     public boolean await(String key, long after, Duration timeout) {
-        if (!running) {
+        try {
+            return whenPassed(key, after, timeout).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Completes with true when the mark passes {@code after}, with false when the timeout ends
+     * or the service shuts down. Holds no thread: a held long-poll costs only this future and
+     * its request, which is what lets one instance hold many thousands. The future completes on
+     * the thread that advanced the mark (or a timer's), so whatever follows must be quick or
+     * asynchronous.
+     */
+    public CompletableFuture<Boolean> whenPassed(String key, long after, Duration timeout) {
+        if (!running) {
+            return CompletableFuture.completedFuture(false);
         }
         Waiter w = new Waiter(after);
         // compute() is atomic per key, so a set is never dropped while a waiter is being added to it
@@ -81,25 +98,17 @@ public class ChangeHub implements SmartLifecycle {
             s.add(w);
             return s;
         });
-        try {
-            // registered first, checked second: an advance between the two is seen by one of them
-            if (mark(key) > after) {
-                return true;
-            }
-            return w.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        } finally {
-            waiters.computeIfPresent(key, (k, set) -> {
-                set.remove(w);
-                return set.isEmpty() ? null : set;
-            });
+        w.future.whenComplete((passed, failure) -> waiters.computeIfPresent(key, (k, set) -> {
+            set.remove(w);
+            return set.isEmpty() ? null : set;
+        }));
+        // registered first, checked second: an advance between the two is seen by one of them
+        if (mark(key) > after) {
+            w.future.complete(Boolean.TRUE);
+        } else {
+            w.future.completeOnTimeout(Boolean.FALSE, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
+        return w.future;
     }
 
     /**

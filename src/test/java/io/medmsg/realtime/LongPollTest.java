@@ -194,6 +194,30 @@ class LongPollTest extends ApiTest {
         }
     }
 
+    @Test
+    void heldPollsParkNoThread() throws Exception {
+        String patient = Tokens.patient(unique("p"));
+        String sessionId = chat.open(patient, doctorId);
+        HttpClient client = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            polls.add(client.sendAsync(api.builder(Chat.P + "new_msg?after_seq=1&wait=30&session_id=" + sessionId, patient)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitHeld(20);
+        // the JDK's thread dump lists virtual threads too; a held poll must not be one of them
+        java.nio.file.Path dump = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+        String threads = java.nio.file.Files.readString(dump);
+        assertThat(threads).contains("LongPollTest.heldPollsParkNoThread").doesNotContain("io.medmsg.chat.LongPoll");
+        chat.doctorSends(doctor, sessionId, "wake up");
+        for (CompletableFuture<HttpResponse<String>> poll : polls) {
+            assertThat(Chat.texts(Api.JSON.readTree(poll.get(30, TimeUnit.SECONDS).body()).get("data").get("list")))
+                    .containsExactly("wake up");
+        }
+    }
+
     /** Waits until the hub holds at least {@code n} requests, so that the test sends after they wait. */
     private void awaitHeld(int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
