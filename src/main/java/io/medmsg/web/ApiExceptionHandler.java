@@ -4,6 +4,8 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -96,6 +98,13 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Envelope<Void>> unexpected(Exception e, HttpServletRequest request) {
+        // Jetty decodes the query string when a parameter is first read, inside the application:
+        // bad %-encoding or bytes that are not UTF-8 surface here as its 400 "Bad query"
+        if (e instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+            return respond(ErrorCode.BAD_PARAMETER,
+                    "the query string could not be read (" + http.getCode() + " " + HttpStatus.getMessage(http.getCode())
+                            + "): parameters must be %-encoded UTF-8", request);
+        }
         log.error("internal error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(ErrorCode.INTERNAL, "internal error", request);
     }

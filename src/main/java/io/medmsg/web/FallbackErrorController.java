@@ -9,9 +9,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Replaces Boot's whitelabel/JSON error page: whatever reaches the container's error path
- * (a filter failure, a request Tomcat rejected) still answers with the envelope and without
- * the framework's own message.
+ * Replaces Boot's whitelabel/JSON error page: whatever reaches the servlet error path (a filter
+ * failure, an error Jetty raised once the request was in the application, such as an async
+ * timeout) still answers with the envelope and without the framework's own message. Requests
+ * Jetty refuses before the application sees them are answered by {@link JsonErrorHandler}.
  */
 @RestController
 class FallbackErrorController implements ErrorController {

@@ -21,9 +21,13 @@ public final class RequestIds {
     }
 
     static String assign(HttpServletRequest request) {
-        String sent = request.getHeader(HEADER);
-        String id = sent != null && ACCEPTABLE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+        String id = accept(request.getHeader(HEADER));
         request.setAttribute(ATTRIBUTE, id);
         return id;
+    }
+
+    /** The id a client sent when it is one we echo, otherwise a new one. */
+    static String accept(String sent) {
+        return sent != null && ACCEPTABLE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
     }
 }
