@@ -6,6 +6,22 @@
 . scripts/jdk.sh
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 
+# Stops the service and keeps its log (/tmp/medmsg-bench-service-<pid>.log). A figure measured
+# while the service ran out of memory is no figure: an OutOfMemoryError in the log fails the script.
+stop_service() {
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+    local log=/tmp/medmsg-bench-service-$$.log ooms
+    cp "$WORK/service.log" "$log" 2>/dev/null || true
+    rm -rf "$WORK"
+    ooms=$(grep -c OutOfMemoryError "$log" 2>/dev/null || true)
+    if [ "${ooms:-0}" -gt 0 ]; then
+        echo "FAILED: the service logged OutOfMemoryError $ooms times (log: $log)" >&2
+        exit 1
+    fi
+    echo "service log: $log, no OutOfMemoryError"
+}
+
 start_service() {
     local port=$1
     shift
@@ -20,7 +36,7 @@ start_service() {
     java ${BENCH_JVM_OPTS:--Xmx1g} -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
         --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 "$@" > "$WORK/service.log" 2>&1 &
     PID=$!
-    trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+    trap stop_service EXIT
     for _ in $(seq 1 120); do
         curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && return 0
         sleep 0.5
