@@ -104,9 +104,17 @@ public class RealtimeBench {
         long held = rssKb(pid);
         System.out.printf("RSS with %d long-polls held (%d answered early): %d MB (before: %d MB)%n",
                 n, done, held / 1024, before / 1024);
+        int wrong = 0;
         for (CompletableFuture<HttpResponse<String>> p : polls) {
-            p.get();
+            HttpResponse<String> r = p.get();
+            if (r.statusCode() != 200 || !r.body().startsWith("{\"code\":0,")) {
+                wrong++;
+            }
         }
+        if (wrong > 0) {
+            throw new IllegalStateException(wrong + " of " + n + " held polls were not answered 200 with code 0");
+        }
+        System.out.printf("all %d held polls answered 200 with code 0%n", n);
     }
 
     static long rssKb(long pid) throws Exception {
