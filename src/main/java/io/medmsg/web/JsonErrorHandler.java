@@ -43,8 +43,7 @@ class JsonErrorHandler extends ErrorHandler {
     /**
      * The API knows 400, 404, 405, 413, 415 and the 5xx of section 1. Jetty's own 414 (URI too
      * long), 431 (headers too large), 501 (unknown transfer coding) and 505 (HTTP version) have no
-     * row there and are the client's doing, so they are answered as 400 (Tomcat answered most of
-     * them with 400 too).
+     * row there and are the client's doing, so they are answered as 400.
      */
     static ErrorCode codeFor(int status) {
         return switch (status) {

@@ -27,7 +27,8 @@ class WebConfig {
      * Jetty's own error page (for requests it refuses before the application sees them) in JSON
      * too, and an accept queue that absorbs a burst of connecting long-polls: with Jetty's
      * default (0, i.e. the JVM's backlog of 50), 5,000 polls connecting at once lost hundreds to
-     * client timeouts; with 1,000 none (as with Tomcat's accept-count=1000 before).
+     * client timeouts in the Jetty prototype's benchmark; with 1,000 none. (Tomcat had
+     * accept-count=1000 before.)
      */
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> jettyServer() {
