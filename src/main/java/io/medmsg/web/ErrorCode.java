@@ -37,4 +37,23 @@ public enum ErrorCode {
     public int code() {
         return code;
     }
+
+    /**
+     * The code for an error status the container or the framework chose (not one of ours). A
+     * status without a row in API.md — 414, 431, or Jetty's 501 (unknown transfer coding) and
+     * 505 (HTTP version) — is the client's doing and answered as 400; any other 5xx as 500.
+     */
+    static ErrorCode forStatus(int http) {
+        return switch (http) {
+            case 401 -> UNAUTHENTICATED;
+            case 403 -> FORBIDDEN_ROLE;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 413 -> TOO_LARGE;
+            case 415 -> UNSUPPORTED_TYPE;
+            case 503 -> UNAVAILABLE;
+            case 501, 505 -> BAD_PARAMETER;
+            default -> http >= 400 && http < 500 ? BAD_PARAMETER : INTERNAL;
+        };
+    }
 }

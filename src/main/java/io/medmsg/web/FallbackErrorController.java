@@ -21,17 +21,7 @@ class FallbackErrorController implements ErrorController {
     ResponseEntity<Envelope<Void>> error(HttpServletRequest request) {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int http = status instanceof Integer i ? i : 500;
-        ErrorCode code = switch (http) {
-            case 400 -> ErrorCode.BAD_PARAMETER;
-            case 401 -> ErrorCode.UNAUTHENTICATED;
-            case 403 -> ErrorCode.FORBIDDEN_ROLE;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_TYPE;
-            case 503 -> ErrorCode.UNAVAILABLE;
-            default -> http >= 400 && http < 500 ? ErrorCode.BAD_PARAMETER : ErrorCode.INTERNAL;
-        };
+        ErrorCode code = ErrorCode.forStatus(http);
         String msg = switch (code) {
             case NOT_FOUND -> "no such endpoint";
             case INTERNAL -> "internal error";

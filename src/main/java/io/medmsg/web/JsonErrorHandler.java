@@ -26,7 +26,7 @@ class JsonErrorHandler extends ErrorHandler {
         if (request.getAttribute(ERROR_EXCEPTION) instanceof HttpException http) {
             jettyStatus = http.getCode();
         }
-        ErrorCode code = codeFor(jettyStatus);
+        ErrorCode code = ErrorCode.forStatus(jettyStatus);
         String msg = code == ErrorCode.INTERNAL ? "internal error"
                 : "the request could not be read: " + HttpStatus.getMessage(jettyStatus) + " (" + jettyStatus + ")";
         String requestId = RequestIds.accept(request.getHeaders().get(RequestIds.HEADER));
@@ -38,22 +38,5 @@ class JsonErrorHandler extends ErrorHandler {
         String body = "{\"code\":" + code.code() + ",\"msg\":\"" + msg + "\",\"data\":null,\"request_id\":\"" + requestId + "\"}";
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
         return true;
-    }
-
-    /**
-     * The API knows 400, 404, 405, 413, 415 and the 5xx of section 1. Jetty's own 414 (URI too
-     * long), 431 (headers too large), 501 (unknown transfer coding) and 505 (HTTP version) have no
-     * row there and are the client's doing, so they are answered as 400.
-     */
-    static ErrorCode codeFor(int status) {
-        return switch (status) {
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_TYPE;
-            case 503 -> ErrorCode.UNAVAILABLE;
-            case 501, 505 -> ErrorCode.BAD_PARAMETER;
-            default -> status < 500 ? ErrorCode.BAD_PARAMETER : ErrorCode.INTERNAL;
-        };
     }
 }
