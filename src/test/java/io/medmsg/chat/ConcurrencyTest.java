@@ -2,7 +2,6 @@ package io.medmsg.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,11 +47,7 @@ class ConcurrencyTest extends ApiTest {
         });
         int total = 1 + threads * perThread;
         List<JsonNode> all = chat.allMessages(doctor, sessionId);
-        List<Long> seqs = all.stream().map(m -> m.get("seq").asLong()).toList();
-        List<String> cmids = all.stream().filter(m -> !m.get("client_msg_id").isNull())
-                .map(m -> m.get("client_msg_id").asString()).toList();
-        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
-        assertThat(new HashSet<>(cmids)).hasSize(cmids.size()).containsExactlyInAnyOrderElementsOf(acknowledged);
+        Chat.assertContiguousEachClientMsgIdOnce(all, total, acknowledged);
     }
 
     @Test

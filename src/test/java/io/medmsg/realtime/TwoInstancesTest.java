@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.LongStream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -221,11 +219,7 @@ class TwoInstancesTest {
         });
         int total = 1 + threads * perThread;
         List<JsonNode> all = b.chat().allMessages(doctor, sessionId);
-        List<Long> seqs = all.stream().map(m -> m.get("seq").asLong()).toList();
-        List<String> cmids = all.stream().filter(m -> !m.get("client_msg_id").isNull())
-                .map(m -> m.get("client_msg_id").asString()).toList();
-        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
-        assertThat(new HashSet<>(cmids)).hasSize(cmids.size()).containsExactlyInAnyOrderElementsOf(acknowledged);
+        Chat.assertContiguousEachClientMsgIdOnce(all, total, acknowledged);
     }
 
     @Test

@@ -4,7 +4,10 @@ import static io.medmsg.support.Tokens.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.LongStream;
 
 import io.medmsg.support.Api.Reply;
 import tools.jackson.databind.JsonNode;
@@ -101,6 +104,18 @@ public final class Chat {
             }
             after = all.get(all.size() - 1).get("seq").asLong();
         }
+    }
+
+    /**
+     * A session read whole after concurrent sends: seq exactly 1..total, and every client_msg_id
+     * once, the acknowledged ones and no other.
+     */
+    public static void assertContiguousEachClientMsgIdOnce(List<JsonNode> all, int total, Set<String> acknowledged) {
+        List<Long> seqs = all.stream().map(m -> m.get("seq").asLong()).toList();
+        List<String> cmids = all.stream().filter(m -> !m.get("client_msg_id").isNull())
+                .map(m -> m.get("client_msg_id").asString()).toList();
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(new HashSet<>(cmids)).hasSize(cmids.size()).containsExactlyInAnyOrderElementsOf(acknowledged);
     }
 
     public static List<Long> seqs(JsonNode list) {
