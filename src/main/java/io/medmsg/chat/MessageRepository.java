@@ -3,6 +3,7 @@ package io.medmsg.chat;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
@@ -11,10 +12,14 @@ import io.medmsg.db.Database;
 @Repository
 class MessageRepository {
 
-    private static final String INSERT = """
+    /** The columns a new message fills, in the order of the VALUES of every insert. */
+    static final String INSERT_INTO = """
             INSERT INTO messages (msg_id, session_id, seq, sender_role, sender_id, msg_type, text, file_id, file_name,
                 mime_type, file_size, recalled_msg_id, recalled, client_msg_id, created_at, patient_change_seq,
                 doctor_change_seq)
+            """;
+
+    private static final String INSERT = INSERT_INTO + """
             VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
                 :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, :patientChange, :doctorChange)""";
 
@@ -49,13 +54,18 @@ class MessageRepository {
 
     /** Inserts a message with the change counter values its transaction gave the two parties. */
     void insert(StoredMessage m, long patientChange, long doctorChange) {
-        db.write().sql(INSERT).param("msgId", m.msgId()).param("sessionId", m.sessionId()).param("seq", m.seq())
+        bindContent(db.write().sql(INSERT), m).param("seq", m.seq()).param("patientChange", patientChange)
+                .param("doctorChange", doctorChange).update();
+    }
+
+    /** Binds what a message carries from its sender (every column of {@link #INSERT_INTO} but seq and the counters). */
+    static JdbcClient.StatementSpec bindContent(JdbcClient.StatementSpec spec, StoredMessage m) {
+        return spec.param("msgId", m.msgId()).param("sessionId", m.sessionId())
                 .param("senderRole", m.senderRole()).param("senderId", m.senderId()).param("type", m.type().wire())
                 .param("text", m.text()).param("fileId", m.fileId()).param("fileName", m.fileName())
                 .param("mimeType", m.mimeType()).param("fileSize", m.fileSize())
                 .param("recalledMsgId", m.recalledMsgId()).param("clientMsgId", m.clientMsgId())
-                .param("createdAt", m.createdAt()).param("patientChange", patientChange)
-                .param("doctorChange", doctorChange).update();
+                .param("createdAt", m.createdAt());
     }
 
     Optional<StoredMessage> findByClientMsgId(String sessionId, Side side, String senderId, String clientMsgId) {

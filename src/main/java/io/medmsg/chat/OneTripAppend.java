@@ -30,11 +30,9 @@ class OneTripAppend {
                     patient_name = COALESCE(:patientName, patient_name)
                 WHERE session_id = :sessionId
                 RETURNING last_seq, patient_change_seq, doctor_change_seq)
-            INSERT INTO messages (msg_id, session_id, seq, sender_role, sender_id, msg_type, text, file_id, file_name,
-                mime_type, file_size, recalled_msg_id, recalled, client_msg_id, created_at, patient_change_seq,
-                doctor_change_seq)
+            """ + MessageRepository.INSERT_INTO + """
             VALUES (:msgId, :sessionId, (SELECT last_seq FROM s), :senderRole, :senderId, :type, :text, :fileId,
-                :fileName, :mimeType, :fileSize, NULL, 0, :clientMsgId, :createdAt,
+                :fileName, :mimeType, :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt,
                 (SELECT patient_change_seq FROM s), (SELECT doctor_change_seq FROM s))
             RETURNING seq, patient_change_seq, doctor_change_seq""";
 
@@ -50,14 +48,10 @@ class OneTripAppend {
 
     /** Appends {@code draft} (its seq is ignored) to the session of the two parties. */
     Stamp append(StoredMessage draft, KnownSessions.Parties session, Side sender, String patientName) {
-        return db.write().sql(APPEND.formatted(sender.col("read_seq")))
+        return MessageRepository.bindContent(db.write().sql(APPEND.formatted(sender.col("read_seq"))), draft)
                 .param("patientRole", Side.PATIENT.wire()).param("patientId", session.patientId())
                 .param("doctorRole", Side.DOCTOR.wire()).param("doctorId", session.doctorId())
-                .param("patientName", patientName).param("sessionId", session.sessionId())
-                .param("msgId", draft.msgId()).param("senderRole", draft.senderRole()).param("senderId", draft.senderId())
-                .param("type", draft.type().wire()).param("text", draft.text()).param("fileId", draft.fileId())
-                .param("fileName", draft.fileName()).param("mimeType", draft.mimeType()).param("fileSize", draft.fileSize())
-                .param("clientMsgId", draft.clientMsgId()).param("createdAt", draft.createdAt())
+                .param("patientName", patientName)
                 .query((rs, row) -> new Stamp(rs.getLong(1), rs.getLong(2), rs.getLong(3))).single();
     }
 }
