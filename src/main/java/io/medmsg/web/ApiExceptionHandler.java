@@ -32,7 +32,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Envelope<Void>> api(ApiException e, HttpServletRequest request) {
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.errorCode().status());
+        ResponseEntity.BodyBuilder builder = status(e.errorCode(), request);
         if (e.retryAfter() != null) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
             builder.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
@@ -110,7 +110,11 @@ class ApiExceptionHandler {
     }
 
     private static ResponseEntity<Envelope<Void>> respond(ErrorCode code, String msg, HttpServletRequest request) {
-        return ResponseEntity.status(code.status()).body(Envelope.error(code, msg, RequestIds.of(request)));
+        return status(code, request).body(Envelope.error(code, msg, RequestIds.of(request)));
+    }
+
+    static ResponseEntity.BodyBuilder status(ErrorCode code, HttpServletRequest request) {
+        return ResponseEntity.status(code.status()).headers(headers -> UnreadBody.closeIfPending(request, headers));
     }
 
     private static String describe(Class<?> type) {

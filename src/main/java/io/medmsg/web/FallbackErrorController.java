@@ -27,6 +27,6 @@ class FallbackErrorController implements ErrorController {
             case INTERNAL -> "internal error";
             default -> "the request was refused (" + http + ")";
         };
-        return ResponseEntity.status(code.status()).body(Envelope.error(code, msg, RequestIds.of(request)));
+        return ApiExceptionHandler.status(code, request).body(Envelope.error(code, msg, RequestIds.of(request)));
     }
 }

@@ -170,6 +170,43 @@ class EnvelopeTest extends ApiTest {
         assertThat(response).startsWith("HTTP/1.1 200 ").contains("\"code\":0").contains("\"doctor_id\":\"d1001\"");
     }
 
+    /** Sends a request's head (and whatever of its body is given) and returns the response head. */
+    private String head(String requestHead, String bodyPart) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestHead + "\r\n" + bodyPart).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            StringBuilder head = new StringBuilder();
+            int b;
+            while (head.indexOf("\r\n\r\n") < 0 && (b = socket.getInputStream().read()) >= 0) {
+                head.append((char) b);
+            }
+            return head.toString();
+        }
+    }
+
+    @Test
+    void aRefusalBeforeTheBodyArrivedSaysConnectionClose() throws Exception {
+        // Jetty closes such a connection after the answer; a client must know not to reuse it
+        String upload = head("PUT /files/upload/" + "0".repeat(32) + "?exp=1&sig=abc HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: image/png\r\nContent-Length: 5000\r\n", "");
+        assertThat(upload).startsWith("HTTP/1.1 403 ").containsIgnoringCase("Connection: close");
+        String unauthenticated = head("PUT " + UPSERT + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n", "{\"doctors\":");
+        assertThat(unauthenticated).startsWith("HTTP/1.1 401 ").containsIgnoringCase("Connection: close");
+    }
+
+    @Test
+    void aRefusalAfterTheBodyWasReadKeepsTheConnection() throws Exception {
+        String body = "{\"doctors\": 5}";
+        String refused = head("PUT " + UPSERT + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n", body);
+        assertThat(refused).startsWith("HTTP/1.1 400 ").doesNotContainIgnoringCase("Connection: close");
+        String unauthenticated = head("PUT " + UPSERT + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n", body);
+        assertThat(unauthenticated).startsWith("HTTP/1.1 401 ").doesNotContainIgnoringCase("Connection: close");
+    }
+
     @Test
     void missingRequiredQueryParameterNamesIt() {
         // page_size is bounded; a missing body is the same class of error
