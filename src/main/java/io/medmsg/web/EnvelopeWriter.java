@@ -10,7 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes an error envelope from places outside Spring MVC: filters and the security chain. */
+/** Writes the envelope from places outside Spring MVC: filters, the security chain, the send fast path. */
 @Component
 public class EnvelopeWriter {
 
@@ -26,8 +26,21 @@ public class EnvelopeWriter {
         if (UnreadBody.pending(request)) {
             response.setHeader(HttpHeaders.CONNECTION, "close");
         }
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        json.writeValue(response.getOutputStream(), Envelope.error(code, msg, RequestIds.of(request)));
+        writeJson(response, Envelope.error(code, msg, RequestIds.of(request)));
+    }
+
+    /** A success, for a request answered outside Spring MVC. */
+    public void writeOk(HttpServletRequest request, HttpServletResponse response, Object data) throws IOException {
+        response.setStatus(HttpServletResponse.SC_OK);
+        writeJson(response, Envelope.ok(data).withRequestId(RequestIds.of(request)));
+    }
+
+    private void writeJson(HttpServletResponse response, Envelope<?> envelope) throws IOException {
+        byte[] body = json.writeValueAsBytes(envelope);
+        // as Spring MVC answers: JSON is UTF-8 by definition, no charset parameter
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

@@ -26,7 +26,11 @@ final class UnreadBody {
 
     /** Drops what of the body has arrived, as Jetty would at the end; true when more is still to come. */
     static boolean pending(HttpServletRequest request) {
-        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
-        return jetty != null && !jetty.consumeAvailable();
+        try {
+            ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+            return jetty != null && !jetty.consumeAvailable();
+        } catch (IllegalStateException notServedByJetty) {
+            return false;
+        }
     }
 }
