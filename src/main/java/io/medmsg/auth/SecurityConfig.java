@@ -19,7 +19,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.web.EnvelopeWriter;
 
-/** The path rules of API.md "Identity" and the token verifier. */
+/**
+ * The path rules of API.md "Identity" and the token verifier. The send fast path applies the same
+ * rule and headers for send_text_msg without this chain: {@link FastPathSecurity} follows any change.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig implements WebMvcConfigurer {
 
