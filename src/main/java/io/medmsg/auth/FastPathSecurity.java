@@ -5,7 +5,7 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.web.header.HeaderWriter;
@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class FastPathSecurity {
 
-    private static final String PREFIX = "Bearer ";
+    /** The chain's own rule for where a token may come from. */
+    private static final HeaderOnlyTokenResolver TOKENS = new HeaderOnlyTokenResolver();
     /** Spring Security's default header writers, as the chain of SecurityConfig applies them. */
     private static final List<HeaderWriter> HEADERS = List.of(new XContentTypeOptionsHeaderWriter(),
             new XXssProtectionHeaderWriter(), new CacheControlHeadersWriter(), new HstsHeaderWriter(),
@@ -39,17 +40,18 @@ public class FastPathSecurity {
 
     /** The verified caller if the request carries a valid token of that role, else null. */
     public Caller verified(HttpServletRequest request, Role required) {
-        String header = request.getHeader("Authorization");
         // a query string might carry access_token, which the chain refuses with its own answer
-        if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                || request.getQueryString() != null) {
+        if (request.getQueryString() != null) {
             return null;
         }
         try {
-            Jwt jwt = decoder.decode(header.substring(PREFIX.length()).strip());
-            Caller caller = CallerResolver.fromJwt(jwt);
+            String token = TOKENS.resolve(request);
+            if (token == null) {
+                return null;
+            }
+            Caller caller = CallerResolver.fromJwt(decoder.decode(token));
             return caller.is(required) ? caller : null;
-        } catch (JwtException e) {
+        } catch (AuthenticationException | JwtException e) {
             return null;
         }
     }
