@@ -138,8 +138,25 @@ public class ChatService {
         return new Views.Deleted(sessionId);
     }
 
-    private record Appended(KnownSessions.Parties session, StoredMessage message, long patientChange, long doctorChange,
+    /**
+     * A message as appended, or the original of a resend. The stamp may come from a pipelined
+     * statement: read it only after the transaction has committed.
+     */
+    private record Appended(KnownSessions.Parties session, StoredMessage draft, Database.Pending<OneTripAppend.Stamp> stamp,
             boolean isNew) {
+
+        static Appended existing(KnownSessions.Parties session, StoredMessage original) {
+            return new Appended(session, original, Database.Pending.of(new OneTripAppend.Stamp(original.seq(), 0, 0)), false);
+        }
+
+        static Appended now(KnownSessions.Parties session, StoredMessage message, long patientChange, long doctorChange) {
+            return new Appended(session, message,
+                    Database.Pending.of(new OneTripAppend.Stamp(message.seq(), patientChange, doctorChange)), true);
+        }
+
+        StoredMessage message() {
+            return draft.withSeq(stamp.get().seq());
+        }
     }
 
     private record Read(StoredSession session, boolean moved) {
@@ -155,16 +172,16 @@ public class ChatService {
                     throw new ApiException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
                             "client_msg_id was already used for a different message in this session");
                 }
-                return new Appended(s, original, 0, 0, false);
+                return Appended.existing(s, original);
             }
         }
         StoredMessage draft = new StoredMessage(Ids.next(), s.sessionId(), 0, side.wire(), caller.id(), content.type(),
                 content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
                 clientMsgId, clock.millis());
         String patientName = side == Side.PATIENT ? caller.name() : null;
-        OneTripAppend.Stamp stamp = db.dialect().modifiesInWith() ? oneTrip.append(draft, s, side, patientName)
-                : appendStepByStep(draft, s, side, patientName);
-        return new Appended(s, draft.withSeq(stamp.seq()), stamp.patientChange(), stamp.doctorChange(), true);
+        Database.Pending<OneTripAppend.Stamp> stamp = db.dialect().modifiesInWith() ? oneTrip.append(draft, s, patientName)
+                : Database.Pending.of(appendStepByStep(draft, s, side, patientName));
+        return new Appended(s, draft, stamp, true);
     }
 
     /** The counters, the session, then the message: what {@link OneTripAppend} does in one statement. */
@@ -201,7 +218,7 @@ public class ChatService {
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
         messages.insert(recall, patientChange, doctorChange);
-        return new Appended(KnownSessions.Parties.of(s), recall, patientChange, doctorChange, true);
+        return Appended.now(KnownSessions.Parties.of(s), recall, patientChange, doctorChange);
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -256,8 +273,9 @@ public class ChatService {
     /** After commit: the appended message's seq is the session's last_seq as of this change. */
     private void publish(Appended a) {
         KnownSessions.Parties s = a.session();
-        events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), a.message().seq(),
-                a.patientChange(), a.doctorChange(), a.message().msgId()));
+        OneTripAppend.Stamp stamp = a.stamp().get();
+        events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), stamp.seq(),
+                stamp.patientChange(), stamp.doctorChange(), a.draft().msgId()));
     }
 
     /**

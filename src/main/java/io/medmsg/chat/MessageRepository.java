@@ -1,9 +1,10 @@
 package io.medmsg.chat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
@@ -54,18 +55,30 @@ class MessageRepository {
 
     /** Inserts a message with the change counter values its transaction gave the two parties. */
     void insert(StoredMessage m, long patientChange, long doctorChange) {
-        bindContent(db.write().sql(INSERT), m).param("seq", m.seq()).param("patientChange", patientChange)
+        db.write().sql(INSERT).params(content(m)).param("seq", m.seq()).param("patientChange", patientChange)
                 .param("doctorChange", doctorChange).update();
     }
 
-    /** Binds what a message carries from its sender (every column of {@link #INSERT_INTO} but seq and the counters). */
-    static JdbcClient.StatementSpec bindContent(JdbcClient.StatementSpec spec, StoredMessage m) {
-        return spec.param("msgId", m.msgId()).param("sessionId", m.sessionId())
-                .param("senderRole", m.senderRole()).param("senderId", m.senderId()).param("type", m.type().wire())
-                .param("text", m.text()).param("fileId", m.fileId()).param("fileName", m.fileName())
-                .param("mimeType", m.mimeType()).param("fileSize", m.fileSize())
-                .param("recalledMsgId", m.recalledMsgId()).param("clientMsgId", m.clientMsgId())
-                .param("createdAt", m.createdAt());
+    /**
+     * What a message carries from its sender, by parameter name: every column of
+     * {@link #INSERT_INTO} but seq and the counters. A mutable map, so that callers may add those.
+     */
+    static Map<String, Object> content(StoredMessage m) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("msgId", m.msgId());
+        values.put("sessionId", m.sessionId());
+        values.put("senderRole", m.senderRole());
+        values.put("senderId", m.senderId());
+        values.put("type", m.type().wire());
+        values.put("text", m.text());
+        values.put("fileId", m.fileId());
+        values.put("fileName", m.fileName());
+        values.put("mimeType", m.mimeType());
+        values.put("fileSize", m.fileSize());
+        values.put("recalledMsgId", m.recalledMsgId());
+        values.put("clientMsgId", m.clientMsgId());
+        values.put("createdAt", m.createdAt());
+        return values;
     }
 
     Optional<StoredMessage> findByClientMsgId(String sessionId, Side side, String senderId, String clientMsgId) {

@@ -1,5 +1,7 @@
 package io.medmsg.chat;
 
+import java.util.Map;
+
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
@@ -11,11 +13,14 @@ import io.medmsg.db.Database;
  * writer is mostly round trips (docs/benchmarks.md). The locks are taken in the one order of
  * {@link ChatService}: the session's UPDATE reads both counters through sub-selects, so they are
  * bumped before its row is locked, and the doctor's bump waits for the patient's
- * ({@code EXISTS (SELECT 1 FROM p)}).
+ * ({@code EXISTS (SELECT 1 FROM p)}). In a group-commit batch, the batch's appends also share one
+ * round trip ({@link Database#pipelined}).
  */
 @Repository
 class OneTripAppend {
 
+    // One statement for both senders (the sender's read_seq moves with the seq), so that a batch's
+    // appends are executions of one statement and go to the server together (WritePipeline).
     private static final String APPEND = """
             WITH p AS (
                 UPDATE user_changes SET change_seq = change_seq + 1 WHERE role = :patientRole AND user_id = :patientId
@@ -25,16 +30,21 @@ class OneTripAppend {
                     AND EXISTS (SELECT 1 FROM p)
                 RETURNING change_seq),
             s AS (
-                UPDATE sessions SET %1$s = last_seq + 1, last_seq = last_seq + 1, updated_at = :createdAt,
+                UPDATE sessions SET
+                    %1$s = CASE WHEN :senderRole = :patientRole THEN last_seq + 1 ELSE %1$s END,
+                    %2$s = CASE WHEN :senderRole = :doctorRole THEN last_seq + 1 ELSE %2$s END,
+                    last_seq = last_seq + 1, updated_at = :createdAt,
                     patient_change_seq = (SELECT change_seq FROM p), doctor_change_seq = (SELECT change_seq FROM d),
                     patient_name = COALESCE(:patientName, patient_name)
                 WHERE session_id = :sessionId
                 RETURNING last_seq, patient_change_seq, doctor_change_seq)
-            """ + MessageRepository.INSERT_INTO + """
+            """.formatted(Side.PATIENT.col("read_seq"), Side.DOCTOR.col("read_seq")) + MessageRepository.INSERT_INTO + """
             VALUES (:msgId, :sessionId, (SELECT last_seq FROM s), :senderRole, :senderId, :type, :text, :fileId,
                 :fileName, :mimeType, :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt,
                 (SELECT patient_change_seq FROM s), (SELECT doctor_change_seq FROM s))
             RETURNING seq, patient_change_seq, doctor_change_seq""";
+
+    private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq"};
 
     /** The seq and the two change counter values a message was given. */
     record Stamp(long seq, long patientChange, long doctorChange) {
@@ -46,12 +56,22 @@ class OneTripAppend {
         this.db = db;
     }
 
-    /** Appends {@code draft} (its seq is ignored) to the session of the two parties. */
-    Stamp append(StoredMessage draft, KnownSessions.Parties session, Side sender, String patientName) {
-        return MessageRepository.bindContent(db.write().sql(APPEND.formatted(sender.col("read_seq"))), draft)
-                .param("patientRole", Side.PATIENT.wire()).param("patientId", session.patientId())
-                .param("doctorRole", Side.DOCTOR.wire()).param("doctorId", session.doctorId())
-                .param("patientName", patientName)
-                .query((rs, row) -> new Stamp(rs.getLong(1), rs.getLong(2), rs.getLong(3))).single();
+    /**
+     * Appends {@code draft} (its seq is ignored) to the session of the two parties. The stamp is
+     * known when the batch commits ({@link Database#pipelined}).
+     */
+    Database.Pending<Stamp> append(StoredMessage draft, KnownSessions.Parties session, String patientName) {
+        Map<String, Object> params = MessageRepository.content(draft);
+        params.put("patientRole", Side.PATIENT.wire());
+        params.put("patientId", session.patientId());
+        params.put("doctorRole", Side.DOCTOR.wire());
+        params.put("doctorId", session.doctorId());
+        params.put("patientName", patientName);
+        return db.pipelined(APPEND, RETURNED, params, row -> new Stamp(number(row, "seq"),
+                number(row, "patient_change_seq"), number(row, "doctor_change_seq")));
+    }
+
+    private static long number(Map<String, Object> row, String column) {
+        return ((Number) row.get(column)).longValue();
     }
 }

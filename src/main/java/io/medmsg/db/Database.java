@@ -1,7 +1,11 @@
 package io.medmsg.db;
 
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.springframework.jdbc.core.ColumnMapRowMapper;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -19,16 +23,16 @@ public final class Database implements AutoCloseable {
     private final AutoCloseable readerPool;
     private final GroupCommitter groupCommitter;
 
-    Database(Dialect dialect, JdbcClient write, JdbcClient read, TransactionTemplate transactions,
-            AutoCloseable readerPool) {
+    Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
+            TransactionTemplate transactions, AutoCloseable readerPool) {
         this.readerPool = readerPool;
-        String followers = dialect.batchFollowerLockTimeout();
-        this.groupCommitter = dialect.groupCommits() ? new GroupCommitter(transactions, 256, 4096,
-                followers == null ? () -> { } : () -> write.sql(followers).update()) : null;
         this.dialect = dialect;
         this.write = write;
         this.read = read;
         this.transactions = transactions;
+        String followers = dialect.batchFollowerLockTimeout();
+        this.groupCommitter = dialect.groupCommits() ? new GroupCommitter(transactions, new WritePipeline(batches),
+                256, 4096, followers == null ? () -> { } : () -> write().sql(followers).update()) : null;
     }
 
     public Dialect dialect() {
@@ -36,11 +40,39 @@ public final class Database implements AutoCloseable {
     }
 
     public JdbcClient write() {
+        flushPipeline();
         return write;
     }
 
     public JdbcClient read() {
+        flushPipeline();
         return read;
+    }
+
+    /**
+     * A statement that returns one row, sent to the server together with the batch's other
+     * executions of the same statement when it runs in a group-commit batch ({@link WritePipeline}),
+     * at once otherwise. Its row, mapped by {@code row} from column label to value, is known by the
+     * time the batch commits, not before: the work must not need it until {@link #submit} returns.
+     */
+    public <T> Pending<T> pipelined(String sql, String[] columns, Map<String, ?> params,
+            Function<Map<String, Object>, T> row) {
+        if (dialect.pipelinesBatches() && groupCommitter != null && groupCommitter.pipelining()) {
+            return groupCommitter.pipeline().add(sql, columns, params, row);
+        }
+        return Pending.of(row.apply(write().sql(sql).params(params).query(new ColumnMapRowMapper()).single()));
+    }
+
+    /** Units of work waiting for the group-commit writer (for tests). */
+    int waitingUnits() {
+        return groupCommitter == null ? 0 : groupCommitter.waiting();
+    }
+
+    /** Before any other statement on the writer: the queued ones go first, in order. */
+    private void flushPipeline() {
+        if (groupCommitter != null && groupCommitter.onWriterThread()) {
+            groupCommitter.pipeline().flush();
+        }
     }
 
     public <T> T inTransaction(Supplier<T> work) {
@@ -62,6 +94,7 @@ public final class Database implements AutoCloseable {
      * the UPDATE took: with RETURNING where the database has it, else with a second SELECT.
      */
     public long updateReturning(String update, String column, String selectAfter, java.util.Map<String, ?> params) {
+        flushPipeline();
         if (dialect.hasUpdateReturning()) {
             return write.sql(update + " RETURNING " + column).params(params).query(Long.class).single();
         }
@@ -69,6 +102,33 @@ public final class Database implements AutoCloseable {
             throw new org.springframework.dao.EmptyResultDataAccessException(1);
         }
         return write.sql(selectAfter).params(params).query(Long.class).single();
+    }
+
+    /** The row of a {@link #pipelined} statement, once it has been sent. */
+    public static final class Pending<T> {
+        private T value;
+        private boolean known;
+
+        Pending() {
+        }
+
+        public static <T> Pending<T> of(T value) {
+            Pending<T> pending = new Pending<>();
+            pending.set(value);
+            return pending;
+        }
+
+        void set(T value) {
+            this.value = value;
+            this.known = true;
+        }
+
+        public T get() {
+            if (!known) {
+                throw new IllegalStateException("the statement has not been sent yet");
+            }
+            return value;
+        }
     }
 
     @Override

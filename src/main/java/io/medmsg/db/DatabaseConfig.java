@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -89,8 +90,8 @@ class DatabaseConfig {
             StatementCounter counter) {
         JdbcClient write = JdbcClient.create(dataSource);
         HikariDataSource readers = target.dialect() == Dialect.SQLITE ? sqliteReaders(target, counter) : null;
-        return new Database(target.dialect(), write, readers == null ? write : JdbcClient.create(readers),
-                new TransactionTemplate(transactions), readers);
+        return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(dataSource),
+                readers == null ? write : JdbcClient.create(readers), new TransactionTemplate(transactions), readers);
     }
 
     private static HikariDataSource sqliteReaders(DatabaseTarget target, StatementCounter counter) {

@@ -76,6 +76,15 @@ public enum Dialect {
         return this == POSTGRES ? "SET LOCAL lock_timeout = '10ms'" : null;
     }
 
+    /**
+     * Whether a batch of statements that each return a row can go to the server in one round trip
+     * ({@link WritePipeline}): PostgreSQL's driver sends a JDBC batch with its RETURNING rows
+     * together. SQLite runs in the process (no round trips to save).
+     */
+    boolean pipelinesBatches() {
+        return this == POSTGRES;
+    }
+
     /** Data-modifying statements inside WITH (several writes in one round trip): PostgreSQL only. */
     public boolean modifiesInWith() {
         return this == POSTGRES;

@@ -31,6 +31,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * once (PostgreSQL: a lock timeout), and a unit that fails so is rolled back to its savepoint and
  * runs again as the first unit of the next batch. A waiting batch then holds only the locks of one
  * unit, taken in the global order, and waits cannot form a circle.
+ *
+ * <p>While a batch runs without savepoints, statements the units queue on the {@link WritePipeline}
+ * go to the server together; they are sent before the commit, and a failure among them counts as
+ * a failure of the batch (which then runs again unit by unit, where nothing is queued, so each
+ * failure is its own unit's).
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -40,14 +45,19 @@ final class GroupCommitter implements AutoCloseable {
     /** Units that met a lock held elsewhere: first in the next batch. Writer thread only. */
     private final Deque<Task<?>> deferred = new ArrayDeque<>();
     private final Runnable afterFirst;
+    private final WritePipeline pipeline;
+    /** Whether units may queue statements now: writer thread only. */
+    private boolean pipelining;
     private final TransactionTemplate batch;
     private final TransactionTemplate savepoint;
     private final int maxBatch;
     private final Thread writer;
     private volatile boolean running = true;
 
-    GroupCommitter(TransactionTemplate transactions, int maxBatch, int queueCapacity, Runnable afterFirst) {
+    GroupCommitter(TransactionTemplate transactions, WritePipeline pipeline, int maxBatch, int queueCapacity,
+            Runnable afterFirst) {
         this.afterFirst = afterFirst;
+        this.pipeline = pipeline;
         this.batch = transactions;
         this.savepoint = new TransactionTemplate(transactions.getTransactionManager());
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
@@ -73,6 +83,23 @@ final class GroupCommitter implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    boolean onWriterThread() {
+        return Thread.currentThread() == writer;
+    }
+
+    /** Whether the calling unit may queue a statement on {@link #pipeline()}. */
+    boolean pipelining() {
+        return onWriterThread() && pipelining;
+    }
+
+    int waiting() {
+        return queue.size();
+    }
+
+    WritePipeline pipeline() {
+        return pipeline;
     }
 
     private void loop() {
@@ -114,20 +141,35 @@ final class GroupCommitter implements AutoCloseable {
      */
     private boolean runOptimistically(List<Task<?>> tasks) {
         RuntimeException[] failed = {null};
-        batch.executeWithoutResult(status -> {
-            for (int i = 0; i < tasks.size() && failed[0] == null; i++) {
-                Task<?> task = tasks.get(i);
-                if (i == 1) {
-                    afterFirst.run();
+        pipelining = true;
+        try {
+            batch.executeWithoutResult(status -> {
+                for (int i = 0; i < tasks.size() && failed[0] == null; i++) {
+                    Task<?> task = tasks.get(i);
+                    if (i == 1) {
+                        afterFirst.run();
+                    }
+                    try {
+                        task.runPlain();
+                    } catch (RuntimeException e) {
+                        failed[0] = e;
+                    }
                 }
-                try {
-                    task.runPlain();
-                } catch (RuntimeException e) {
-                    failed[0] = e;
+                if (failed[0] == null) {
+                    try {
+                        pipeline.flush();
+                    } catch (RuntimeException e) {
+                        failed[0] = e;
+                    }
+                }
+                if (failed[0] != null) {
                     status.setRollbackOnly();
                 }
-            }
-        });
+            });
+        } finally {
+            pipelining = false;
+            pipeline.discard();
+        }
         if (failed[0] == null) {
             // committed: now, and only now, the callers may hear of it
             tasks.forEach(Task::complete);

@@ -1,0 +1,79 @@
+package io.medmsg.db;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+
+/**
+ * Statements of one group-commit batch that are sent to the server together, as one JDBC batch:
+ * one round trip for all of them instead of one each (docs/benchmarks.md: on PostgreSQL the writer
+ * spent most of a batch waiting for one statement's answer after another). Only consecutive
+ * executions of the same statement are queued; anything else the writer sends flushes the queue
+ * first ({@link Database}), so every statement still sees the ones before it, in order.
+ *
+ * <p>Writer thread only. Whatever is queued is sent before the batch commits ({@link GroupCommitter}).
+ */
+final class WritePipeline {
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final List<SqlParameterSource> params = new ArrayList<>();
+    private final List<Queued<?>> queued = new ArrayList<>();
+    private String sql;
+    private String[] columns;
+
+    WritePipeline(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    <T> Database.Pending<T> add(String sql, String[] columns, Map<String, ?> values, Function<Map<String, Object>, T> row) {
+        if (!sql.equals(this.sql)) {
+            flush();
+            this.sql = sql;
+            this.columns = columns;
+        }
+        Queued<T> q = new Queued<>(row, new Database.Pending<>());
+        params.add(new MapSqlParameterSource(values));
+        queued.add(q);
+        return q.pending;
+    }
+
+    /** Sends what is queued; each queued statement must return exactly one row. */
+    void flush() {
+        if (queued.isEmpty()) {
+            return;
+        }
+        try {
+            GeneratedKeyHolder rows = new GeneratedKeyHolder();
+            jdbc.batchUpdate(sql, params.toArray(SqlParameterSource[]::new), rows, columns);
+            List<Map<String, Object>> returned = rows.getKeyList();
+            if (returned.size() != queued.size()) {
+                throw new IllegalStateException(queued.size() + " statements returned " + returned.size() + " rows");
+            }
+            for (int i = 0; i < queued.size(); i++) {
+                queued.get(i).resolve(returned.get(i));
+            }
+        } finally {
+            discard();
+        }
+    }
+
+    /** Forgets what is queued (its transaction is being rolled back). */
+    void discard() {
+        params.clear();
+        queued.clear();
+        sql = null;
+        columns = null;
+    }
+
+    private record Queued<T>(Function<Map<String, Object>, T> row, Database.Pending<T> pending) {
+        void resolve(Map<String, Object> values) {
+            pending.set(row.apply(values));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.medmsg.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.medmsg.support.TestDatabase;
+
+/**
+ * Statements a group-commit batch sends together ({@link Database#pipelined}): on PostgreSQL they
+ * are queued and go in one round trip; elsewhere they run at once. Either way each caller gets its
+ * own row, later statements see earlier ones, and a failing statement fails only its own caller.
+ */
+@Tag("db")
+@ExtendWith(TestDatabase.Reachable.class)
+class WritePipelineTest {
+
+    private static final String INSERT = "INSERT INTO probe (k, v) VALUES (:k, :v) RETURNING k, v * 2 AS doubled";
+    private static final String[] RETURNED = {"k", "doubled"};
+
+    @TempDir
+    Path dir;
+    private HikariDataSource dataSource;
+    private Database db;
+    private final ExecutorService callers = Executors.newFixedThreadPool(8);
+
+    @BeforeEach
+    void open() {
+        TestDatabase.Kind kind = TestDatabase.kind();
+        dataSource = new HikariDataSource();
+        if (kind == TestDatabase.Kind.SQLITE) {
+            dataSource.setJdbcUrl("jdbc:sqlite:" + dir.resolve("probe.db"));
+            dataSource.setMaximumPoolSize(1);
+        } else {
+            TestDatabase.Fresh fresh = TestDatabase.create(kind);
+            dataSource.setJdbcUrl(fresh.url());
+            dataSource.setUsername(fresh.user());
+            dataSource.setPassword(fresh.password());
+            dataSource.setMaximumPoolSize(10);
+        }
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
+        db = new Database(Dialect.fromUrl(dataSource.getJdbcUrl()), jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        callers.shutdownNow();
+        db.close();
+        dataSource.close();
+    }
+
+    @Test
+    void eachCallerGetsTheRowOfItsOwnStatement() throws Exception {
+        List<Future<Map<String, Object>>> rows = new ArrayList<>();
+        for (int k = 1; k <= 400; k++) {
+            int key = k;
+            rows.add(callers.submit(() -> db.submit(() -> insert(key, key)).get()));
+        }
+        for (int k = 1; k <= 400; k++) {
+            assertThat(rows.get(k - 1).get(30, TimeUnit.SECONDS)).containsEntry("k", k).containsEntry("doubled", 2L * k);
+        }
+        assertThat(count()).isEqualTo(400);
+    }
+
+    @Test
+    void aQueuedStatementIsSentBeforeTheNextStatementOfItsBatch() {
+        long seen = db.submit(() -> {
+            Database.Pending<Map<String, Object>> row = insert(7, 70);
+            if (db.dialect().pipelinesBatches()) {
+                assertThatThrownBy(row::get).as("queued, not sent yet").isInstanceOf(IllegalStateException.class);
+            } else {
+                assertThat(row.get()).containsEntry("k", 7);
+            }
+            return db.write().sql("SELECT COUNT(*) FROM probe WHERE k = 7").query(Long.class).single();
+        });
+        assertThat(seen).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingStatementFailsOnlyItsOwnCaller() throws Exception {
+        db.submit(() -> insert(100, 1)).get();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Object> blocker = callers.submit(() -> db.submit(() -> {
+            running.countDown();
+            await(release);
+            return insert(1, 1);
+        }).get());
+        await(running);
+        List<Future<Map<String, Object>>> good = new ArrayList<>();
+        for (int k = 101; k <= 106; k++) {
+            int key = k;
+            good.add(callers.submit(() -> db.submit(() -> insert(key, key)).get()));
+        }
+        Future<Map<String, Object>> duplicate = callers.submit(() -> db.submit(() -> insert(100, 2)).get());
+        awaitWaiting(7);
+        release.countDown();
+
+        assertThat(blocker.get(30, TimeUnit.SECONDS)).isNotNull();
+        for (int k = 101; k <= 106; k++) {
+            assertThat(good.get(k - 101).get(30, TimeUnit.SECONDS)).containsEntry("k", k);
+        }
+        assertThatThrownBy(() -> duplicate.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
+        assertThat(count()).isEqualTo(8);
+        assertThat(db.read().sql("SELECT v FROM probe WHERE k = 100").query(Long.class).single()).isEqualTo(1);
+    }
+
+    private Database.Pending<Map<String, Object>> insert(int k, long v) {
+        return db.pipelined(INSERT, RETURNED, Map.of("k", k, "v", v), row -> Map.of(
+                "k", ((Number) row.get("k")).intValue(), "doubled", ((Number) row.get("doubled")).longValue()));
+    }
+
+    private long count() {
+        return db.read().sql("SELECT COUNT(*) FROM probe").query(Long.class).single();
+    }
+
+    /** With group commit: until that many units wait behind the blocked batch, so they run as one. */
+    private void awaitWaiting(int units) throws InterruptedException {
+        if (!db.dialect().groupCommits()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.waitingUnits() < units && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(db.waitingUnits()).isEqualTo(units);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
