@@ -67,10 +67,10 @@ public enum Dialect {
     }
 
     /**
-     * What a group-commit batch runs after its first unit of work, so that the later ones never
-     * wait for a lock that another instance's batch holds (two batches locking rows in different
-     * orders would deadlock): they fail at once and run again first in the next batch.
-     * Null where no other process takes locks (SQLite).
+     * What a group-commit batch runs so that its units do not wait for a lock that another
+     * instance's batch holds (two batches locking rows in different orders would deadlock): a
+     * batch of several units runs under it, and when it fails so, runs again unit by unit, with it
+     * in force after the first ({@link GroupCommitter}). Null where no other process takes locks (SQLite).
      */
     String batchFollowerLockTimeout() {
         return this == POSTGRES ? "SET LOCAL lock_timeout = '10ms'" : null;

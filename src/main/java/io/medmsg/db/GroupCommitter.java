@@ -26,16 +26,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A caller never hears "done" before its work is durable.
  *
  * <p>Several instances on one database each run batches, and a batch locks rows in the order of
- * its units, not in the one global order each unit keeps: two batches could deadlock. So only the
- * first unit of a batch may wait for a lock; after it {@code afterFirst} makes lock waits fail at
- * once (PostgreSQL: a lock timeout), and a unit that fails so is rolled back to its savepoint and
- * runs again as the first unit of the next batch. A waiting batch then holds only the locks of one
- * unit, taken in the global order, and waits cannot form a circle.
+ * its units, not in the one global order each unit keeps: two batches could deadlock. So a batch
+ * of several units first runs with {@code lockWaitsFail} in force (PostgreSQL: a lock timeout of
+ * 10 ms), and any lock held elsewhere for longer fails the attempt. The batch then runs again unit
+ * by unit in savepoints, where only the first unit may wait for a lock: {@code lockWaitsFail}
+ * follows it, and a later unit that fails so is rolled back to its savepoint and runs again as the
+ * first unit of the next batch. A waiting batch holds only the locks of one unit, taken in the
+ * global order, and waits cannot form a circle.
  *
  * <p>While a batch runs without savepoints, statements the units queue on the {@link WritePipeline}
  * go to the server together; they are sent before the commit, and a failure among them counts as
  * a failure of the batch (which then runs again unit by unit, where nothing is queued, so each
- * failure is its own unit's).
+ * failure is its own unit's). Setting the lock timeout before the first unit, not after it, is
+ * what lets the first unit's statements go with the others (docs/benchmarks.md).
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -44,7 +47,8 @@ final class GroupCommitter implements AutoCloseable {
     private final BlockingQueue<Task<?>> queue;
     /** Units that met a lock held elsewhere: first in the next batch. Writer thread only. */
     private final Deque<Task<?>> deferred = new ArrayDeque<>();
-    private final Runnable afterFirst;
+    /** Makes the rest of the transaction's lock waits fail at once instead of waiting. */
+    private final Runnable lockWaitsFail;
     private final WritePipeline pipeline;
     /** Whether units may queue statements now: writer thread only. */
     private boolean pipelining;
@@ -55,8 +59,8 @@ final class GroupCommitter implements AutoCloseable {
     private volatile boolean running = true;
 
     GroupCommitter(TransactionTemplate transactions, WritePipeline pipeline, int maxBatch, int queueCapacity,
-            Runnable afterFirst) {
-        this.afterFirst = afterFirst;
+            Runnable lockWaitsFail) {
+        this.lockWaitsFail = lockWaitsFail;
         this.pipeline = pipeline;
         this.batch = transactions;
         this.savepoint = new TransactionTemplate(transactions.getTransactionManager());
@@ -135,8 +139,9 @@ final class GroupCommitter implements AutoCloseable {
 
     /**
      * The usual case: every unit succeeds, so the batch runs without savepoints (on PostgreSQL two
-     * round trips fewer per unit). If a unit fails, the whole batch is rolled back and, unless it
-     * was the only unit, runs again with a savepoint per unit. Returns whether the batch is done.
+     * round trips fewer per unit) and no unit waits for a lock held elsewhere. If a unit fails, the
+     * whole batch is rolled back and, unless it was the only unit, runs again with a savepoint per
+     * unit. Returns whether the batch is done.
      * A failed commit is not retried (it may have committed): it fails every caller, as before.
      */
     private boolean runOptimistically(List<Task<?>> tasks) {
@@ -144,11 +149,11 @@ final class GroupCommitter implements AutoCloseable {
         pipelining = true;
         try {
             batch.executeWithoutResult(status -> {
+                if (tasks.size() > 1) {
+                    lockWaitsFail.run();
+                }
                 for (int i = 0; i < tasks.size() && failed[0] == null; i++) {
                     Task<?> task = tasks.get(i);
-                    if (i == 1) {
-                        afterFirst.run();
-                    }
                     try {
                         task.runPlain();
                     } catch (RuntimeException e) {
@@ -189,7 +194,7 @@ final class GroupCommitter implements AutoCloseable {
             for (int i = 0; i < tasks.size(); i++) {
                 Task<?> task = tasks.get(i);
                 if (i == 1) {
-                    afterFirst.run();
+                    lockWaitsFail.run();
                 }
                 runInSavepoint(task);
                 if (i > 0 && lockRefused(task.failure)) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,46 @@ class WritePipelineTest {
         assertThatThrownBy(() -> duplicate.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
         assertThat(count()).isEqualTo(8);
         assertThat(db.read().sql("SELECT v FROM probe WHERE k = 100").query(Long.class).single()).isEqualTo(1);
+    }
+
+    /**
+     * Two instances' batches lock rows in the order of their units, so a batch must not wait for
+     * a lock held elsewhere while holding others (they could wait for each other in a circle).
+     */
+    @Test
+    @Tag("server-db")
+    void aUnitWaitingForALockHeldElsewhereDoesNotHoldUpItsBatch() throws Exception {
+        db.submit(() -> insert(500, 1)).get();
+        try (Connection elsewhere = dataSource.getConnection()) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeQuery("SELECT v FROM probe WHERE k = 500 FOR UPDATE").close();
+            }
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<Object> blocker = callers.submit(() -> db.submit(() -> {
+                running.countDown();
+                await(release);
+                return insert(1, 1);
+            }).get());
+            await(running);
+            Future<Map<String, Object>> before = callers.submit(() -> db.submit(() -> insert(501, 1)).get());
+            awaitWaiting(1);
+            Future<Integer> locked = callers.submit(() -> db.submit(
+                    () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 500").update()));
+            awaitWaiting(2);
+            Future<Map<String, Object>> after = callers.submit(() -> db.submit(() -> insert(502, 1)).get());
+            awaitWaiting(3);
+            release.countDown();
+
+            assertThat(blocker.get(30, TimeUnit.SECONDS)).isNotNull();
+            assertThat(before.get(30, TimeUnit.SECONDS)).containsEntry("k", 501);
+            assertThat(after.get(30, TimeUnit.SECONDS)).containsEntry("k", 502);
+            assertThat(locked).as("still waiting for the lock held elsewhere").isNotDone();
+            elsewhere.commit();
+            assertThat(locked.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(db.read().sql("SELECT v FROM probe WHERE k = 500").query(Long.class).single()).isEqualTo(2);
     }
 
     private Database.Pending<Map<String, Object>> insert(int k, long v) {
