@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Send throughput: N concurrent patients sending text messages over HTTP to the packaged service.
-# usage: [WARMUP=60] bench/send.sh [connections=16] [seconds=20] [extra service arguments...]
+# usage: [WARMUP=60] [CLIENT_MSG_ID=1] bench/send.sh [connections=16] [seconds=20] [extra service arguments...]
+# CLIENT_MSG_ID=1: every message carries a client_msg_id of its own, as the web client's do.
 # The warm-up is long because on two cores the JIT compiler is still busy (a third of the CPU) for
 # the first 40 s or so of load; a 5 s warm-up measured the compiler as much as the service.
 #   e.g. bench/send.sh 16 20 --spring.datasource.url=jdbc:postgresql://127.0.0.1/bench --spring.datasource.username=postgres
@@ -15,6 +16,6 @@ start_service "$PORT" "$@"
 
 python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
 echo "warm-up (${WARMUP:-60} s) ..."
-wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" > /dev/null
+wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} > /dev/null
 echo "measuring: $CONNECTIONS connections, ${SECONDS_TO_RUN} s, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1)"
-wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" | tail -1
+wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} | tail -1

@@ -1,6 +1,7 @@
 package io.medmsg.chat;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -97,10 +98,24 @@ public class ChatService {
         Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
         // committed: from now on this session is known and its sends skip the lookup
         known.learn(appended.session());
-        if (appended.isNew()) {
-            publish(appended);
+        if (appended.isResend()) {
+            StoredMessage original = sameAsOriginal(appended, side, content);
+            return new Views.Sent(original.sessionId(), renderer.message(original));
         }
+        publish(appended);
         return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message()));
+    }
+
+    /** The original of a resend, which must carry the same content (else 409: nothing was written). */
+    private StoredMessage sameAsOriginal(Appended resend, Side side, Content content) {
+        StoredMessage draft = resend.draft();
+        StoredMessage original = resend.original() != null ? resend.original()
+                : messages.findByClientMsgId(draft.sessionId(), side, draft.senderId(), draft.clientMsgId()).orElseThrow();
+        if (!original.sameContent(content.type(), content.text(), content.fileId())) {
+            throw new ApiException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
+                    "client_msg_id was already used for a different message in this session");
+        }
+        return original;
     }
 
     Views.Sent recall(Caller caller, String sessionId, String msgId) {
@@ -139,23 +154,31 @@ public class ChatService {
     }
 
     /**
-     * A message as appended, or the original of a resend. The stamp may come from a pipelined
-     * statement: read it only after the transaction has committed.
+     * A message as appended, or a resend (no stamp; the original, when the resend check found it
+     * before appending). The stamp may come from a pipelined statement: read it only after the
+     * transaction has committed.
      */
-    private record Appended(KnownSessions.Parties session, StoredMessage draft, Database.Pending<OneTripAppend.Stamp> stamp,
-            boolean isNew) {
+    private record Appended(KnownSessions.Parties session, StoredMessage draft,
+            Database.Pending<Optional<OneTripAppend.Stamp>> stamp, StoredMessage original) {
 
-        static Appended existing(KnownSessions.Parties session, StoredMessage original) {
-            return new Appended(session, original, Database.Pending.of(new OneTripAppend.Stamp(original.seq(), 0, 0)), false);
+        static Appended of(KnownSessions.Parties session, StoredMessage draft, OneTripAppend.Stamp stamp) {
+            return new Appended(session, draft, Database.Pending.of(Optional.of(stamp)), null);
         }
 
-        static Appended now(KnownSessions.Parties session, StoredMessage message, long patientChange, long doctorChange) {
-            return new Appended(session, message,
-                    Database.Pending.of(new OneTripAppend.Stamp(message.seq(), patientChange, doctorChange)), true);
+        static Appended resendOf(KnownSessions.Parties session, StoredMessage draft, StoredMessage original) {
+            return new Appended(session, draft, Database.Pending.of(Optional.empty()), original);
+        }
+
+        boolean isResend() {
+            return stamp.get().isEmpty();
+        }
+
+        OneTripAppend.Stamp stampOf() {
+            return stamp.get().orElseThrow();
         }
 
         StoredMessage message() {
-            return draft.withSeq(stamp.get().seq());
+            return draft.withSeq(stampOf().seq());
         }
     }
 
@@ -165,23 +188,21 @@ public class ChatService {
     private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
         KnownSessions.Parties s = side == Side.PATIENT ? patientsSession(caller, target.doctorId())
                 : doctorsSession(caller, target.sessionId());
-        if (clientMsgId != null) {
-            StoredMessage original = messages.findByClientMsgId(s.sessionId(), side, caller.id(), clientMsgId).orElse(null);
-            if (original != null) {
-                if (!original.sameContent(content.type(), content.text(), content.fileId())) {
-                    throw new ApiException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
-                            "client_msg_id was already used for a different message in this session");
-                }
-                return Appended.existing(s, original);
-            }
-        }
         StoredMessage draft = new StoredMessage(Ids.next(), s.sessionId(), 0, side.wire(), caller.id(), content.type(),
                 content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
                 clientMsgId, clock.millis());
         String patientName = side == Side.PATIENT ? caller.name() : null;
-        Database.Pending<OneTripAppend.Stamp> stamp = db.dialect().modifiesInWith() ? oneTrip.append(draft, s, patientName)
-                : Database.Pending.of(appendStepByStep(draft, s, side, patientName));
-        return new Appended(s, draft, stamp, true);
+        if (db.dialect().modifiesInWith()) {
+            // the resend check goes with the append, in one statement
+            return new Appended(s, draft, oneTrip.append(draft, s, patientName), null);
+        }
+        if (clientMsgId != null) {
+            StoredMessage original = messages.findByClientMsgId(s.sessionId(), side, caller.id(), clientMsgId).orElse(null);
+            if (original != null) {
+                return Appended.resendOf(s, draft, original);
+            }
+        }
+        return Appended.of(s, draft, appendStepByStep(draft, s, side, patientName));
     }
 
     /** The counters, the session, then the message: what {@link OneTripAppend} does in one statement. */
@@ -218,7 +239,7 @@ public class ChatService {
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
         messages.insert(recall, patientChange, doctorChange);
-        return Appended.now(KnownSessions.Parties.of(s), recall, patientChange, doctorChange);
+        return Appended.of(KnownSessions.Parties.of(s), recall, new OneTripAppend.Stamp(seq, patientChange, doctorChange));
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -273,7 +294,7 @@ public class ChatService {
     /** After commit: the appended message's seq is the session's last_seq as of this change. */
     private void publish(Appended a) {
         KnownSessions.Parties s = a.session();
-        OneTripAppend.Stamp stamp = a.stamp().get();
+        OneTripAppend.Stamp stamp = a.stampOf();
         events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), stamp.seq(),
                 stamp.patientChange(), stamp.doctorChange(), a.draft().msgId()));
     }

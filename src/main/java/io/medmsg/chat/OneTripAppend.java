@@ -1,6 +1,7 @@
 package io.medmsg.chat;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.stereotype.Repository;
 
@@ -20,10 +21,18 @@ import io.medmsg.db.Database;
 class OneTripAppend {
 
     // One statement for both senders (the sender's read_seq moves with the seq), so that a batch's
-    // appends are executions of one statement and go to the server together (WritePipeline).
+    // appends are executions of one statement and go to the server together (WritePipeline). The
+    // resend check is part of it for the same reason: a separate lookup would be a read, which
+    // sends the queue and waits. If the sender already used the client_msg_id in this session,
+    // nothing is written and no row comes back.
     private static final String APPEND = """
-            WITH p AS (
+            WITH prior AS (
+                SELECT 1 FROM messages
+                WHERE session_id = :sessionId AND sender_role = :senderRole AND sender_id = :senderId
+                    AND client_msg_id = :clientMsgId),
+            p AS (
                 UPDATE user_changes SET change_seq = change_seq + 1 WHERE role = :patientRole AND user_id = :patientId
+                    AND NOT EXISTS (SELECT 1 FROM prior)
                 RETURNING change_seq),
             d AS (
                 UPDATE user_changes SET change_seq = change_seq + 1 WHERE role = :doctorRole AND user_id = :doctorId
@@ -36,12 +45,12 @@ class OneTripAppend {
                     last_seq = last_seq + 1, updated_at = :createdAt,
                     patient_change_seq = (SELECT change_seq FROM p), doctor_change_seq = (SELECT change_seq FROM d),
                     patient_name = COALESCE(:patientName, patient_name)
-                WHERE session_id = :sessionId
+                WHERE session_id = :sessionId AND EXISTS (SELECT 1 FROM d)
                 RETURNING last_seq, patient_change_seq, doctor_change_seq)
             """.formatted(Side.PATIENT.col("read_seq"), Side.DOCTOR.col("read_seq")) + MessageRepository.INSERT_INTO + """
-            VALUES (:msgId, :sessionId, (SELECT last_seq FROM s), :senderRole, :senderId, :type, :text, :fileId,
-                :fileName, :mimeType, :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt,
-                (SELECT patient_change_seq FROM s), (SELECT doctor_change_seq FROM s))
+            SELECT :msgId, :sessionId, last_seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
+                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq
+            FROM s
             RETURNING seq, patient_change_seq, doctor_change_seq""";
 
     private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq"};
@@ -57,10 +66,11 @@ class OneTripAppend {
     }
 
     /**
-     * Appends {@code draft} (its seq is ignored) to the session of the two parties. The stamp is
-     * known when the batch commits ({@link Database#pipelined}).
+     * Appends {@code draft} (its seq is ignored) to the session of the two parties, unless its
+     * sender already used its client_msg_id there (then empty). The stamp is known when the batch
+     * commits ({@link Database#pipelined}).
      */
-    Database.Pending<Stamp> append(StoredMessage draft, KnownSessions.Parties session, String patientName) {
+    Database.Pending<Optional<Stamp>> append(StoredMessage draft, KnownSessions.Parties session, String patientName) {
         Map<String, Object> params = MessageRepository.content(draft);
         params.put("patientRole", Side.PATIENT.wire());
         params.put("patientId", session.patientId());

@@ -1,6 +1,7 @@
 package io.medmsg.db;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -50,17 +51,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * A statement that returns one row, sent to the server together with the batch's other
-     * executions of the same statement when it runs in a group-commit batch ({@link WritePipeline}),
-     * at once otherwise. Its row, mapped by {@code row} from column label to value, is known by the
-     * time the batch commits, not before: the work must not need it until {@link #submit} returns.
+     * A data-modifying statement that changes at most one row and returns it (RETURNING), sent to
+     * the server together with the batch's other executions of the same statement when it runs in
+     * a group-commit batch ({@link WritePipeline}), at once otherwise. Its row, mapped by
+     * {@code row} from column label to value, is known by the time the batch commits, not before:
+     * the work must not need it until {@link #submit} returns. Empty if it changed no row.
      */
-    public <T> Pending<T> pipelined(String sql, String[] columns, Map<String, ?> params,
+    public <T> Pending<Optional<T>> pipelined(String sql, String[] columns, Map<String, ?> params,
             Function<Map<String, Object>, T> row) {
         if (dialect.pipelinesBatches() && groupCommitter != null && groupCommitter.pipelining()) {
             return groupCommitter.pipeline().add(sql, columns, params, row);
         }
-        return Pending.of(row.apply(write().sql(sql).params(params).query(new ColumnMapRowMapper()).single()));
+        return Pending.of(write().sql(sql).params(params).query(new ColumnMapRowMapper()).optional().map(row));
     }
 
     /** Units of work waiting for the group-commit writer (for tests). */

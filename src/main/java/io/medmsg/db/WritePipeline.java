@@ -3,6 +3,7 @@ package io.medmsg.db;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -31,7 +32,8 @@ final class WritePipeline {
         this.jdbc = jdbc;
     }
 
-    <T> Database.Pending<T> add(String sql, String[] columns, Map<String, ?> values, Function<Map<String, Object>, T> row) {
+    <T> Database.Pending<Optional<T>> add(String sql, String[] columns, Map<String, ?> values,
+            Function<Map<String, Object>, T> row) {
         if (!sql.equals(this.sql)) {
             flush();
             this.sql = sql;
@@ -43,20 +45,28 @@ final class WritePipeline {
         return q.pending;
     }
 
-    /** Sends what is queued; each queued statement must return exactly one row. */
+    /**
+     * Sends what is queued. Each statement changes and returns at most one row; its update count
+     * tells whether it did, so the returned rows, which come back in one list, are matched to
+     * their statements in order.
+     */
     void flush() {
         if (queued.isEmpty()) {
             return;
         }
         try {
             GeneratedKeyHolder rows = new GeneratedKeyHolder();
-            jdbc.batchUpdate(sql, params.toArray(SqlParameterSource[]::new), rows, columns);
+            int[] counts = jdbc.batchUpdate(sql, params.toArray(SqlParameterSource[]::new), rows, columns);
             List<Map<String, Object>> returned = rows.getKeyList();
-            if (returned.size() != queued.size()) {
-                throw new IllegalStateException(queued.size() + " statements returned " + returned.size() + " rows");
-            }
+            int next = 0;
             for (int i = 0; i < queued.size(); i++) {
-                queued.get(i).resolve(returned.get(i));
+                if (counts[i] < 0 || counts[i] > 1) {
+                    throw new IllegalStateException("a pipelined statement reported " + counts[i] + " rows");
+                }
+                queued.get(i).resolve(counts[i] == 1 ? returned.get(next++) : null);
+            }
+            if (next != returned.size()) {
+                throw new IllegalStateException(next + " rows changed but " + returned.size() + " returned");
             }
         } finally {
             discard();
@@ -71,9 +81,9 @@ final class WritePipeline {
         columns = null;
     }
 
-    private record Queued<T>(Function<Map<String, Object>, T> row, Database.Pending<T> pending) {
+    private record Queued<T>(Function<Map<String, Object>, T> row, Database.Pending<Optional<T>> pending) {
         void resolve(Map<String, Object> values) {
-            pending.set(row.apply(values));
+            pending.set(values == null ? Optional.empty() : Optional.of(row.apply(values)));
         }
     }
 }

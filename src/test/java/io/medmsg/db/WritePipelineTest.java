@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,8 @@ import io.medmsg.support.TestDatabase;
 class WritePipelineTest {
 
     private static final String INSERT = "INSERT INTO probe (k, v) VALUES (:k, :v) RETURNING k, v * 2 AS doubled";
+    /** Copies row k to k + 1000, if there is a row k. */
+    private static final String COPY = "INSERT INTO probe (k, v) SELECT k + 1000, v FROM probe WHERE k = :k RETURNING k, v * 2 AS doubled";
     private static final String[] RETURNED = {"k", "doubled"};
 
     @TempDir
@@ -81,7 +84,7 @@ class WritePipelineTest {
         List<Future<Map<String, Object>>> rows = new ArrayList<>();
         for (int k = 1; k <= 400; k++) {
             int key = k;
-            rows.add(callers.submit(() -> db.submit(() -> insert(key, key)).get()));
+            rows.add(callers.submit(() -> db.submit(() -> insert(key, key)).get().orElseThrow()));
         }
         for (int k = 1; k <= 400; k++) {
             assertThat(rows.get(k - 1).get(30, TimeUnit.SECONDS)).containsEntry("k", k).containsEntry("doubled", 2L * k);
@@ -90,13 +93,34 @@ class WritePipelineTest {
     }
 
     @Test
+    void aStatementThatChangesNoRowHasNoRowAndTheOthersKeepTheirs() throws Exception {
+        for (int k = 1; k <= 200; k += 2) {
+            int key = k;
+            db.submit(() -> insert(key, key));
+        }
+        List<Future<Optional<Map<String, Object>>>> rows = new ArrayList<>();
+        for (int k = 1; k <= 200; k++) {
+            int key = k;
+            rows.add(callers.submit(() -> db.submit(() -> db.pipelined(COPY, RETURNED, Map.of("k", key), WritePipelineTest::row)).get()));
+        }
+        for (int k = 1; k <= 200; k++) {
+            Optional<Map<String, Object>> row = rows.get(k - 1).get(30, TimeUnit.SECONDS);
+            if (k % 2 == 1) {
+                assertThat(row).as("k %d", k).get().isEqualTo(Map.of("k", k + 1000, "doubled", 2L * k));
+            } else {
+                assertThat(row).as("k %d", k).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aQueuedStatementIsSentBeforeTheNextStatementOfItsBatch() {
         long seen = db.submit(() -> {
-            Database.Pending<Map<String, Object>> row = insert(7, 70);
+            Database.Pending<Optional<Map<String, Object>>> row = insert(7, 70);
             if (db.dialect().pipelinesBatches()) {
                 assertThatThrownBy(row::get).as("queued, not sent yet").isInstanceOf(IllegalStateException.class);
             } else {
-                assertThat(row.get()).containsEntry("k", 7);
+                assertThat(row.get()).get().isEqualTo(Map.of("k", 7, "doubled", 140L));
             }
             return db.write().sql("SELECT COUNT(*) FROM probe WHERE k = 7").query(Long.class).single();
         });
@@ -117,9 +141,9 @@ class WritePipelineTest {
         List<Future<Map<String, Object>>> good = new ArrayList<>();
         for (int k = 101; k <= 106; k++) {
             int key = k;
-            good.add(callers.submit(() -> db.submit(() -> insert(key, key)).get()));
+            good.add(callers.submit(() -> db.submit(() -> insert(key, key)).get().orElseThrow()));
         }
-        Future<Map<String, Object>> duplicate = callers.submit(() -> db.submit(() -> insert(100, 2)).get());
+        Future<Optional<Map<String, Object>>> duplicate = callers.submit(() -> db.submit(() -> insert(100, 2)).get());
         awaitWaiting(7);
         release.countDown();
 
@@ -153,12 +177,12 @@ class WritePipelineTest {
                 return insert(1, 1);
             }).get());
             await(running);
-            Future<Map<String, Object>> before = callers.submit(() -> db.submit(() -> insert(501, 1)).get());
+            Future<Map<String, Object>> before = callers.submit(() -> db.submit(() -> insert(501, 1)).get().orElseThrow());
             awaitWaiting(1);
             Future<Integer> locked = callers.submit(() -> db.submit(
                     () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 500").update()));
             awaitWaiting(2);
-            Future<Map<String, Object>> after = callers.submit(() -> db.submit(() -> insert(502, 1)).get());
+            Future<Map<String, Object>> after = callers.submit(() -> db.submit(() -> insert(502, 1)).get().orElseThrow());
             awaitWaiting(3);
             release.countDown();
 
@@ -172,9 +196,12 @@ class WritePipelineTest {
         assertThat(db.read().sql("SELECT v FROM probe WHERE k = 500").query(Long.class).single()).isEqualTo(2);
     }
 
-    private Database.Pending<Map<String, Object>> insert(int k, long v) {
-        return db.pipelined(INSERT, RETURNED, Map.of("k", k, "v", v), row -> Map.of(
-                "k", ((Number) row.get("k")).intValue(), "doubled", ((Number) row.get("doubled")).longValue()));
+    private Database.Pending<Optional<Map<String, Object>>> insert(int k, long v) {
+        return db.pipelined(INSERT, RETURNED, Map.of("k", k, "v", v), WritePipelineTest::row);
+    }
+
+    private static Map<String, Object> row(Map<String, Object> columns) {
+        return Map.of("k", ((Number) columns.get("k")).intValue(), "doubled", ((Number) columns.get("doubled")).longValue());
     }
 
     private long count() {
