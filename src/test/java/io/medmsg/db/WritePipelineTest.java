@@ -130,14 +130,8 @@ class WritePipelineTest {
     @Test
     void aFailingStatementFailsOnlyItsOwnCaller() throws Exception {
         db.submit(() -> insert(100, 1)).get();
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<Object> blocker = callers.submit(() -> db.submit(() -> {
-            running.countDown();
-            await(release);
-            return insert(1, 1);
-        }).get());
-        await(running);
+        Future<?> blocker = occupyTheWriterUntil(release);
         List<Future<Map<String, Object>>> good = new ArrayList<>();
         for (int k = 101; k <= 106; k++) {
             int key = k;
@@ -169,14 +163,8 @@ class WritePipelineTest {
             try (Statement st = elsewhere.createStatement()) {
                 st.executeQuery("SELECT v FROM probe WHERE k = 500 FOR UPDATE").close();
             }
-            CountDownLatch running = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<Object> blocker = callers.submit(() -> db.submit(() -> {
-                running.countDown();
-                await(release);
-                return insert(1, 1);
-            }).get());
-            await(running);
+            Future<?> blocker = occupyTheWriterUntil(release);
             Future<Map<String, Object>> before = callers.submit(() -> db.submit(() -> insert(501, 1)).get().orElseThrow());
             awaitWaiting(1);
             Future<Integer> locked = callers.submit(() -> db.submit(
@@ -194,6 +182,18 @@ class WritePipelineTest {
             assertThat(locked.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(db.read().sql("SELECT v FROM probe WHERE k = 500").query(Long.class).single()).isEqualTo(2);
+    }
+
+    /** A unit that runs (on the writer, with group commit) until {@code release}; what is submitted next waits. */
+    private Future<?> occupyTheWriterUntil(CountDownLatch release) {
+        CountDownLatch running = new CountDownLatch(1);
+        Future<?> blocker = callers.submit(() -> db.submit(() -> {
+            running.countDown();
+            await(release);
+            return insert(1, 1);
+        }).get());
+        await(running);
+        return blocker;
     }
 
     private Database.Pending<Optional<Map<String, Object>>> insert(int k, long v) {
