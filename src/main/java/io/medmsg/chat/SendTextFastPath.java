@@ -113,17 +113,19 @@ final class SendTextFastPath implements Filter {
                 || type.equals("application/json; charset=utf-8");
     }
 
-    /** The request with its body, already read here, to be read again by the usual chain. */
+    /**
+     * The request with its body, already read here, to be read again by the usual chain. Like a
+     * servlet request's, its stream is one: a second call continues where the first stopped.
+     */
     private static final class ReadAgain extends HttpServletRequestWrapper {
-        private final byte[] body;
+        private final ServletInputStream stream;
 
         ReadAgain(HttpServletRequest request, byte[] body) {
             super(request);
-            this.body = body;
+            this.stream = replay(body);
         }
 
-        @Override
-        public ServletInputStream getInputStream() {
+        private static ServletInputStream replay(byte[] body) {
             ByteArrayInputStream in = new ByteArrayInputStream(body);
             return new ServletInputStream() {
                 @Override
@@ -151,6 +153,11 @@ final class SendTextFastPath implements Filter {
                     throw new UnsupportedOperationException("the body was read already");
                 }
             };
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return stream;
         }
 
         @Override
