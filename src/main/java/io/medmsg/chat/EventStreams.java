@@ -46,10 +46,6 @@ class EventStreams {
         this.heartbeat = properties.realtime().heartbeat();
     }
 
-    int openStreams() {
-        return open.size();
-    }
-
     /** Open streams of one user (tests, and a look at who is connected). */
     long openStreamsOf(Side side, String userId) {
         return open.stream().filter(s -> s.side == side && s.userId.equals(userId)).count();

@@ -121,9 +121,18 @@ public class ChangeHub implements SmartLifecycle {
         waiters.values().forEach(set -> set.forEach(w -> w.future.complete(Boolean.TRUE)));
     }
 
-    /** How many requests are held right now (for metrics and tests). */
+    /** How many requests are held right now (tests). */
     public int waiting() {
         return waiters.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /**
+     * How many requests are held on one key. Tests wait on this rather than on {@link #waiting()}:
+     * requests of other keys may leave meanwhile, so a total can stand still while theirs arrives.
+     */
+    public int waiting(String key) {
+        Set<Waiter> set = waiters.get(key);
+        return set == null ? 0 : set.size();
     }
 
     @Override

@@ -54,7 +54,7 @@ class LongPollTest extends ApiTest {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Reply> held = pool.submit(() -> chat.get(Chat.P, "new_msg", patient,
                     "session_id=" + sessionId + "&after_seq=1&wait=20"));
-            awaitHeld(1);
+            awaitHeld(1, List.of(ChangeHub.sessionKey(sessionId)));
             long sent = System.nanoTime();
             chat.doctorSends(doctor, sessionId, "here is the answer");
             Reply r = held.get(20, TimeUnit.SECONDS);
@@ -82,7 +82,7 @@ class LongPollTest extends ApiTest {
         String cursor = chat.get(Chat.D, "new_session", doctor, "").data().get("cursor").asString();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Reply> held = pool.submit(() -> chat.get(Chat.D, "new_session", doctor, "wait=20&cursor=" + cursor));
-            awaitHeld(1);
+            awaitHeld(1, List.of(ChangeHub.userKey("doctor", doctorId)));
             String sessionId = chat.open(Tokens.patient(unique("p")), doctorId);
             Reply r = held.get(20, TimeUnit.SECONDS);
             assertThat(Chat.sessionIds(r.data().get("list"))).containsExactly(sessionId);
@@ -182,7 +182,7 @@ class LongPollTest extends ApiTest {
                         patients.get(i)).GET().build(), HttpResponse.BodyHandlers.ofString()));
             }
         }
-        awaitHeld(sessionsCount * pollsPerSession);
+        awaitHeld(sessionsCount * pollsPerSession, sessionIds.stream().map(ChangeHub::sessionKey).toList());
         for (String sessionId : sessionIds) {
             chat.doctorSends(doctor, sessionId, "wake up");
         }
@@ -204,7 +204,7 @@ class LongPollTest extends ApiTest {
             polls.add(client.sendAsync(api.builder(Chat.P + "new_msg?after_seq=1&wait=30&session_id=" + sessionId, patient)
                     .GET().build(), HttpResponse.BodyHandlers.ofString()));
         }
-        awaitHeld(20);
+        awaitHeld(20, List.of(ChangeHub.sessionKey(sessionId)));
         // the JDK's thread dump lists virtual threads too; a held poll must not be one of them
         java.nio.file.Path dump = java.nio.file.Files.createTempDirectory("dump").resolve("threads.txt");
         java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
@@ -218,12 +218,19 @@ class LongPollTest extends ApiTest {
         }
     }
 
-    /** Waits until the hub holds at least {@code n} requests, so that the test sends after they wait. */
-    private void awaitHeld(int n) throws InterruptedException {
+    /**
+     * Waits until the hub holds at least {@code n} requests on these keys, so that the test sends
+     * after they wait. Counted per key: held requests of other tests may leave meanwhile.
+     */
+    private void awaitHeld(int n, List<String> keys) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (hub.waiting() < n && System.nanoTime() < deadline) {
+        while (held(keys) < n && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(hub.waiting()).isGreaterThanOrEqualTo(n);
+        assertThat(held(keys)).isGreaterThanOrEqualTo(n);
+    }
+
+    private int held(List<String> keys) {
+        return keys.stream().mapToInt(hub::waiting).sum();
     }
 }

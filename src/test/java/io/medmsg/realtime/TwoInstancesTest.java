@@ -95,10 +95,9 @@ class TwoInstancesTest {
         String patient = Tokens.patient(unique("p"));
         String sessionId = chatA.open(patient, doctorId);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            int before = hub(a).waiting();
             Future<Reply> held = pool.submit(() -> chatA.get(Chat.P, "new_msg", patient,
                     "session_id=" + sessionId + "&after_seq=1&wait=20"));
-            awaitHeld(a, before + 1);
+            awaitHeld(a, ChangeHub.sessionKey(sessionId));
             long sent = System.nanoTime();
             assertThat(b.chat().doctorSends(Tokens.doctor(doctorId), sessionId, "answer through B").status()).isEqualTo(200);
             Reply r = held.get(20, TimeUnit.SECONDS);
@@ -114,9 +113,8 @@ class TwoInstancesTest {
         String doctor = Tokens.doctor(doctorId);
         String cursor = a.chat().get(Chat.D, "new_session", doctor, "").data().get("cursor").asString();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            int before = hub(a).waiting();
             Future<Reply> held = pool.submit(() -> a.chat().get(Chat.D, "new_session", doctor, "wait=20&cursor=" + cursor));
-            awaitHeld(a, before + 1);
+            awaitHeld(a, ChangeHub.userKey("doctor", doctorId));
             long sent = System.nanoTime();
             String sessionId = b.chat().open(Tokens.patient(unique("p")), doctorId);
             Reply r = held.get(20, TimeUnit.SECONDS);
@@ -131,9 +129,8 @@ class TwoInstancesTest {
         String doctor = Tokens.doctor(doctorId);
         String patient = Tokens.patient(unique("p"));
         String sessionId = b.chat().open(patient, doctorId);
-        int before = hub(a).waiting();
         try (SseClient events = new SseClient(a.api(), Chat.D + "events", doctor, null)) {
-            awaitHeld(a, before + 1);
+            awaitHeld(a, ChangeHub.userKey("doctor", doctorId));
             b.chat().patientSends(patient, doctorId, "头痛三天了");
             SseClient.Event e = events.next(10);
             assertThat(e).as("an event within 10 s").isNotNull();
@@ -364,10 +361,9 @@ class TwoInstancesTest {
                     .get("list").size()).isZero();
             // and C hears of what A commits from now on
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                int before = hub(c).waiting();
                 Future<Reply> held = pool.submit(() -> chatC.get(Chat.P, "new_msg", patient,
                         "session_id=" + sessionId + "&after_seq=2&wait=20"));
-                awaitHeld(c, before + 1);
+                awaitHeld(c, ChangeHub.sessionKey(sessionId));
                 a.chat().doctorSends(doctor, sessionId, "from A");
                 assertThat(Chat.texts(held.get(20, TimeUnit.SECONDS).data().get("list"))).containsExactly("from A");
             }
@@ -390,10 +386,9 @@ class TwoInstancesTest {
         awaitTrue(() -> a.bean(ChangeRelay.class).connected() && b.bean(ChangeRelay.class).connected(),
                 "both instances listen again");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            int before = hub(a).waiting();
             Future<Reply> held = pool.submit(() -> chatA.get(Chat.P, "new_msg", patient,
                     "session_id=" + sessionId + "&after_seq=2&wait=20"));
-            awaitHeld(a, before + 1);
+            awaitHeld(a, ChangeHub.sessionKey(sessionId));
             long sent = System.nanoTime();
             b.chat().doctorSends(doctor, sessionId, "after the outage");
             assertThat(Chat.texts(held.get(20, TimeUnit.SECONDS).data().get("list"))).containsExactly("after the outage");
@@ -431,8 +426,8 @@ class TwoInstancesTest {
         return instance.bean(ChangeHub.class);
     }
 
-    private static void awaitHeld(Instance instance, int n) throws InterruptedException {
-        awaitTrue(() -> hub(instance).waiting() >= n, n + " held request(s)");
+    private static void awaitHeld(Instance instance, String key) throws InterruptedException {
+        awaitTrue(() -> hub(instance).waiting(key) > 0, "a request held on " + key);
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {

@@ -100,6 +100,19 @@ public final class SseClient implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Waits for the comment the server writes once it has registered the stream and fixed where
+     * it starts, so whatever is sent after this returns is on the stream.
+     */
+    public SseClient awaitConnected(long seconds) throws InterruptedException {
+        Event first = nextAny(seconds);
+        if (first == null || !first.comment() || !"connected".equals(first.data())) {
+            throw new AssertionError("expected the stream's \"connected\" comment within " + seconds + " s, got " + first
+                    + " (status " + status + ")");
+        }
+        return this;
+    }
+
     /** Whether the server ended the stream within the time given. */
     public boolean endsWithin(long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
