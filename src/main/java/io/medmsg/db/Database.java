@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -31,9 +33,27 @@ public final class Database implements AutoCloseable {
         this.write = write;
         this.read = read;
         this.transactions = transactions;
-        String followers = dialect.batchFollowerLockTimeout();
-        this.groupCommitter = dialect.groupCommits() ? new GroupCommitter(transactions, new WritePipeline(batches),
-                256, 4096, followers == null ? () -> { } : () -> write().sql(followers).update()) : null;
+        this.groupCommitter = new GroupCommitter(transactions, new WritePipeline(batches), 256, 4096, this::lockWaitsFail);
+    }
+
+    /** For the rest of the writer's transaction, lock waits fail (nearly) at once ({@link GroupCommitter}). */
+    private void lockWaitsFail() {
+        String fail = dialect.batchFollowerLockTimeout();
+        if (fail == null) {
+            return;
+        }
+        String restore = dialect.lockWaitsRestore();
+        if (restore != null) {
+            // registered first: should the SET fail half-way, the connection is still put right
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    // the transaction's connection is still bound here, and is released after this
+                    write.sql(restore).update();
+                }
+            });
+        }
+        write().sql(fail).update();
     }
 
     public Dialect dialect() {
@@ -59,7 +79,7 @@ public final class Database implements AutoCloseable {
      */
     public <T> Pending<Optional<T>> pipelined(String sql, String[] columns, Map<String, ?> params,
             Function<Map<String, Object>, T> row) {
-        if (dialect.pipelinesBatches() && groupCommitter != null && groupCommitter.pipelining()) {
+        if (dialect.pipelinesBatches() && groupCommitter.pipelining()) {
             return groupCommitter.pipeline().add(sql, columns, params, row);
         }
         return Pending.of(write().sql(sql).params(params).query(new ColumnMapRowMapper()).optional().map(row));
@@ -67,12 +87,12 @@ public final class Database implements AutoCloseable {
 
     /** Units of work waiting for the group-commit writer (for tests). */
     int waitingUnits() {
-        return groupCommitter == null ? 0 : groupCommitter.waiting();
+        return groupCommitter.waiting();
     }
 
     /** Before any other statement on the writer: the queued ones go first, in order. */
     private void flushPipeline() {
-        if (groupCommitter != null && groupCommitter.onWriterThread()) {
+        if (groupCommitter.onWriterThread()) {
             groupCommitter.pipeline().flush();
         }
     }
@@ -82,13 +102,13 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in a transaction and returns once it has committed. On SQLite and
-     * PostgreSQL the work is group-committed with other callers' work (see {@link GroupCommitter}):
-     * it then runs on the writer thread, so it must take everything it needs as arguments, not
-     * from thread-locals, and must have no effect outside the database (it may run again).
+     * Runs {@code work} in a transaction and returns once it has committed. The work is
+     * group-committed with other callers' work (see {@link GroupCommitter}): it runs on the writer
+     * thread, so it must take everything it needs as arguments, not from thread-locals, and must
+     * have no effect outside the database (it may run again).
      */
     public <T> T submit(Supplier<T> work) {
-        return groupCommitter != null ? groupCommitter.submit(work) : inTransaction(work);
+        return groupCommitter.submit(work);
     }
 
     /**
@@ -135,9 +155,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (groupCommitter != null) {
-            groupCommitter.close();
-        }
+        groupCommitter.close();
         if (readerPool != null) {
             readerPool.close();
         }

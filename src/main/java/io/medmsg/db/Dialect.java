@@ -57,23 +57,29 @@ public enum Dialect {
     }
 
     /**
-     * Whether writes are group-committed ({@link GroupCommitter}). SQLite: one writer and one
-     * disk flush per commit. PostgreSQL: every send locks its doctor's change counter until its
-     * commit is flushed, so without batching one busy doctor's messages commit one flush at a
-     * time (measured: docs/deploy.md). MySQL/MariaDB: not yet (one transaction per request).
-     */
-    boolean groupCommits() {
-        return this != MYSQL;
-    }
-
-    /**
      * What a group-commit batch runs so that its units do not wait for a lock that another
      * instance's batch holds (two batches locking rows in different orders would deadlock): a
      * batch of several units runs under it, and when it fails so, runs again unit by unit, with it
-     * in force after the first ({@link GroupCommitter}). Null where no other process takes locks (SQLite).
+     * in force after the first ({@link GroupCommitter}). PostgreSQL: a 10 ms lock timeout for the
+     * rest of the transaction. MySQL/MariaDB count the timeout in whole seconds, so there a lock
+     * wait fails at once (0), for the session: {@link #lockWaitsRestore} undoes it. Null where no
+     * other process takes locks (SQLite).
      */
     String batchFollowerLockTimeout() {
-        return this == POSTGRES ? "SET LOCAL lock_timeout = '10ms'" : null;
+        return switch (this) {
+            case POSTGRES -> "SET LOCAL lock_timeout = '10ms'";
+            case MYSQL -> "SET SESSION innodb_lock_wait_timeout = 0";
+            case SQLITE -> null;
+        };
+    }
+
+    /**
+     * What puts {@link #batchFollowerLockTimeout} back once the batch's transaction has ended, where
+     * it outlives the transaction (MySQL/MariaDB have no SET LOCAL): the connection goes back to the
+     * pool, and other requests must wait for locks as usual. Null where it ends with the transaction.
+     */
+    String lockWaitsRestore() {
+        return this == MYSQL ? "SET SESSION innodb_lock_wait_timeout = DEFAULT" : null;
     }
 
     /**

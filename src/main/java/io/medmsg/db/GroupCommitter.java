@@ -19,8 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit. SQLite has one writer and {@code synchronous=FULL} costs one disk flush per commit,
- * which caps one-transaction-per-request near the disk's flush rate; on PostgreSQL the row lock on
- * a busy user's change counter is held until the commit is flushed, with the same cap. One writer
+ * which caps one-transaction-per-request near the disk's flush rate; on PostgreSQL and MySQL/MariaDB
+ * the row lock on a busy user's change counter is held until the commit is flushed, with the same cap. One writer
  * thread therefore takes every waiting unit of work, runs each in its own savepoint (so one
  * failure rolls back only itself), commits the batch once, and only then answers each caller.
  * A caller never hears "done" before its work is durable.
@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Several instances on one database each run batches, and a batch locks rows in the order of
  * its units, not in the one global order each unit keeps: two batches could deadlock. So a batch
  * of several units first runs with {@code lockWaitsFail} in force (PostgreSQL: a lock timeout of
- * 10 ms), and any lock held elsewhere for longer fails the attempt. The batch then runs again unit
+ * 10 ms; MySQL/MariaDB: none, a lock wait fails at once), and any lock held elsewhere for longer fails the attempt. The batch then runs again unit
  * by unit in savepoints, where only the first unit may wait for a lock: {@code lockWaitsFail}
  * follows it, and a later unit that fails so is rolled back to its savepoint and runs again as the
  * first unit of the next batch. A waiting batch holds only the locks of one unit, taken in the
@@ -213,15 +213,16 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /**
-     * A lock wait that failed: a lock timeout (PostgreSQL 55P03, which Spring leaves uncategorized)
-     * or a deadlock.
+     * A lock wait that failed: a lock timeout (PostgreSQL 55P03, which Spring leaves uncategorized;
+     * MySQL/MariaDB error 1205) or a deadlock (40P01; 1213).
      */
     static boolean lockRefused(Throwable failure) {
         if (failure instanceof PessimisticLockingFailureException) {
             return true;
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+            if (t instanceof java.sql.SQLException sql && ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())
+                    || sql.getErrorCode() == 1205 || sql.getErrorCode() == 1213)) {
                 return true;
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,6 +185,54 @@ class WritePipelineTest {
         assertThat(db.read().sql("SELECT v FROM probe WHERE k = 500").query(Long.class).single()).isEqualTo(2);
     }
 
+    /**
+     * A batch makes its lock waits fail fast; on MySQL/MariaDB that setting belongs to the
+     * connection, not to the transaction, and must not go back into the pool with it.
+     */
+    @Test
+    @Tag("server-db")
+    void connectionsTheWriterUsedWaitForLocksAgain() throws Exception {
+        db.submit(() -> insert(600, 1)).get();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = occupyTheWriterUntil(release);
+        List<Future<?>> units = new ArrayList<>();
+        for (int k = 601; k <= 603; k++) {
+            int key = k;
+            units.add(callers.submit(() -> db.submit(() -> insert(key, 1)).get()));
+        }
+        // a duplicate key: the batch runs again in savepoints, the other path that makes waits fail
+        Future<?> duplicate = callers.submit(() -> db.submit(() -> insert(600, 2)).get());
+        awaitWaiting(4);
+        release.countDown();
+        blocker.get(30, TimeUnit.SECONDS);
+        for (Future<?> unit : units) {
+            unit.get(30, TimeUnit.SECONDS);
+        }
+        assertThatThrownBy(() -> duplicate.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
+
+        int poolSize = dataSource.getMaximumPoolSize();
+        try (Connection elsewhere = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+                dataSource.getPassword()); ExecutorService requests = Executors.newFixedThreadPool(poolSize)) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeQuery("SELECT v FROM probe WHERE k = 600 FOR UPDATE").close();
+            }
+            // as many requests as the pool has connections: each holds one while it waits
+            List<Future<Integer>> updates = new ArrayList<>();
+            for (int i = 0; i < poolSize; i++) {
+                updates.add(requests.submit(() -> db.inTransaction(
+                        () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 600").update())));
+            }
+            Thread.sleep(500);
+            assertThat(updates).as("every pooled connection waits for the lock held elsewhere").noneMatch(Future::isDone);
+            elsewhere.commit();
+            for (Future<Integer> update : updates) {
+                assertThat(update.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+        }
+        assertThat(db.read().sql("SELECT v FROM probe WHERE k = 600").query(Long.class).single()).isEqualTo(1 + poolSize);
+    }
+
     /** A unit that runs (on the writer, with group commit) until {@code release}; what is submitted next waits. */
     private Future<?> occupyTheWriterUntil(CountDownLatch release) {
         CountDownLatch running = new CountDownLatch(1);
@@ -210,9 +259,6 @@ class WritePipelineTest {
 
     /** With group commit: until that many units wait behind the blocked batch, so they run as one. */
     private void awaitWaiting(int units) throws InterruptedException {
-        if (!db.dialect().groupCommits()) {
-            return;
-        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (db.waitingUnits() < units && System.nanoTime() < deadline) {
             Thread.sleep(5);
