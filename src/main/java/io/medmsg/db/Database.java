@@ -44,7 +44,8 @@ public final class Database implements AutoCloseable {
         }
         String restore = dialect.lockWaitsRestore();
         if (restore != null) {
-            // registered first: should the SET fail half-way, the connection is still put right
+            // registered before the SET: however the transaction ends, the session is put right
+            // before its connection goes back to the pool
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCompletion(int status) {

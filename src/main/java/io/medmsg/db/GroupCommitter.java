@@ -19,19 +19,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit. SQLite has one writer and {@code synchronous=FULL} costs one disk flush per commit,
- * which caps one-transaction-per-request near the disk's flush rate; on PostgreSQL and MySQL/MariaDB
- * the row lock on a busy user's change counter is held until the commit is flushed, with the same cap. One writer
- * thread therefore takes every waiting unit of work, runs each in its own savepoint (so one
- * failure rolls back only itself), commits the batch once, and only then answers each caller.
- * A caller never hears "done" before its work is durable.
+ * which caps one-transaction-per-request near the disk's flush rate; on PostgreSQL and
+ * MySQL/MariaDB the row lock on a busy user's change counter is held until the commit is flushed,
+ * with the same cap. One writer thread therefore takes every waiting unit of work, runs each in
+ * its own savepoint (so one failure rolls back only itself), commits the batch once, and only
+ * then answers each caller. A caller never hears "done" before its work is durable; should the
+ * database roll back the whole transaction under a unit (MySQL/MariaDB do on a deadlock), every
+ * unit of the batch runs again.
  *
  * <p>Several instances on one database each run batches, and a batch locks rows in the order of
  * its units, not in the one global order each unit keeps: two batches could deadlock. So a batch
  * of several units first runs with {@code lockWaitsFail} in force (PostgreSQL: a lock timeout of
- * 10 ms; MySQL/MariaDB: none, a lock wait fails at once), and any lock held elsewhere for longer fails the attempt. The batch then runs again unit
- * by unit in savepoints, where only the first unit may wait for a lock: {@code lockWaitsFail}
- * follows it, and a later unit that fails so is rolled back to its savepoint and runs again as the
- * first unit of the next batch. A waiting batch holds only the locks of one unit, taken in the
+ * 10 ms; MySQL/MariaDB: none, a lock wait fails at once), and any lock held elsewhere for longer
+ * fails the attempt. The batch then runs again unit by unit in savepoints, where only the first
+ * unit may wait for a lock: {@code lockWaitsFail} follows it, and a later unit that fails so is
+ * rolled back to its savepoint and runs again as the first unit of the next batch. A waiting batch holds only the locks of one unit, taken in the
  * global order, and waits cannot form a circle.
  *
  * <p>While a batch runs without savepoints, statements the units queue on the {@link WritePipeline}
@@ -43,6 +45,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class GroupCommitter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+    private static final int MAX_TRANSACTIONS_LOST = 5;
 
     private final BlockingQueue<Task<?>> queue;
     /** Units that met a lock held elsewhere: first in the next batch. Writer thread only. */
@@ -190,19 +193,27 @@ final class GroupCommitter implements AutoCloseable {
 
     private void runInSavepoints(List<Task<?>> tasks) {
         List<Task<?>> again = new ArrayList<>();
-        batch.executeWithoutResult(status -> {
-            for (int i = 0; i < tasks.size(); i++) {
-                Task<?> task = tasks.get(i);
-                if (i == 1) {
-                    lockWaitsFail.run();
+        try {
+            batch.executeWithoutResult(status -> {
+                for (int i = 0; i < tasks.size(); i++) {
+                    Task<?> task = tasks.get(i);
+                    if (i == 1) {
+                        lockWaitsFail.run();
+                    }
+                    runInSavepoint(task);
+                    if (transactionLost(task.failure)) {
+                        throw new TransactionLost(task);
+                    }
+                    if (i > 0 && lockRefused(task.failure)) {
+                        task.failure = null;
+                        again.add(task);
+                    }
                 }
-                runInSavepoint(task);
-                if (i > 0 && lockRefused(task.failure)) {
-                    task.failure = null;
-                    again.add(task);
-                }
-            }
-        });
+            });
+        } catch (TransactionLost lost) {
+            runAgainAfterLosingTheTransaction(tasks, lost.unit);
+            return;
+        }
         // committed: now, and only now, the callers may hear of it
         for (Task<?> task : tasks) {
             if (!again.contains(task)) {
@@ -210,6 +221,40 @@ final class GroupCommitter implements AutoCloseable {
             }
         }
         deferred.addAll(again);
+    }
+
+    /**
+     * The database rolled back the whole transaction under a unit, not only its failed statement,
+     * so the units before it, though they ran without an error, are no longer in. MySQL/MariaDB do
+     * so on a deadlock (error 1213; PostgreSQL's 40P01 rolls back to the savepoint only) and, with
+     * {@code innodb_rollback_on_timeout=ON}, on a lock wait timeout. Rolling back to the unit's
+     * savepoint then finds none (MySQL/MariaDB 1305) or no transaction (PostgreSQL 25P01), whatever
+     * the cause.
+     */
+    static boolean transactionLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql
+                    && (sql.getErrorCode() == 1213 || sql.getErrorCode() == 1305 || "25P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Nobody's work is in: every unit runs again, first in the next batch. The unit that met the
+     * loss fails after a few such attempts, so that a unit that keeps losing cannot hold up the
+     * others for ever.
+     */
+    private void runAgainAfterLosingTheTransaction(List<Task<?>> tasks, Task<?> unit) {
+        for (Task<?> task : tasks) {
+            if (task == unit && ++task.transactionsLost >= MAX_TRANSACTIONS_LOST) {
+                task.complete();
+            } else {
+                task.failure = null;
+                deferred.add(task);
+            }
+        }
     }
 
     /**
@@ -243,11 +288,22 @@ final class GroupCommitter implements AutoCloseable {
         writer.join(10_000);
     }
 
+    /** Thrown out of a batch whose transaction the database rolled back as a whole. */
+    private static final class TransactionLost extends RuntimeException {
+        final transient Task<?> unit;
+
+        TransactionLost(Task<?> unit) {
+            super(null, unit.failure, false, false);
+            this.unit = unit;
+        }
+    }
+
     private static final class Task<T> {
         final Supplier<T> work;
         final CompletableFuture<T> future = new CompletableFuture<>();
         T result;
         RuntimeException failure;
+        int transactionsLost;
 
         Task(Supplier<T> work) {
             this.work = work;

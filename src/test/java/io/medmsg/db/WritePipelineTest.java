@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -186,6 +187,101 @@ class WritePipelineTest {
     }
 
     /**
+     * A circle: the batch runs in savepoints (C fails on a duplicate key), A holds row 700, and D
+     * asks for row 701 while another connection, holding 701, waits for 700. D's wait fails at once
+     * (MariaDB: before any deadlock is detected), D runs again after the batch, and nobody's work
+     * is lost or waits for ever.
+     */
+    @Test
+    @Tag("server-db")
+    void aUnitClosingACircleOfLockWaitsRunsAgainAndNothingIsLost() throws Exception {
+        db.write().sql("INSERT INTO probe (k, v) VALUES (700, 0), (701, 0)").update();
+        try (Connection elsewhere = dataSource.getConnection()) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeUpdate("UPDATE probe SET v = v + 10 WHERE k = 701");
+            }
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> blocker = occupyTheWriterUntil(release);
+            AtomicInteger runsOfB = new AtomicInteger();
+            CountDownLatch bRunsAgain = new CountDownLatch(1);
+            CountDownLatch goOn = new CountDownLatch(1);
+            Future<Integer> a = callers.submit(() -> db.submit(() -> increment(700)));
+            awaitWaiting(1);
+            Future<Integer> b = callers.submit(() -> db.submit(() -> {
+                if (runsOfB.incrementAndGet() == 2) {
+                    bRunsAgain.countDown();
+                    await(goOn);
+                }
+                return 0;
+            }));
+            awaitWaiting(2);
+            Future<?> c = callers.submit(() -> db.submit(() -> insert(700, 9)).get());
+            awaitWaiting(3);
+            Future<Integer> d = callers.submit(() -> db.submit(() -> increment(701)));
+            awaitWaiting(4);
+            release.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+
+            await(bRunsAgain);
+            Future<Integer> elsewhereWaits = callers.submit(() -> {
+                try (Statement st = elsewhere.createStatement()) {
+                    return st.executeUpdate("UPDATE probe SET v = v + 10 WHERE k = 700");
+                }
+            });
+            Thread.sleep(500);
+            assertThat(elsewhereWaits).as("the other connection waits for row 700, which A holds").isNotDone();
+            goOn.countDown();
+            assertThat(elsewhereWaits.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            elsewhere.commit();
+
+            assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(b.get(30, TimeUnit.SECONDS)).isZero();
+            assertThatThrownBy(() -> c.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
+            assertThat(d.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(value(700)).as("A's +1 and the other connection's +10").isEqualTo(11);
+        assertThat(value(701)).as("D's +1 and the other connection's +10").isEqualTo(11);
+    }
+
+    /**
+     * MySQL/MariaDB may roll back a whole transaction where PostgreSQL rolls back one statement (a
+     * deadlock; a lock wait timeout under {@code innodb_rollback_on_timeout=ON}). Then the units
+     * that ran before the failing one are no longer in, and none may be answered as done: the
+     * whole batch runs again. B here ends the transaction itself, as the server would.
+     */
+    @Test
+    @Tag("server-db")
+    void whenTheDatabaseRollsBackTheWholeBatchEveryUnitRunsAgain() throws Exception {
+        db.write().sql("INSERT INTO probe (k, v) VALUES (800, 0)").update();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = occupyTheWriterUntil(release);
+        AtomicInteger runsOfB = new AtomicInteger();
+        Future<Integer> a = callers.submit(() -> db.submit(() -> increment(800)));
+        awaitWaiting(1);
+        Future<Integer> b = callers.submit(() -> db.submit(() -> {
+            switch (runsOfB.incrementAndGet()) {
+                case 1 -> throw new IllegalStateException("fails once, so that the batch runs in savepoints");
+                case 2 -> {
+                    db.write().sql("ROLLBACK").update();
+                    throw new IllegalStateException("the transaction was rolled back");
+                }
+                default -> {
+                    return 0;
+                }
+            }
+        }));
+        awaitWaiting(2);
+        release.countDown();
+        blocker.get(30, TimeUnit.SECONDS);
+
+        assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(value(800)).as("A's work is in, as A was told").isEqualTo(1);
+        assertThat(b.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(runsOfB).hasValue(3);
+    }
+
+    /**
      * A batch makes its lock waits fail fast; on MySQL/MariaDB that setting belongs to the
      * connection, not to the transaction, and must not go back into the pool with it.
      */
@@ -251,6 +347,14 @@ class WritePipelineTest {
 
     private static Map<String, Object> row(Map<String, Object> columns) {
         return Map.of("k", ((Number) columns.get("k")).intValue(), "doubled", ((Number) columns.get("doubled")).longValue());
+    }
+
+    private int increment(int k) {
+        return db.write().sql("UPDATE probe SET v = v + 1 WHERE k = :k").param("k", k).update();
+    }
+
+    private long value(int k) {
+        return db.read().sql("SELECT v FROM probe WHERE k = :k").param("k", k).query(Long.class).single();
     }
 
     private long count() {
