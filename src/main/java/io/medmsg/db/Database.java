@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
 
     /** For the rest of the writer's transaction, lock waits fail (nearly) at once ({@link GroupCommitter}). */
     private void lockWaitsFail() {
-        String fail = dialect.batchFollowerLockTimeout();
+        String fail = dialect.lockWaitsFail();
         if (fail == null) {
             return;
         }

@@ -65,7 +65,7 @@ public enum Dialect {
      * wait fails at once (0), for the session: {@link #lockWaitsRestore} undoes it. Null where no
      * other process takes locks (SQLite).
      */
-    String batchFollowerLockTimeout() {
+    String lockWaitsFail() {
         return switch (this) {
             case POSTGRES -> "SET LOCAL lock_timeout = '10ms'";
             case MYSQL -> "SET SESSION innodb_lock_wait_timeout = 0";
@@ -74,7 +74,7 @@ public enum Dialect {
     }
 
     /**
-     * What puts {@link #batchFollowerLockTimeout} back once the batch's transaction has ended, where
+     * What puts {@link #lockWaitsFail} back once the batch's transaction has ended, where
      * it outlives the transaction (MySQL/MariaDB have no SET LOCAL): the connection goes back to the
      * pool, and other requests must wait for locks as usual. Null where it ends with the transaction.
      */

@@ -1,5 +1,6 @@
 package io.medmsg.db;
 
+import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -231,14 +233,9 @@ final class GroupCommitter implements AutoCloseable {
      * savepoint then finds none (MySQL/MariaDB 1305) or no transaction (PostgreSQL 25P01), whatever
      * the cause.
      */
-    static boolean transactionLost(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql
-                    && (sql.getErrorCode() == 1213 || sql.getErrorCode() == 1305 || "25P01".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean transactionLost(Throwable failure) {
+        return causedBy(failure, sql -> sql.getErrorCode() == 1213 || sql.getErrorCode() == 1305
+                || "25P01".equals(sql.getSQLState()));
     }
 
     /**
@@ -258,16 +255,18 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /**
-     * A lock wait that failed: a lock timeout (PostgreSQL 55P03, which Spring leaves uncategorized;
-     * MySQL/MariaDB error 1205) or a deadlock (40P01; 1213).
+     * A lock wait that failed, rolling back only the unit's statement: a lock timeout (PostgreSQL
+     * 55P03, which Spring leaves uncategorized; MySQL/MariaDB 1205) or a PostgreSQL deadlock
+     * (40P01). A MySQL/MariaDB deadlock loses the whole transaction ({@link #transactionLost}).
      */
-    static boolean lockRefused(Throwable failure) {
-        if (failure instanceof PessimisticLockingFailureException) {
-            return true;
-        }
+    private static boolean lockRefused(Throwable failure) {
+        return failure instanceof PessimisticLockingFailureException || causedBy(failure, sql -> "55P03".equals(sql.getSQLState())
+                || "40P01".equals(sql.getSQLState()) || sql.getErrorCode() == 1205);
+    }
+
+    private static boolean causedBy(Throwable failure, Predicate<SQLException> test) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())
-                    || sql.getErrorCode() == 1205 || sql.getErrorCode() == 1213)) {
+            if (t instanceof SQLException sql && test.test(sql)) {
                 return true;
             }
         }
