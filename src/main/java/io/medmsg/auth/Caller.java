@@ -1,5 +1,7 @@
 package io.medmsg.auth;
 
+import io.medmsg.shared.Side;
+
 /**
  * Who is calling, resolved once per request from the verified token: {@code sub}, {@code role}
  * and the optional display name. Controllers take it as a parameter.
@@ -8,5 +10,14 @@ public record Caller(String id, Role role, String name, java.time.Instant expire
 
     public boolean is(Role r) {
         return role == r;
+    }
+
+    /** The caller's side of a session; only patients and doctors are parties of one. */
+    public Side side() {
+        return switch (role) {
+            case PATIENT -> Side.PATIENT;
+            case DOCTOR -> Side.DOCTOR;
+            case ADMIN -> throw new IllegalArgumentException("an admin is no party of a session");
+        };
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
+import io.medmsg.shared.Side;
 
 /**
  * One counter per user, bumped in the transaction of every change that user must hear of.

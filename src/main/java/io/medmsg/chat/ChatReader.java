@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.shared.Side;
 import io.medmsg.web.ApiException;
 
 /**
@@ -39,7 +40,7 @@ class ChatReader {
     }
 
     Views.SessionPage sessionList(Caller caller, String cursor, int limit) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         Long updatedAt = null;
         String sessionId = null;
         if (cursor != null) {
@@ -68,7 +69,7 @@ class ChatReader {
      * sessions, so it never claims more than the page shows.
      */
     Changes newSession(Caller caller, Long after) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         long counter = counters.current(side, caller.id());
         if (after == null) {
             List<SessionRow> newest = sessions.listVisible(side, caller.id(), null, null, 1);
@@ -82,7 +83,7 @@ class ChatReader {
     }
 
     long changeSeqOf(Caller caller, String cursor) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         String value = cursors.verify("changes", side, caller.id(), cursor);
         try {
             return Long.parseLong(value);
@@ -96,7 +97,7 @@ class ChatReader {
     }
 
     Views.MessagePage msgList(Caller caller, SessionRef ref, Long beforeSeq, int limit) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         StoredSession s = resolve(caller, side, ref);
         long before = beforeSeq == null ? s.lastSeq() + 1 : beforeSeq;
         List<StoredMessage> rows = messages.before(s.sessionId(), s.deletedSeq(side), before, limit + 1);

@@ -12,12 +12,13 @@ import org.springframework.stereotype.Service;
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.db.Database;
-import io.medmsg.db.Ids;
 import io.medmsg.directory.Doctor;
 import io.medmsg.directory.DoctorDirectory;
 import io.medmsg.files.FileService;
 import io.medmsg.files.StoredFile;
 import io.medmsg.realtime.SessionChanged;
+import io.medmsg.shared.Ids;
+import io.medmsg.shared.Side;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 
@@ -92,7 +93,7 @@ public class ChatService {
     }
 
     Views.Sent send(Caller caller, Target target, Content content, String clientMsgId) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         MessageRules.clientMsgId(clientMsgId);
         rateLimiter.acquire(side, caller.id());
         Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
@@ -119,7 +120,7 @@ public class ChatService {
     }
 
     Views.Sent recall(Caller caller, String sessionId, String msgId) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         MessageRules.id("session_id", sessionId);
         MessageRules.id("msg_id", msgId);
         Appended appended = retrying(() -> db.submit(() -> appendRecall(caller, side, sessionId, msgId)));
@@ -128,7 +129,7 @@ public class ChatService {
     }
 
     Views.ReadState markRead(Caller caller, String sessionId, long seq) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         MessageRules.id("session_id", sessionId);
         if (seq < 0) {
             throw ApiException.badParameter("seq must be at least 0");
@@ -143,7 +144,7 @@ public class ChatService {
     }
 
     Views.Deleted delete(Caller caller, String sessionId) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         MessageRules.id("session_id", sessionId);
         retrying(() -> db.submit(() -> {
             StoredSession s = partyOf(sessions.findForWrite(sessionId).orElse(null), side, caller.id());

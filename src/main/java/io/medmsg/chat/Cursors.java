@@ -11,6 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 import io.medmsg.db.ServerSecrets;
+import io.medmsg.shared.Side;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 

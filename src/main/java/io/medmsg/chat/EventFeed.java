@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import io.medmsg.shared.Side;
+
 /**
  * What an event stream has missed since an event id. An event id is a value of the reader's
  * change counter (see {@link ChangeCounters}): a {@code message} event carries the value its

@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.realtime.ChangeHub;
+import io.medmsg.shared.Side;
 
 /**
  * Server-Sent Event streams. Each stream has two virtual threads: a puller that wakes on the
@@ -53,7 +54,7 @@ class EventStreams {
 
     /** Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code expiresAt}. */
     SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt) {
-        Side side = Side.of(caller);
+        Side side = caller.side();
         long start = lastEventId != null ? lastEventId : feed.current(side, caller.id());
         long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
         Stream stream = new Stream(side, caller.id(), start, expiresAt, new SseEmitter(lifetime + 5_000));
@@ -89,7 +90,7 @@ class EventStreams {
         }
 
         void pull() {
-            String key = ChangeHub.userKey(side.wire(), userId);
+            String key = ChangeHub.userKey(side, userId);
             try {
                 while (!closed) {
                     EventFeed.Batch batch = feed.since(side, userId, after);

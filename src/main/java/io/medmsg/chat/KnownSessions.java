@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentMap;
 
 import org.springframework.stereotype.Component;
 
+import io.medmsg.shared.Side;
+
 /**
  * Who the two parties of a session are, as this instance has seen them committed. A session is
  * never removed and its parties never change, so what is learned stays true: the idle poll and

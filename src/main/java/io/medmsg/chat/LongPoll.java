@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.medmsg.auth.Caller;
 import io.medmsg.realtime.ChangeHub;
+import io.medmsg.shared.Side;
 import io.medmsg.web.Envelope;
 
 /**
@@ -115,7 +116,7 @@ class LongPoll {
         NewMsg(Caller caller, ChatReader.SessionRef ref, long afterSeq, int limit, int wait) {
             super(wait);
             this.caller = caller;
-            this.side = Side.of(caller);
+            this.side = caller.side();
             this.ref = ref;
             this.afterSeq = afterSeq;
             this.limit = limit;
@@ -168,7 +169,7 @@ class LongPoll {
             this.caller = caller;
             this.cursor = cursor;
             this.after = cursor == null ? null : reader.changeSeqOf(caller, cursor);
-            this.key = ChangeHub.userKey(Side.of(caller).wire(), caller.id());
+            this.key = ChangeHub.userKey(caller.side(), caller.id());
             this.seen = after == null ? -1 : after;
         }
 

@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 import io.medmsg.files.FileLink;
 import io.medmsg.files.FileService;
 import io.medmsg.files.StoredFile;
+import io.medmsg.shared.Side;
 
 /** Turns stored rows into the views of API.md: a recalled message loses its content here. */
 @Component

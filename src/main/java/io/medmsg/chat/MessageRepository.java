@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
+import io.medmsg.shared.Side;
 
 /** SQL of the {@code messages} table. Rows are inserted and flagged, never deleted. */
 @Repository

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
+import io.medmsg.shared.Side;
 
 /**
  * PostgreSQL: a message's four writes — the patient's and the doctor's change counters, the

@@ -12,7 +12,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.medmsg.config.MedMsgProperties;
-import io.medmsg.realtime.SharedRedis;
+import io.medmsg.shared.SharedRedis;
+import io.medmsg.shared.Side;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
+import io.medmsg.shared.Side;
 
 /** SQL of the {@code sessions} table. Writes use the writer connection, reads the reader pool. */
 @Repository

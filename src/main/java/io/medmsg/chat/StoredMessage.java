@@ -3,6 +3,8 @@ package io.medmsg.chat;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import io.medmsg.shared.Side;
+
 /** A row of {@code messages}, content included even when recalled (the view hides it). */
 record StoredMessage(String msgId, String sessionId, long seq, String senderRole, String senderId, MessageType type,
         String text, String fileId, String fileName, String mimeType, Long fileSize, String recalledMsgId,

@@ -3,6 +3,8 @@ package io.medmsg.chat;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import io.medmsg.shared.Side;
+
 /** A row of {@code sessions}: both sides' state. */
 record StoredSession(String sessionId, String patientId, String patientName, String doctorId, long lastSeq,
         long createdAt, long updatedAt, long patientReadSeq, long doctorReadSeq, long patientDeletedSeq,

@@ -13,6 +13,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import io.medmsg.shared.Side;
+
 /**
  * In-memory high-water marks and the requests waiting on them. A mark is a counter that only
  * grows: a session's last_seq, or a user's change counter. Marks are a cache of the database,
@@ -34,16 +36,16 @@ public class ChangeHub implements SmartLifecycle {
     }
 
     /** Key of a user's change-counter mark. */
-    public static String userKey(String role, String userId) {
-        return "u:" + role + ":" + userId;
+    public static String userKey(Side side, String userId) {
+        return "u:" + side.wire() + ":" + userId;
     }
 
     /** A change committed on this instance: move the marks of the session and of both parties. */
     @EventListener
     void on(SessionChanged change) {
         advance(sessionKey(change.sessionId()), change.lastSeq());
-        advance(userKey("patient", change.patientId()), change.patientChangeSeq());
-        advance(userKey("doctor", change.doctorId()), change.doctorChangeSeq());
+        advance(userKey(Side.PATIENT, change.patientId()), change.patientChangeSeq());
+        advance(userKey(Side.DOCTOR, change.doctorId()), change.doctorChangeSeq());
     }
 
     /** The known mark, or -1 when this instance has not learned it yet. */

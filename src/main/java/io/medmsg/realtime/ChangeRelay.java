@@ -20,6 +20,8 @@ import org.springframework.stereotype.Component;
 
 import io.medmsg.db.Database;
 import io.medmsg.db.Dialect;
+import io.medmsg.shared.Ids;
+import io.medmsg.shared.SharedRedis;
 
 /**
  * Carries committed changes between the instances that share one database, so that the
@@ -145,9 +147,8 @@ class ChangeRelay implements SmartLifecycle {
             String[] f = lines[i].split(" ");
             try {
                 if (f[0].equals("c") && f.length == 7) {
-                    hub.advance(ChangeHub.sessionKey(f[1]), Long.parseLong(f[4]));
-                    hub.advance(ChangeHub.userKey("patient", f[2]), Long.parseLong(f[5]));
-                    hub.advance(ChangeHub.userKey("doctor", f[3]), Long.parseLong(f[6]));
+                    hub.on(new SessionChanged(f[1], f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]),
+                            Long.parseLong(f[6]), null));
                 } else if (f[0].equals("f")) {
                     hub.forgetAll();
                 }

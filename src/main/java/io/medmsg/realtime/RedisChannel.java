@@ -9,6 +9,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
+import io.medmsg.shared.SharedRedis;
+
 /**
  * Redis pub/sub. PUBLISH goes through the shared command connection; SUBSCRIBE holds a connection
  * of its own, which Lettuce reconnects and resubscribes by itself. A lost connection is reported

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import io.medmsg.shared.Side;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
 import io.medmsg.support.SseClient;

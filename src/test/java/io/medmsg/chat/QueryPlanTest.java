@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.medmsg.db.Database;
+import io.medmsg.shared.Side;
 import io.medmsg.support.ApiTest;
 
 /**

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.medmsg.db.StatementCounter;
+import io.medmsg.shared.Side;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Concurrently;
@@ -114,7 +115,7 @@ class TwoInstancesTest {
         String cursor = a.chat().get(Chat.D, "new_session", doctor, "").data().get("cursor").asString();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Reply> held = pool.submit(() -> a.chat().get(Chat.D, "new_session", doctor, "wait=20&cursor=" + cursor));
-            awaitHeld(a, ChangeHub.userKey("doctor", doctorId));
+            awaitHeld(a, ChangeHub.userKey(Side.DOCTOR, doctorId));
             long sent = System.nanoTime();
             String sessionId = b.chat().open(Tokens.patient(unique("p")), doctorId);
             Reply r = held.get(20, TimeUnit.SECONDS);
@@ -130,7 +131,7 @@ class TwoInstancesTest {
         String patient = Tokens.patient(unique("p"));
         String sessionId = b.chat().open(patient, doctorId);
         try (SseClient events = new SseClient(a.api(), Chat.D + "events", doctor, null)) {
-            awaitHeld(a, ChangeHub.userKey("doctor", doctorId));
+            awaitHeld(a, ChangeHub.userKey(Side.DOCTOR, doctorId));
             b.chat().patientSends(patient, doctorId, "头痛三天了");
             SseClient.Event e = events.next(10);
             assertThat(e).as("an event within 10 s").isNotNull();

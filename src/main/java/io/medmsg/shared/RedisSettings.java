@@ -1,4 +1,4 @@
-package io.medmsg.realtime;
+package io.medmsg.shared;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.medmsg.db;
+package io.medmsg.shared;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;

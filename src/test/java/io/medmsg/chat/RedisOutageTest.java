@@ -1,4 +1,4 @@
-package io.medmsg.realtime;
+package io.medmsg.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

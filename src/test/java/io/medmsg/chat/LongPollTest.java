@@ -1,4 +1,4 @@
-package io.medmsg.realtime;
+package io.medmsg.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.medmsg.db.StatementCounter;
-import io.medmsg.support.Api;
+import io.medmsg.realtime.ChangeHub;
+import io.medmsg.shared.Side;
 import io.medmsg.support.Api.Reply;
+import io.medmsg.support.Api;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Tokens;
@@ -82,7 +84,7 @@ class LongPollTest extends ApiTest {
         String cursor = chat.get(Chat.D, "new_session", doctor, "").data().get("cursor").asString();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Reply> held = pool.submit(() -> chat.get(Chat.D, "new_session", doctor, "wait=20&cursor=" + cursor));
-            awaitHeld(1, List.of(ChangeHub.userKey("doctor", doctorId)));
+            awaitHeld(1, List.of(ChangeHub.userKey(Side.DOCTOR, doctorId)));
             String sessionId = chat.open(Tokens.patient(unique("p")), doctorId);
             Reply r = held.get(20, TimeUnit.SECONDS);
             assertThat(Chat.sessionIds(r.data().get("list"))).containsExactly(sessionId);

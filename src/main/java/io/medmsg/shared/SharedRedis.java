@@ -1,4 +1,4 @@
-package io.medmsg.realtime;
+package io.medmsg.shared;
 
 import java.time.Duration;
 
@@ -68,16 +68,18 @@ public class SharedRedis implements DisposableBean {
         return connection.sync();
     }
 
-    String where() {
+    /** Where Redis is, for logs: never the password. */
+    public String where() {
         return settings.where();
     }
 
-    RedisClient client() {
+    /** The client, for connection-state listeners. */
+    public RedisClient client() {
         return client;
     }
 
     /** A connection of its own for SUBSCRIBE, named so that an operator can tell it in CLIENT LIST. */
-    StatefulRedisPubSubConnection<String, String> connectPubSub(String clientName) {
+    public StatefulRedisPubSubConnection<String, String> connectPubSub(String clientName) {
         return client.connectPubSub(StringCodec.UTF8, RedisURI.builder(settings.uri()).withClientName(clientName).build());
     }
 
