@@ -1,0 +1,10 @@
+/**
+ * Sessions and messages (API.md §3 Sending, Reading, Changing state, Push): the one place that appends ({@code ChatService}), reads,
+ * long-poll, event streams, recall, read pointers and the send fast path. Publishes
+ * {@code SessionChanged} after each commit.
+ */
+@ApplicationModule(displayName = "chat",
+        allowedDependencies = {"auth", "config", "db", "directory", "files", "realtime", "web", "shared"})
+package io.medmsg.chat;
+
+import org.springframework.modulith.ApplicationModule;
