@@ -11,9 +11,20 @@ import org.springframework.dao.PessimisticLockingFailureException;
  * what all three share stays in the enum's own methods.
  */
 public enum Dialect {
-    SQLITE("sqlite"),
+    SQLITE("sqlite") {
+        @Override
+        public String datasourceUrl() {
+            // SQLite is what an unset spring.datasource.url gives
+            return "unset (SQLite)";
+        }
+    },
 
     POSTGRES("postgresql") {
+        @Override
+        public boolean notifies() {
+            return true;
+        }
+
         @Override
         boolean losesTransaction(SQLException e) {
             // no transaction to roll back to the savepoint in
@@ -126,6 +137,19 @@ public enum Dialect {
     /** Data-modifying statements inside WITH (several writes in one round trip): PostgreSQL only. */
     public boolean modifiesInWith() {
         return this == POSTGRES;
+    }
+
+    /**
+     * Whether the database itself can carry changes between the instances that share it
+     * (LISTEN/NOTIFY, {@code medmsg.notify.type=postgres}): PostgreSQL only.
+     */
+    public boolean notifies() {
+        return false;
+    }
+
+    /** What {@code spring.datasource.url} is, as a start-up error about this database puts it. */
+    public String datasourceUrl() {
+        return "a " + this + " URL";
     }
 
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */
