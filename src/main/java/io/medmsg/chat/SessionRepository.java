@@ -99,9 +99,12 @@ class SessionRepository {
             ORDER BY s.doctor_change_seq ASC LIMIT :limit""";
 
     private final Database db;
+    /** {@link #INSERT} as this database skips a row whose key exists: chosen once, by the Dialect. */
+    private final String insertIfAbsent;
 
     SessionRepository(Database db) {
         this.db = db;
+        this.insertIfAbsent = db.dialect().insertIfAbsent(INSERT);
     }
 
     Optional<StoredSession> find(String sessionId) {
@@ -125,7 +128,7 @@ class SessionRepository {
 
     /** Opens the session unless a concurrent request just did; the unique pair decides. */
     void insertIfAbsent(String sessionId, String patientId, String patientName, String doctorId, long now) {
-        db.write().sql(db.dialect().insertIfAbsent(INSERT)).param("id", sessionId).param("patient", patientId)
+        db.write().sql(insertIfAbsent).param("id", sessionId).param("patient", patientId)
                 .param("name", patientName).param("doctor", doctorId).param("now", now).update();
     }
 
