@@ -21,14 +21,17 @@ class ChangeCounters {
     static final String CURRENT = "SELECT change_seq FROM user_changes WHERE role = :role AND user_id = :user";
 
     private final Database db;
+    /** {@link #INSERT} as this database inserts a row it locks next: chosen once, by the Dialect. */
+    private final String ensure;
 
     ChangeCounters(Database db) {
         this.db = db;
+        this.ensure = db.dialect().insertBeforeUpdate(INSERT, "change_seq");
     }
 
     /** Creates the counter if needed; the bump that follows in the same transaction locks it. */
     void ensure(Side side, String userId) {
-        db.write().sql(db.dialect().insertBeforeUpdate(INSERT, "change_seq")).param("role", side.wire()).param("user", userId).update();
+        db.write().sql(ensure).param("role", side.wire()).param("user", userId).update();
     }
 
     long bump(Side side, String userId) {

@@ -1,7 +1,6 @@
 package io.medmsg.chat;
 
 import java.time.Clock;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -12,8 +11,6 @@ import org.springframework.stereotype.Service;
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.db.Database;
-import io.medmsg.directory.Doctor;
-import io.medmsg.directory.DoctorDirectory;
 import io.medmsg.files.FileService;
 import io.medmsg.files.StoredFile;
 import io.medmsg.realtime.SessionChanged;
@@ -37,32 +34,32 @@ public class ChatService {
     private final SessionRepository sessions;
     private final MessageRepository messages;
     private final ChangeCounters counters;
-    private final DoctorDirectory directory;
     private final FileService files;
     private final SendRateLimiter rateLimiter;
     private final MessageRenderer renderer;
     private final ApplicationEventPublisher events;
     private final MedMsgProperties.Limits limits;
     private final KnownSessions known;
-    private final OneTripAppend oneTrip;
+    private final SessionOpener opener;
+    private final MessageAppend appender;
     private final Clock clock;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
-            DoctorDirectory directory, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
+            SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
-            OneTripAppend oneTrip) {
+            MessageAppend appender) {
         this.db = db;
         this.sessions = sessions;
         this.messages = messages;
         this.counters = counters;
-        this.directory = directory;
+        this.opener = opener;
         this.files = files;
         this.rateLimiter = rateLimiter;
         this.renderer = renderer;
         this.events = events;
         this.limits = properties.limits();
         this.known = known;
-        this.oneTrip = oneTrip;
+        this.appender = appender;
         this.clock = Clock.systemUTC();
     }
 
@@ -154,65 +151,15 @@ public class ChatService {
         return new Views.Deleted(sessionId);
     }
 
-    /**
-     * A message as appended, or a resend (no stamp; the original, when the resend check found it
-     * before appending). The stamp may come from a pipelined statement: read it only after the
-     * transaction has committed.
-     */
-    private record Appended(KnownSessions.Parties session, StoredMessage draft,
-            Database.Pending<Optional<OneTripAppend.Stamp>> stamp, StoredMessage original) {
-
-        static Appended of(KnownSessions.Parties session, StoredMessage draft, OneTripAppend.Stamp stamp) {
-            return new Appended(session, draft, Database.Pending.of(Optional.of(stamp)), null);
-        }
-
-        static Appended resendOf(KnownSessions.Parties session, StoredMessage draft, StoredMessage original) {
-            return new Appended(session, draft, Database.Pending.of(Optional.empty()), original);
-        }
-
-        boolean isResend() {
-            return stamp.get().isEmpty();
-        }
-
-        OneTripAppend.Stamp stampOf() {
-            return stamp.get().orElseThrow();
-        }
-
-        StoredMessage message() {
-            return draft.withSeq(stampOf().seq());
-        }
-    }
-
     private record Read(StoredSession session, boolean moved) {
     }
 
     private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
-        KnownSessions.Parties s = side == Side.PATIENT ? patientsSession(caller, target.doctorId())
-                : doctorsSession(caller, target.sessionId());
+        KnownSessions.Parties s = opener.of(caller, side, target);
         StoredMessage draft = new StoredMessage(Ids.next(), s.sessionId(), 0, side.wire(), caller.id(), content.type(),
                 content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
                 clientMsgId, clock.millis());
-        String patientName = side == Side.PATIENT ? caller.name() : null;
-        if (db.dialect().modifiesInWith()) {
-            // the resend check goes with the append, in one statement
-            return new Appended(s, draft, oneTrip.append(draft, s, patientName), null);
-        }
-        if (clientMsgId != null) {
-            StoredMessage original = messages.findByClientMsgId(s.sessionId(), side, caller.id(), clientMsgId).orElse(null);
-            if (original != null) {
-                return Appended.resendOf(s, draft, original);
-            }
-        }
-        return Appended.of(s, draft, appendStepByStep(draft, s, side, patientName));
-    }
-
-    /** The counters, the session, then the message: what {@link OneTripAppend} does in one statement. */
-    private OneTripAppend.Stamp appendStepByStep(StoredMessage draft, KnownSessions.Parties s, Side side, String patientName) {
-        long patientChange = counters.bump(Side.PATIENT, s.patientId());
-        long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
-        long seq = sessions.append(s.sessionId(), side, patientName, draft.createdAt(), patientChange, doctorChange);
-        messages.insert(draft.withSeq(seq), patientChange, doctorChange);
-        return new OneTripAppend.Stamp(seq, patientChange, doctorChange);
+        return appender.append(draft, s, side, side == Side.PATIENT ? caller.name() : null);
     }
 
     private Appended appendRecall(Caller caller, Side side, String sessionId, String msgId) {
@@ -240,7 +187,7 @@ public class ChatService {
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
         messages.insert(recall, patientChange, doctorChange);
-        return Appended.of(KnownSessions.Parties.of(s), recall, new OneTripAppend.Stamp(seq, patientChange, doctorChange));
+        return Appended.of(KnownSessions.Parties.of(s), recall, new Appended.Stamp(seq, patientChange, doctorChange));
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -255,35 +202,6 @@ public class ChatService {
         return new Read(sessions.findForWrite(sessionId).orElseThrow(), moved);
     }
 
-    /** The patient's session with that doctor, opened now if there is none. */
-    private StoredSession openOrFind(Caller patient, String doctorId) {
-        StoredSession existing = sessions.findByPairForWrite(patient.id(), doctorId).orElse(null);
-        if (existing != null) {
-            return existing;
-        }
-        Doctor doctor = directory.find(doctorId).orElseThrow(() -> ApiException.notFound("doctor"));
-        if (!doctor.isAccepting()) {
-            throw new ApiException(ErrorCode.DOCTOR_NOT_ACCEPTING, "the doctor is not accepting consultations");
-        }
-        counters.ensure(Side.PATIENT, patient.id());
-        counters.ensure(Side.DOCTOR, doctorId);
-        sessions.insertIfAbsent(Ids.next(), patient.id(), patient.name(), doctorId, clock.millis());
-        return sessions.findByPairForWrite(patient.id(), doctorId).orElseThrow();
-    }
-
-    /** The session of this patient and doctor, opened if need be; known sessions are not looked up. */
-    private KnownSessions.Parties patientsSession(Caller patient, String doctorId) {
-        KnownSessions.Parties k = known.ofPair(patient.id(), doctorId);
-        return k != null ? k : KnownSessions.Parties.of(openOrFind(patient, doctorId));
-    }
-
-    private KnownSessions.Parties doctorsSession(Caller doctor, String sessionId) {
-        KnownSessions.Parties k = known.ofParty(sessionId, Side.DOCTOR, doctor.id());
-        return k != null ? k : KnownSessions.Parties.of(
-                partyOf(sessions.findForWrite(sessionId).orElse(null), Side.DOCTOR, doctor.id()));
-    }
-
-
     /** The session if the caller is its party on that side; else the same 404 as a missing one. */
     static StoredSession partyOf(StoredSession s, Side side, String userId) {
         if (s == null || !s.hasParty(side, userId)) {
@@ -295,7 +213,7 @@ public class ChatService {
     /** After commit: the appended message's seq is the session's last_seq as of this change. */
     private void publish(Appended a) {
         KnownSessions.Parties s = a.session();
-        OneTripAppend.Stamp stamp = a.stampOf();
+        Appended.Stamp stamp = a.stampOf();
         events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), stamp.seq(),
                 stamp.patientChange(), stamp.doctorChange(), a.draft().msgId()));
     }

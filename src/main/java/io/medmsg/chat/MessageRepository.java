@@ -41,9 +41,14 @@ class MessageRepository {
             ORDER BY seq ASC LIMIT :limit""";
 
     // Within a session the counters grow with seq, so this is a suffix of the session; the scan
-    // runs only when an event stream resumes, never on the hot path.
-    static final String CHANGED_SINCE = "SELECT %1$s AS change_seq, " + StoredMessage.COLUMNS + """
-             FROM messages WHERE session_id = :sessionId AND seq > :floor AND %1$s > :after
+    // runs only when an event stream resumes, never on the hot path. One statement per side: each
+    // side has its own counter column.
+    static final String CHANGED_SINCE_FOR_PATIENT = "SELECT patient_change_seq AS change_seq, " + StoredMessage.COLUMNS + """
+             FROM messages WHERE session_id = :sessionId AND seq > :floor AND patient_change_seq > :after
+            ORDER BY seq ASC LIMIT :limit""";
+
+    static final String CHANGED_SINCE_FOR_DOCTOR = "SELECT doctor_change_seq AS change_seq, " + StoredMessage.COLUMNS + """
+             FROM messages WHERE session_id = :sessionId AND seq > :floor AND doctor_change_seq > :after
             ORDER BY seq ASC LIMIT :limit""";
 
     private static final String MARK_RECALLED = "UPDATE messages SET recalled = 1 WHERE msg_id = :msgId AND recalled = 0";
@@ -103,7 +108,7 @@ class MessageRepository {
 
     /** Messages of a session that passed the reader's change counter {@code after}, oldest first. */
     List<Change> changedSince(String sessionId, Side side, long floor, long after, int limit) {
-        return db.read().sql(CHANGED_SINCE.formatted(side.col("change_seq"))).param("sessionId", sessionId)
+        return db.read().sql(SessionRepository.bySide(side, CHANGED_SINCE_FOR_PATIENT, CHANGED_SINCE_FOR_DOCTOR)).param("sessionId", sessionId)
                 .param("floor", floor).param("after", after).param("limit", limit)
                 .query((rs, n) -> new Change(rs.getLong("change_seq"), StoredMessage.map(rs, n))).list();
     }

@@ -3,8 +3,6 @@ package io.medmsg.chat;
 import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.stereotype.Repository;
-
 import io.medmsg.db.Database;
 import io.medmsg.shared.Side;
 
@@ -18,8 +16,7 @@ import io.medmsg.shared.Side;
  * ({@code EXISTS (SELECT 1 FROM p)}). In a group-commit batch, the batch's appends also share one
  * round trip ({@link Database#pipelined}).
  */
-@Repository
-class OneTripAppend {
+final class OneTripAppend implements MessageAppend {
 
     // One statement for both senders (the sender's read_seq moves with the seq), so that a batch's
     // appends are executions of one statement and go to the server together (WritePipeline). The
@@ -41,24 +38,20 @@ class OneTripAppend {
                 RETURNING change_seq),
             s AS (
                 UPDATE sessions SET
-                    %1$s = CASE WHEN :senderRole = :patientRole THEN last_seq + 1 ELSE %1$s END,
-                    %2$s = CASE WHEN :senderRole = :doctorRole THEN last_seq + 1 ELSE %2$s END,
+                    patient_read_seq = CASE WHEN :senderRole = :patientRole THEN last_seq + 1 ELSE patient_read_seq END,
+                    doctor_read_seq = CASE WHEN :senderRole = :doctorRole THEN last_seq + 1 ELSE doctor_read_seq END,
                     last_seq = last_seq + 1, updated_at = :createdAt,
                     patient_change_seq = (SELECT change_seq FROM p), doctor_change_seq = (SELECT change_seq FROM d),
                     patient_name = COALESCE(:patientName, patient_name)
                 WHERE session_id = :sessionId AND EXISTS (SELECT 1 FROM d)
                 RETURNING last_seq, patient_change_seq, doctor_change_seq)
-            """.formatted(Side.PATIENT.col("read_seq"), Side.DOCTOR.col("read_seq")) + MessageRepository.INSERT_INTO + """
+            """ + MessageRepository.INSERT_INTO + """
             SELECT :msgId, :sessionId, last_seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
                 :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq
             FROM s
             RETURNING seq, patient_change_seq, doctor_change_seq""";
 
     private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq"};
-
-    /** The seq and the two change counter values a message was given. */
-    record Stamp(long seq, long patientChange, long doctorChange) {
-    }
 
     private final Database db;
 
@@ -67,19 +60,22 @@ class OneTripAppend {
     }
 
     /**
-     * Appends {@code draft} (its seq is ignored) to the session of the two parties, unless its
-     * sender already used its client_msg_id there (then empty). The stamp is known when the batch
-     * commits ({@link Database#pipelined}).
+     * The resend check goes with the append, in the one statement: when the sender already used
+     * the client_msg_id, no row comes back and the stamp is empty. The stamp is known when the
+     * batch commits ({@link Database#pipelined}).
      */
-    Database.Pending<Optional<Stamp>> append(StoredMessage draft, KnownSessions.Parties session, String patientName) {
+    @Override
+    public Appended append(StoredMessage draft, KnownSessions.Parties session, Side side, String patientName) {
         Map<String, Object> params = MessageRepository.content(draft);
         params.put("patientRole", Side.PATIENT.wire());
         params.put("patientId", session.patientId());
         params.put("doctorRole", Side.DOCTOR.wire());
         params.put("doctorId", session.doctorId());
         params.put("patientName", patientName);
-        return db.pipelined(APPEND, RETURNED, params, row -> new Stamp(number(row, "seq"),
-                number(row, "patient_change_seq"), number(row, "doctor_change_seq")));
+        Database.Pending<Optional<Appended.Stamp>> stamp = db.pipelined(APPEND, RETURNED, params,
+                row -> new Appended.Stamp(number(row, "seq"), number(row, "patient_change_seq"),
+                        number(row, "doctor_change_seq")));
+        return new Appended(session, draft, stamp, null);
     }
 
     private static long number(Map<String, Object> row, String column) {

@@ -24,36 +24,87 @@ class SessionRepository {
             INSERT INTO sessions (session_id, patient_id, patient_name, doctor_id, created_at, updated_at)
             VALUES (:id, :patient, :name, :doctor, :now, :now)""";
 
+    // Each side's state has its own columns (patient_read_seq, doctor_read_seq …), so a statement
+    // that touches one side's columns is written out once per side, and the SQL read here is the
+    // SQL that runs; bySide picks the caller's.
+
     // MySQL evaluates SET left to right with the new values; PostgreSQL and SQLite use the old
     // ones throughout. Assigning the sender's read_seq before last_seq gives old+1 on all three.
-    private static final String APPEND = """
-            UPDATE sessions SET %1$s = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
+    private static final String APPEND_BY_PATIENT = """
+            UPDATE sessions SET patient_read_seq = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
+                patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
+                patient_name = COALESCE(:patientName, patient_name)
+            WHERE session_id = :id""";
+
+    private static final String APPEND_BY_DOCTOR = """
+            UPDATE sessions SET doctor_read_seq = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
                 patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
                 patient_name = COALESCE(:patientName, patient_name)
             WHERE session_id = :id""";
 
     static final String LAST_SEQ = "SELECT last_seq FROM sessions WHERE session_id = :id";
 
-    private static final String MARK_READ = """
-            UPDATE sessions SET %1$s = :seq, patient_change_seq = :patientChange, doctor_change_seq = :doctorChange
-            WHERE session_id = :id AND %1$s < :seq""";
+    private static final String MARK_READ_BY_PATIENT = """
+            UPDATE sessions SET patient_read_seq = :seq, patient_change_seq = :patientChange, doctor_change_seq = :doctorChange
+            WHERE session_id = :id AND patient_read_seq < :seq""";
 
-    private static final String DELETE_UP_TO_LAST = "UPDATE sessions SET %s = last_seq WHERE session_id = :id";
+    private static final String MARK_READ_BY_DOCTOR = """
+            UPDATE sessions SET doctor_read_seq = :seq, patient_change_seq = :patientChange, doctor_change_seq = :doctorChange
+            WHERE session_id = :id AND doctor_read_seq < :seq""";
+
+    private static final String DELETE_UP_TO_LAST_BY_PATIENT =
+            "UPDATE sessions SET patient_deleted_seq = last_seq WHERE session_id = :id";
+
+    private static final String DELETE_UP_TO_LAST_BY_DOCTOR =
+            "UPDATE sessions SET doctor_deleted_seq = last_seq WHERE session_id = :id";
 
     private static final String ROW_SELECT = "SELECT " + SessionRow.SELECT_LIST + """
              FROM sessions s
             LEFT JOIN doctors d ON d.doctor_id = s.doctor_id
             LEFT JOIN messages m ON m.session_id = s.session_id AND m.seq = s.last_seq""";
 
-    private static final String LISTED = ROW_SELECT + " WHERE s.%1$s = :user AND s.last_seq > s.%2$s%3$s";
+    // The visible sessions of a user, newest update first; the next pages continue after the
+    // (updated_at, session_id) key of the last one.
+    private static final String LIST_OF_PATIENT = ROW_SELECT + """
 
-    private static final String KEYSET =
-            " AND (s.updated_at < :updatedAt OR (s.updated_at = :updatedAt AND s.session_id < :sessionId))";
+            WHERE s.patient_id = :user AND s.last_seq > s.patient_deleted_seq
+            ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit""";
+
+    private static final String LIST_OF_DOCTOR = ROW_SELECT + """
+
+            WHERE s.doctor_id = :user AND s.last_seq > s.doctor_deleted_seq
+            ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit""";
+
+    private static final String NEXT_PAGE_OF_PATIENT = ROW_SELECT + """
+
+            WHERE s.patient_id = :user AND s.last_seq > s.patient_deleted_seq
+                AND (s.updated_at < :updatedAt OR (s.updated_at = :updatedAt AND s.session_id < :sessionId))
+            ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit""";
+
+    private static final String NEXT_PAGE_OF_DOCTOR = ROW_SELECT + """
+
+            WHERE s.doctor_id = :user AND s.last_seq > s.doctor_deleted_seq
+                AND (s.updated_at < :updatedAt OR (s.updated_at = :updatedAt AND s.session_id < :sessionId))
+            ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit""";
+
+    // The visible sessions of a user whose change counter passed :after, oldest change first.
+    private static final String CHANGED_FOR_PATIENT = ROW_SELECT + """
+
+            WHERE s.patient_id = :user AND s.last_seq > s.patient_deleted_seq AND s.patient_change_seq > :after
+            ORDER BY s.patient_change_seq ASC LIMIT :limit""";
+
+    private static final String CHANGED_FOR_DOCTOR = ROW_SELECT + """
+
+            WHERE s.doctor_id = :user AND s.last_seq > s.doctor_deleted_seq AND s.doctor_change_seq > :after
+            ORDER BY s.doctor_change_seq ASC LIMIT :limit""";
 
     private final Database db;
+    /** {@link #INSERT} as this database skips a row whose key exists: chosen once, by the Dialect. */
+    private final String insertIfAbsent;
 
     SessionRepository(Database db) {
         this.db = db;
+        this.insertIfAbsent = db.dialect().insertIfAbsent(INSERT);
     }
 
     Optional<StoredSession> find(String sessionId) {
@@ -77,7 +128,7 @@ class SessionRepository {
 
     /** Opens the session unless a concurrent request just did; the unique pair decides. */
     void insertIfAbsent(String sessionId, String patientId, String patientName, String doctorId, long now) {
-        db.write().sql(db.dialect().insertIfAbsent(INSERT)).param("id", sessionId).param("patient", patientId)
+        db.write().sql(insertIfAbsent).param("id", sessionId).param("patient", patientId)
                 .param("name", patientName).param("doctor", doctorId).param("now", now).update();
     }
 
@@ -92,16 +143,16 @@ class SessionRepository {
         params.put("patientChange", patientChange);
         params.put("doctorChange", doctorChange);
         params.put("patientName", patientName);
-        return db.updateReturning(APPEND.formatted(sender.col("read_seq")), "last_seq", LAST_SEQ, params);
+        return db.updateReturning(bySide(sender, APPEND_BY_PATIENT, APPEND_BY_DOCTOR), "last_seq", LAST_SEQ, params);
     }
 
     boolean markRead(String sessionId, Side side, long seq, long patientChange, long doctorChange) {
-        return db.write().sql(MARK_READ.formatted(side.col("read_seq"))).param("id", sessionId).param("seq", seq)
+        return db.write().sql(bySide(side, MARK_READ_BY_PATIENT, MARK_READ_BY_DOCTOR)).param("id", sessionId).param("seq", seq)
                 .param("patientChange", patientChange).param("doctorChange", doctorChange).update() > 0;
     }
 
     void deleteUpToLast(String sessionId, Side side) {
-        db.write().sql(DELETE_UP_TO_LAST.formatted(side.col("deleted_seq"))).param("id", sessionId).update();
+        db.write().sql(bySide(side, DELETE_UP_TO_LAST_BY_PATIENT, DELETE_UP_TO_LAST_BY_DOCTOR)).param("id", sessionId).update();
     }
 
     /** Visible sessions of a user, newest update first, after the (updated_at, session_id) key when given. */
@@ -120,12 +171,15 @@ class SessionRepository {
     }
 
     static String listSql(Side side, boolean keyset) {
-        return LISTED.formatted(side.col("id"), side.col("deleted_seq"), keyset ? KEYSET : "")
-                + " ORDER BY s.updated_at DESC, s.session_id DESC LIMIT :limit";
+        return keyset ? bySide(side, NEXT_PAGE_OF_PATIENT, NEXT_PAGE_OF_DOCTOR) : bySide(side, LIST_OF_PATIENT, LIST_OF_DOCTOR);
     }
 
     static String changedSql(Side side) {
-        return LISTED.formatted(side.col("id"), side.col("deleted_seq"), " AND s." + side.col("change_seq") + " > :after")
-                + " ORDER BY s." + side.col("change_seq") + " ASC LIMIT :limit";
+        return bySide(side, CHANGED_FOR_PATIENT, CHANGED_FOR_DOCTOR);
+    }
+
+    /** The statement for that side's columns. */
+    static String bySide(Side side, String patient, String doctor) {
+        return side == Side.PATIENT ? patient : doctor;
     }
 }

@@ -33,7 +33,8 @@ public final class Database implements AutoCloseable {
         this.write = write;
         this.read = read;
         this.transactions = transactions;
-        this.groupCommitter = new GroupCommitter(transactions, new WritePipeline(batches), 256, 4096, this::lockWaitsFail);
+        this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
+                this::lockWaitsFail);
     }
 
     /** For the rest of the writer's transaction, lock waits fail (nearly) at once ({@link GroupCommitter}). */

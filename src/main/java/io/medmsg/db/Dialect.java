@@ -1,13 +1,56 @@
 package io.medmsg.db;
 
+import java.sql.SQLException;
+
+import org.springframework.dao.PessimisticLockingFailureException;
+
 /**
  * The one seam for what differs between the databases we run on. Statements that are the same
- * everywhere stay in the repositories; only the few that differ are chosen here.
+ * everywhere stay in the repositories; only the few that differ are chosen here. Each constant
+ * overrides what its database does differently (Spring Modulith's {@code DatabaseType} style);
+ * what all three share stays in the enum's own methods.
  */
 public enum Dialect {
-    SQLITE("sqlite"),
-    POSTGRES("postgresql"),
-    MYSQL("mysql");
+    SQLITE("sqlite") {
+        @Override
+        public String datasourceUrl() {
+            // SQLite is what an unset spring.datasource.url gives
+            return "unset (SQLite)";
+        }
+    },
+
+    POSTGRES("postgresql") {
+        @Override
+        public boolean notifies() {
+            return true;
+        }
+
+        @Override
+        boolean losesTransaction(SQLException e) {
+            // no transaction to roll back to the savepoint in
+            return "25P01".equals(e.getSQLState());
+        }
+
+        @Override
+        boolean refusesLock(SQLException e) {
+            // lock_timeout (55P03), or a deadlock (40P01), which rolls back to the savepoint only
+            return "55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+        }
+    },
+
+    MYSQL("mysql") {
+        @Override
+        boolean losesTransaction(SQLException e) {
+            // a deadlock (1213) rolls back the whole transaction; the savepoint is then gone (1305)
+            return e.getErrorCode() == 1213 || e.getErrorCode() == 1305;
+        }
+
+        @Override
+        boolean refusesLock(SQLException e) {
+            // innodb_lock_wait_timeout
+            return e.getErrorCode() == 1205;
+        }
+    };
 
     private final String migrationFolder;
 
@@ -96,6 +139,19 @@ public enum Dialect {
         return this == POSTGRES;
     }
 
+    /**
+     * Whether the database itself can carry changes between the instances that share it
+     * (LISTEN/NOTIFY, {@code medmsg.notify.type=postgres}): PostgreSQL only.
+     */
+    public boolean notifies() {
+        return false;
+    }
+
+    /** What {@code spring.datasource.url} is, as a start-up error about this database puts it. */
+    public String datasourceUrl() {
+        return "a " + this + " URL";
+    }
+
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */
     boolean hasUpdateReturning() {
         return this != MYSQL;
@@ -119,5 +175,52 @@ public enum Dialect {
             case MYSQL -> insert.replaceFirst("(?i)^INSERT INTO", "INSERT IGNORE INTO");
             case POSTGRES -> insert + " ON CONFLICT DO NOTHING";
         };
+    }
+
+    /** What a group-commit unit's failure means for its batch ({@link GroupCommitter}). */
+    enum Failure {
+        /**
+         * The database rolled back the whole transaction under the unit, not only its failed
+         * statement: the units before it, though they ran without an error, are no longer in.
+         * MySQL/MariaDB do so on a deadlock and, with {@code innodb_rollback_on_timeout=ON}, on a
+         * lock wait timeout; rolling back to the unit's savepoint then finds none (MySQL/MariaDB
+         * 1305) or no transaction (PostgreSQL 25P01), whatever the cause.
+         */
+        TRANSACTION_LOST,
+        /**
+         * A lock wait that failed, rolling back only the unit's statement: a lock timeout or a
+         * PostgreSQL deadlock. The unit may run again later.
+         */
+        LOCK_REFUSED,
+        /** Anything else: the unit's own failure, answered to its caller. */
+        OTHER
+    }
+
+    /**
+     * Classifies a failure by one walk down its causes. A lost transaction wins over a refused
+     * lock wherever it sits in the chain: a MySQL/MariaDB deadlock arrives as Spring's
+     * {@link PessimisticLockingFailureException}, but has lost the transaction.
+     */
+    Failure failureOf(Throwable failure) {
+        boolean refused = failure instanceof PessimisticLockingFailureException;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                if (losesTransaction(sql)) {
+                    return Failure.TRANSACTION_LOST;
+                }
+                refused |= refusesLock(sql);
+            }
+        }
+        return refused ? Failure.LOCK_REFUSED : Failure.OTHER;
+    }
+
+    /** Whether this error means the database rolled back the whole transaction ({@link Failure#TRANSACTION_LOST}). */
+    boolean losesTransaction(SQLException e) {
+        return false;
+    }
+
+    /** Whether this error is a failed lock wait that rolled back only its statement ({@link Failure#LOCK_REFUSED}). */
+    boolean refusesLock(SQLException e) {
+        return false;
     }
 }

@@ -2,7 +2,6 @@ package io.medmsg.directory;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,15 +20,36 @@ class DoctorRepository {
             SELECT doctor_id, name, title, dept, hospital, avatar_url, intro, accepting
             FROM doctors WHERE doctor_id = :id""";
 
-    private static final String COUNT = "SELECT COUNT(*) FROM doctors WHERE %s";
+    // The filters a page may have; each is ANDed in only when the query asks for it.
+    private static final String BY_DEPT = "dept = :dept";
 
-    private static final String PAGE = """
-            SELECT doctor_id, name, title, dept, hospital, avatar_url, intro, accepting
-            FROM doctors WHERE %s ORDER BY doctor_id LIMIT :limit OFFSET :offset""";
+    private static final String BY_ACCEPTING = "accepting = :accepting";
 
-    private static final String KEYWORD = """
+    private static final String BY_KEYWORD = """
             (LOWER(name) LIKE :kw ESCAPE '!' OR LOWER(dept) LIKE :kw ESCAPE '!' OR LOWER(hospital) LIKE :kw ESCAPE '!'
              OR LOWER(title) LIKE :kw ESCAPE '!' OR LOWER(intro) LIKE :kw ESCAPE '!')""";
+
+    private static final int DEPT = 1;
+    private static final int ACCEPTING = 2;
+    private static final int KEYWORD = 4;
+
+    // Three optional filters make eight statements of each kind: written out they would be sixteen
+    // near-copies, so they are built once, when the class loads, from the named parts above, and
+    // indexed by the filters used (DEPT | ACCEPTING | KEYWORD). No statement is put together per
+    // request: what runs is one of these.
+    private static final String[] COUNT = new String[8];
+    private static final String[] PAGE = new String[8];
+
+    static {
+        for (int filters = 0; filters < 8; filters++) {
+            String where = "1 = 1" + ((filters & DEPT) != 0 ? " AND " + BY_DEPT : "")
+                    + ((filters & ACCEPTING) != 0 ? " AND " + BY_ACCEPTING : "")
+                    + ((filters & KEYWORD) != 0 ? " AND " + BY_KEYWORD : "");
+            COUNT[filters] = "SELECT COUNT(*) FROM doctors WHERE " + where;
+            PAGE[filters] = "SELECT doctor_id, name, title, dept, hospital, avatar_url, intro, accepting FROM doctors WHERE "
+                    + where + " ORDER BY doctor_id LIMIT :limit OFFSET :offset";
+        }
+    }
 
     private static final String INSERT = """
             INSERT INTO doctors (doctor_id, name, title, dept, hospital, avatar_url, intro, accepting, updated_at)
@@ -52,25 +72,23 @@ class DoctorRepository {
 
     DoctorPage page(DoctorQuery query) {
         Map<String, Object> params = new HashMap<>();
-        List<String> where = new ArrayList<>();
-        where.add("1 = 1");
+        int filters = 0;
         if (query.dept() != null) {
-            where.add("dept = :dept");
+            filters |= DEPT;
             params.put("dept", query.dept());
         }
         if (query.accepting() != null) {
-            where.add("accepting = :accepting");
+            filters |= ACCEPTING;
             params.put("accepting", query.accepting() ? 1 : 0);
         }
         if (query.keyword() != null) {
-            where.add(KEYWORD);
+            filters |= KEYWORD;
             params.put("kw", "%" + escapeLike(query.keyword().toLowerCase(Locale.ROOT)) + "%");
         }
-        String condition = String.join(" AND ", where);
-        long total = db.read().sql(COUNT.formatted(condition)).params(params).query(Long.class).single();
+        long total = db.read().sql(COUNT[filters]).params(params).query(Long.class).single();
         params.put("limit", query.pageSize());
         params.put("offset", (long) (query.page() - 1) * query.pageSize());
-        List<Doctor> list = db.read().sql(PAGE.formatted(condition)).params(params).query(DoctorRepository::map).list();
+        List<Doctor> list = db.read().sql(PAGE[filters]).params(params).query(DoctorRepository::map).list();
         return new DoctorPage(total, query.page(), query.pageSize(), list);
     }
 

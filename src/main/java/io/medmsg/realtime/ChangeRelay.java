@@ -19,7 +19,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import io.medmsg.db.Database;
-import io.medmsg.db.Dialect;
 import io.medmsg.shared.Ids;
 import io.medmsg.shared.SharedRedis;
 
@@ -33,11 +32,8 @@ import io.medmsg.shared.SharedRedis;
  * <p>The marks are only a cache, so nothing here may make them claim "nothing new" when there is:
  * while the channel is down, and once more after it is back, every mark is forgotten (so polls ask
  * the database) and every held request is woken to recheck; a full queue or a failed broadcast
- * is followed by a "forget" message to the other instances.
- *
- * <p>A payload holds only ids and counters (never message text): a header line {@code v1 <instance>},
- * then {@code c <session> <patient> <doctor> <last_seq> <patient change> <doctor change>} per
- * change, or {@code f} for "forget your marks". Ids never contain spaces or line breaks.
+ * is followed by a "forget" message to the other instances. What goes over the channel is
+ * {@link ChangeWire}'s.
  */
 @Component
 class ChangeRelay implements SmartLifecycle {
@@ -49,7 +45,7 @@ class ChangeRelay implements SmartLifecycle {
 
     private final ChangeHub hub;
     private final ChangeChannel channel;
-    private final String instance = UUID.randomUUID().toString().substring(0, 13);
+    private final ChangeWire wire = new ChangeWire(UUID.randomUUID().toString().substring(0, 13));
     private final BlockingQueue<SessionChanged> outbox = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     /** Set when a change could not be broadcast: the next broadcast tells the others to forget. */
     private final AtomicBoolean lost = new AtomicBoolean();
@@ -64,11 +60,10 @@ class ChangeRelay implements SmartLifecycle {
         this.channel = switch (settings.kind()) {
             case LOCAL -> null;
             case POSTGRES -> {
-                if (db.dialect() != Dialect.POSTGRES) {
+                if (!db.dialect().notifies()) {
                     throw new IllegalStateException("medmsg.notify.type=postgres needs a PostgreSQL database, but "
-                            + "spring.datasource.url is " + (db.dialect() == Dialect.SQLITE ? "unset (SQLite)" : "a "
-                            + db.dialect() + " URL") + "; use medmsg.notify.type=redis with spring.data.redis.url, "
-                            + "or local for a single instance");
+                            + "spring.datasource.url is " + db.dialect().datasourceUrl() + "; use medmsg.notify.type=redis "
+                            + "with spring.data.redis.url, or local for a single instance");
                 }
                 yield new PostgresChannel(environment.getProperty("spring.datasource.url"),
                         environment.getProperty("spring.datasource.username"),
@@ -139,23 +134,7 @@ class ChangeRelay implements SmartLifecycle {
 
     /** Merges another instance's payload into the hub. */
     void apply(String payload) {
-        String[] lines = payload.split("\n");
-        if (lines.length == 0 || !lines[0].startsWith("v1 ") || lines[0].substring(3).equals(instance)) {
-            return;
-        }
-        for (int i = 1; i < lines.length; i++) {
-            String[] f = lines[i].split(" ");
-            try {
-                if (f[0].equals("c") && f.length == 7) {
-                    hub.on(new SessionChanged(f[1], f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]),
-                            Long.parseLong(f[6]), null));
-                } else if (f[0].equals("f")) {
-                    hub.forgetAll();
-                }
-            } catch (NumberFormatException ignored) {
-                // not ours: the channel name is shared with something else
-            }
-        }
+        wire.decode(payload, hub::on, hub::forgetAll);
     }
 
     private void publish() {
@@ -172,7 +151,7 @@ class ChangeRelay implements SmartLifecycle {
                 }
                 boolean forget = lost.getAndSet(false);
                 try {
-                    channel.publish(payloads(forget, batch));
+                    channel.publish(wire.encode(forget, batch));
                 } catch (Exception e) {
                     lost.set(true);
                     log.warn("Could not broadcast {} change(s) on the {}: {}", batch.size(), channel.describe(), e.toString());
@@ -197,32 +176,6 @@ class ChangeRelay implements SmartLifecycle {
                 hub.forgetAll();
             }
         }
-    }
-
-    // ids are ASCII, so characters are bytes
-    private static final int MAX_PAYLOAD_CHARS = ChangeChannel.MAX_PAYLOAD_BYTES;
-
-    List<String> payloads(boolean forget, List<SessionChanged> changes) {
-        List<String> payloads = new ArrayList<>();
-        String header = "v1 " + instance + "\n";
-        StringBuilder p = new StringBuilder(header);
-        if (forget) {
-            p.append("f\n");
-        }
-        for (SessionChanged c : changes) {
-            String line = "c " + c.sessionId() + " " + c.patientId() + " " + c.doctorId() + " " + c.lastSeq() + " "
-                    + c.patientChangeSeq() + " " + c.doctorChangeSeq() + "\n";
-            if (p.length() + line.length() > MAX_PAYLOAD_CHARS && p.length() > header.length()) {
-                payloads.add(p.toString());
-                p.setLength(0);
-                p.append(header);
-            }
-            p.append(line);
-        }
-        if (p.length() > header.length()) {
-            payloads.add(p.toString());
-        }
-        return payloads;
     }
 
     @Override

@@ -1,0 +1,21 @@
+package io.medmsg.chat;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.medmsg.db.Database;
+
+/**
+ * The one place where chat's writes depend on the database: where a statement may modify data
+ * inside WITH (PostgreSQL), a message's writes go in one statement, else step by step. Decided
+ * once, at start-up, from what the {@link io.medmsg.db.Dialect} says the database can do.
+ */
+@Configuration(proxyBeanMethods = false)
+class MessageAppendConfig {
+
+    @Bean
+    MessageAppend messageAppend(Database db, ChangeCounters counters, SessionRepository sessions,
+            MessageRepository messages) {
+        return db.dialect().modifiesInWith() ? new OneTripAppend(db) : new StepByStepAppend(counters, sessions, messages);
+    }
+}

@@ -1,0 +1,41 @@
+package io.medmsg.db;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One caller's unit of work in the group-commit writer: what it ran to, and the future its caller
+ * waits on. Writer thread only, but for {@link #future}.
+ */
+final class Unit<T> {
+
+    final Supplier<T> work;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    T result;
+    RuntimeException failure;
+    /** How many batches this unit's failure has cost their whole transaction ({@link BatchRunner}). */
+    int transactionsLost;
+
+    Unit(Supplier<T> work) {
+        this.work = work;
+    }
+
+    void run(TransactionTemplate savepoint) {
+        result = savepoint.execute(status -> work.get());
+    }
+
+    void runPlain() {
+        result = work.get();
+    }
+
+    /** Answers the caller: only once the unit's work is committed, or has failed for good. */
+    void complete() {
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        } else {
+            future.complete(result);
+        }
+    }
+}

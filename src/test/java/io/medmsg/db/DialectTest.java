@@ -1,0 +1,118 @@
+package io.medmsg.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTransactionRollbackException;
+
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.transaction.TransactionSystemException;
+
+import io.medmsg.db.Dialect.Failure;
+
+/**
+ * How each database's errors are classified for group commit ({@link BatchRunner}), built the way
+ * they reach the writer: the driver's exception, translated by Spring as JdbcClient does for a
+ * failed statement, or wrapped as Spring's savepoint rollback wraps it. WritePipelineTest
+ * provokes the same errors on real servers.
+ */
+class DialectTest {
+
+    private static final SQLErrorCodeSQLExceptionTranslator POSTGRES_SPRING = new SQLErrorCodeSQLExceptionTranslator("PostgreSQL");
+    private static final SQLErrorCodeSQLExceptionTranslator MARIADB_SPRING = new SQLErrorCodeSQLExceptionTranslator("MySQL");
+
+    /** As PgJDBC builds it from the server's error message. */
+    private static PSQLException postgres(String sqlState, String message) {
+        return new PSQLException(new ServerErrorMessage("SERROR\0C" + sqlState + "\0M" + message));
+    }
+
+    /** As a failed statement reaches the unit: translated by Spring. */
+    private static RuntimeException statement(SQLErrorCodeSQLExceptionTranslator spring, SQLException e) {
+        return spring.translate("UPDATE probe", "UPDATE probe SET v = 1", e);
+    }
+
+    /** As a failed rollback to a unit's savepoint reaches the writer. */
+    private static RuntimeException savepointRollback(SQLException e) {
+        return new TransactionSystemException("Could not roll back to JDBC savepoint", e);
+    }
+
+    @Test
+    void postgresLockTimeoutAndDeadlockRefuseTheLockOnly() {
+        assertThat(Dialect.POSTGRES.failureOf(statement(POSTGRES_SPRING,
+                postgres("55P03", "canceling statement due to lock timeout")))).isEqualTo(Failure.LOCK_REFUSED);
+        assertThat(Dialect.POSTGRES.failureOf(statement(POSTGRES_SPRING,
+                postgres("40P01", "deadlock detected")))).isEqualTo(Failure.LOCK_REFUSED);
+        // the code decides, not Spring's category: also when the error arrives untranslated
+        assertThat(Dialect.POSTGRES.failureOf(new IllegalStateException(postgres("55P03", "lock timeout"))))
+                .isEqualTo(Failure.LOCK_REFUSED);
+        assertThat(Dialect.POSTGRES.failureOf(new IllegalStateException(postgres("40P01", "deadlock detected"))))
+                .isEqualTo(Failure.LOCK_REFUSED);
+    }
+
+    @Test
+    void postgresSavepointRollbackWithoutATransactionLostIt() {
+        assertThat(Dialect.POSTGRES.failureOf(savepointRollback(postgres("25P01", "ROLLBACK TO SAVEPOINT can only be used in transaction blocks"))))
+                .isEqualTo(Failure.TRANSACTION_LOST);
+    }
+
+    @Test
+    void mariadbDeadlockLosesTheTransactionThoughSpringCallsItALockFailure() {
+        RuntimeException deadlock = statement(MARIADB_SPRING, new SQLTransactionRollbackException(
+                "Deadlock found when trying to get lock; try restarting transaction", "40001", 1213));
+        assertThat(deadlock).isInstanceOf(PessimisticLockingFailureException.class);
+        assertThat(Dialect.MYSQL.failureOf(deadlock)).isEqualTo(Failure.TRANSACTION_LOST);
+    }
+
+    @Test
+    void mariadbMissingSavepointLostTheTransaction() {
+        assertThat(Dialect.MYSQL.failureOf(savepointRollback(new SQLSyntaxErrorException(
+                "SAVEPOINT SAVEPOINT_1 does not exist", "42000", 1305)))).isEqualTo(Failure.TRANSACTION_LOST);
+    }
+
+    @Test
+    void mariadbLockWaitTimeoutRefusesTheLockOnly() {
+        SQLException timeout = new SQLException("Lock wait timeout exceeded; try restarting transaction", "HY000", 1205);
+        assertThat(Dialect.MYSQL.failureOf(statement(MARIADB_SPRING, timeout))).isEqualTo(Failure.LOCK_REFUSED);
+        assertThat(Dialect.MYSQL.failureOf(new IllegalStateException(timeout))).isEqualTo(Failure.LOCK_REFUSED);
+    }
+
+    @Test
+    void aLostTransactionDeeperInTheChainWinsOverARefusedLockAbove() {
+        SQLException lost = new SQLSyntaxErrorException("SAVEPOINT SAVEPOINT_1 does not exist", "42000", 1305);
+        SQLException timeout = new SQLException("Lock wait timeout exceeded", "HY000", 1205, lost);
+        assertThat(Dialect.MYSQL.failureOf(new IllegalStateException(timeout))).isEqualTo(Failure.TRANSACTION_LOST);
+    }
+
+    @Test
+    void eachDatabaseKnowsOnlyItsOwnCodes() {
+        SQLException mariadbDeadlock = new SQLTransactionRollbackException("Deadlock found", "40001", 1213);
+        SQLException mariadbTimeout = new SQLException("Lock wait timeout exceeded", "HY000", 1205);
+        PSQLException postgresTimeout = postgres("55P03", "canceling statement due to lock timeout");
+        PSQLException postgresNoTransaction = postgres("25P01", "no transaction");
+        for (SQLException e : new SQLException[] {mariadbDeadlock, mariadbTimeout}) {
+            assertThat(Dialect.POSTGRES.failureOf(new IllegalStateException(e))).as(e.getMessage()).isEqualTo(Failure.OTHER);
+            assertThat(Dialect.SQLITE.failureOf(new IllegalStateException(e))).as(e.getMessage()).isEqualTo(Failure.OTHER);
+        }
+        for (SQLException e : new SQLException[] {postgresTimeout, postgresNoTransaction}) {
+            assertThat(Dialect.MYSQL.failureOf(new IllegalStateException(e))).as(e.getMessage()).isEqualTo(Failure.OTHER);
+            assertThat(Dialect.SQLITE.failureOf(new IllegalStateException(e))).as(e.getMessage()).isEqualTo(Failure.OTHER);
+        }
+    }
+
+    @Test
+    void aUnitsOwnErrorIsNeitherAndNoFailureIsNeither() {
+        assertThat(Dialect.POSTGRES.failureOf(statement(POSTGRES_SPRING,
+                postgres("23505", "duplicate key value violates unique constraint")))).isEqualTo(Failure.OTHER);
+        assertThat(Dialect.MYSQL.failureOf(statement(MARIADB_SPRING,
+                new SQLException("Duplicate entry '1' for key 'PRIMARY'", "23000", 1062)))).isEqualTo(Failure.OTHER);
+        assertThat(Dialect.SQLITE.failureOf(new IllegalArgumentException("bad input"))).isEqualTo(Failure.OTHER);
+        for (Dialect d : Dialect.values()) {
+            assertThat(d.failureOf(null)).as(d.name()).isEqualTo(Failure.OTHER);
+        }
+    }
+}
