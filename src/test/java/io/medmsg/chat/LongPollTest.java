@@ -212,7 +212,7 @@ class LongPollTest extends ApiTest {
         java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
                 .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
         String threads = java.nio.file.Files.readString(dump);
-        assertThat(threads).contains("LongPollTest.heldPollsParkNoThread").doesNotContain("io.medmsg.chat.LongPoll");
+        assertThat(threads).contains("LongPollTest.heldPollsParkNoThread").doesNotContainPattern("io\\.medmsg\\.chat\\.LongPoll[.$]");
         chat.doctorSends(doctor, sessionId, "wake up");
         for (CompletableFuture<HttpResponse<String>> poll : polls) {
             assertThat(Chat.texts(Api.JSON.readTree(poll.get(30, TimeUnit.SECONDS).body()).get("data").get("list")))
