@@ -12,13 +12,16 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.files.LinkBase;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
 import io.medmsg.web.Params;
 
 /**
  * The chat endpoints of both faces. The security chain lets only patients under
- * {@code /patient/} and only doctors under {@code /doctor/}; the services check the rest.
+ * {@code /patient/} and only doctors under {@code /doctor/}; the services check the rest. A
+ * {@link LinkBase} parameter is where the answer's file links point: the services get it as an
+ * argument because a held answer is written later, on another thread.
  */
 @RestController
 class ChatController {
@@ -60,55 +63,57 @@ class ChatController {
     }
 
     @PostMapping(P + "send_text_msg")
-    Envelope<Views.Sent> patientSendText(Caller caller, @RequestBody PatientText body) {
+    Envelope<Views.Sent> patientSendText(Caller caller, LinkBase base, @RequestBody PatientText body) {
         String doctorId = MessageRules.id("doctor_id", body.doctorId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(doctorId, null),
-                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId()));
+                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base));
     }
 
     @PostMapping(D + "send_text_msg")
-    Envelope<Views.Sent> doctorSendText(Caller caller, @RequestBody DoctorText body) {
+    Envelope<Views.Sent> doctorSendText(Caller caller, LinkBase base, @RequestBody DoctorText body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
-                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId()));
+                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base));
     }
 
     @PostMapping(P + "send_res_msg")
-    Envelope<Views.Sent> patientSendFile(Caller caller, @RequestBody PatientFile body) {
+    Envelope<Views.Sent> patientSendFile(Caller caller, LinkBase base, @RequestBody PatientFile body) {
         String doctorId = MessageRules.id("doctor_id", body.doctorId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(doctorId, null),
-                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId()));
+                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base));
     }
 
     @PostMapping(D + "send_res_msg")
-    Envelope<Views.Sent> doctorSendFile(Caller caller, @RequestBody DoctorFile body) {
+    Envelope<Views.Sent> doctorSendFile(Caller caller, LinkBase base, @RequestBody DoctorFile body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
-                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId()));
+                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base));
     }
 
     @GetMapping({P + "session_list", D + "session_list"})
-    Envelope<Views.SessionPage> sessionList(Caller caller, @RequestParam(required = false) String cursor,
+    Envelope<Views.SessionPage> sessionList(Caller caller, LinkBase base, @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "20") int limit) {
         Params.range("limit", limit, 1, 100);
-        return Envelope.ok(reader.sessionList(caller, emptyToNull(cursor), limit));
+        return Envelope.ok(reader.sessionList(caller, emptyToNull(cursor), limit, base));
     }
 
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "!wait")
-    Envelope<Views.SessionChanges> newSession(Caller caller, @RequestParam(required = false) String cursor) {
-        return longPoll.newSessionNow(caller, emptyToNull(cursor));
+    Envelope<Views.SessionChanges> newSession(Caller caller, LinkBase base,
+            @RequestParam(required = false) String cursor) {
+        return longPoll.newSessionNow(caller, emptyToNull(cursor), base);
     }
 
     /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
-    CompletableFuture<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller,
+    CompletableFuture<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller, LinkBase base,
             @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "0") int wait) {
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
-        return longPoll.newSession(caller, emptyToNull(cursor), wait);
+        return longPoll.newSession(caller, emptyToNull(cursor), wait, base);
     }
 
     @GetMapping({P + "msg_list", D + "msg_list"})
-    Envelope<Views.MessagePage> msgList(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
+    Envelope<Views.MessagePage> msgList(Caller caller, LinkBase base,
+            @RequestParam(name = "session_id", required = false) String sessionId,
             @RequestParam(name = "doctor_id", required = false) String doctorId,
             @RequestParam(name = "before_seq", required = false) Long beforeSeq,
             @RequestParam(defaultValue = "20") int limit) {
@@ -116,28 +121,29 @@ class ChatController {
         if (beforeSeq != null) {
             Params.atLeast("before_seq", beforeSeq, 1);
         }
-        return Envelope.ok(reader.msgList(caller, ref(sessionId, doctorId), beforeSeq, limit));
+        return Envelope.ok(reader.msgList(caller, ref(sessionId, doctorId), beforeSeq, limit, base));
     }
 
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "!wait")
-    Envelope<Views.NewMessages> newMsg(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
+    Envelope<Views.NewMessages> newMsg(Caller caller, LinkBase base,
+            @RequestParam(name = "session_id", required = false) String sessionId,
             @RequestParam(name = "doctor_id", required = false) String doctorId,
             @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
             @RequestParam(defaultValue = "100") int limit) {
         checkNewMsg(afterSeq, limit);
-        return longPoll.newMsgNow(caller, ref(sessionId, doctorId), afterSeq, limit);
+        return longPoll.newMsgNow(caller, ref(sessionId, doctorId), afterSeq, limit, base);
     }
 
     /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
-    CompletableFuture<Envelope<Views.NewMessages>> newMsgHeld(Caller caller,
+    CompletableFuture<Envelope<Views.NewMessages>> newMsgHeld(Caller caller, LinkBase base,
             @RequestParam(name = "session_id", required = false) String sessionId,
             @RequestParam(name = "doctor_id", required = false) String doctorId,
             @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
             @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int wait) {
         checkNewMsg(afterSeq, limit);
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
-        return longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait);
+        return longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait, base);
     }
 
     private static void checkNewMsg(long afterSeq, int limit) {
@@ -159,12 +165,12 @@ class ChatController {
     }
 
     @PostMapping({P + "recall", D + "recall"})
-    Envelope<Views.Sent> recall(Caller caller, @RequestBody Recall body) {
-        return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId()));
+    Envelope<Views.Sent> recall(Caller caller, LinkBase base, @RequestBody Recall body) {
+        return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId(), base));
     }
 
     @GetMapping(path = {P + "events", D + "events"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(Caller caller, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    SseEmitter events(Caller caller, LinkBase base, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -173,7 +179,7 @@ class ChatController {
                 throw ApiException.badParameter("Last-Event-ID must be an event id this server sent");
             }
         }
-        return streams.open(caller, after, caller.expiresAt());
+        return streams.open(caller, after, caller.expiresAt(), base);
     }
 
     private static ChatReader.SessionRef ref(String sessionId, String doctorId) {

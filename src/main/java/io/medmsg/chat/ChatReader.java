@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.files.LinkBase;
 import io.medmsg.shared.Side;
 import io.medmsg.web.ApiException;
 
@@ -39,7 +40,7 @@ class ChatReader {
     record SessionRef(String sessionId, String doctorId) {
     }
 
-    Views.SessionPage sessionList(Caller caller, String cursor, int limit) {
+    Views.SessionPage sessionList(Caller caller, String cursor, int limit, LinkBase base) {
         Side side = caller.side();
         Long updatedAt = null;
         String sessionId = null;
@@ -55,7 +56,7 @@ class ChatReader {
             StoredSession last = rows.get(limit - 1).session();
             next = cursors.issue("list", side, caller.id(), last.updatedAt() + ":" + last.sessionId());
         }
-        return new Views.SessionPage(render(rows, side), next);
+        return new Views.SessionPage(render(rows, side, base), next);
     }
 
     /** Without a cursor: the newest session and a cursor from now on. With one: what changed since. */
@@ -68,17 +69,17 @@ class ChatReader {
      * every visible session changed since, oldest change first. The counter is read before the
      * sessions, so it never claims more than the page shows.
      */
-    Changes newSession(Caller caller, Long after) {
+    Changes newSession(Caller caller, Long after, LinkBase base) {
         Side side = caller.side();
         long counter = counters.current(side, caller.id());
         if (after == null) {
             List<SessionRow> newest = sessions.listVisible(side, caller.id(), null, null, 1);
-            return new Changes(new Views.SessionChanges(render(newest, side), changeCursor(side, caller.id(), counter)),
+            return new Changes(new Views.SessionChanges(render(newest, side, base), changeCursor(side, caller.id(), counter)),
                     counter);
         }
         List<SessionRow> changed = sessions.changedSince(side, caller.id(), after, MAX_CHANGES);
         long last = changed.isEmpty() ? after : changed.get(changed.size() - 1).session().changeSeq(side);
-        return new Changes(new Views.SessionChanges(render(changed, side), changeCursor(side, caller.id(), last)),
+        return new Changes(new Views.SessionChanges(render(changed, side, base), changeCursor(side, caller.id(), last)),
                 counter);
     }
 
@@ -96,7 +97,7 @@ class ChatReader {
         return cursors.issue("changes", side, userId, Long.toString(changeSeq));
     }
 
-    Views.MessagePage msgList(Caller caller, SessionRef ref, Long beforeSeq, int limit) {
+    Views.MessagePage msgList(Caller caller, SessionRef ref, Long beforeSeq, int limit, LinkBase base) {
         Side side = caller.side();
         StoredSession s = resolve(caller, side, ref);
         long before = beforeSeq == null ? s.lastSeq() + 1 : beforeSeq;
@@ -104,16 +105,17 @@ class ChatReader {
         boolean hasMore = rows.size() > limit;
         List<StoredMessage> page = new ArrayList<>(hasMore ? rows.subList(0, limit) : rows);
         Collections.reverse(page);
-        return new Views.MessagePage(s.sessionId(), page.stream().map(renderer::message).toList(), hasMore);
+        return new Views.MessagePage(s.sessionId(), page.stream().map(m -> renderer.message(m, base)).toList(), hasMore);
     }
 
     /** Messages after {@code afterSeq} of a session already resolved for this caller. */
-    Views.NewMessages newMsg(Side side, StoredSession s, long afterSeq, int limit) {
+    Views.NewMessages newMsg(Side side, StoredSession s, long afterSeq, int limit, LinkBase base) {
         List<StoredMessage> rows = messages.after(s.sessionId(), Math.max(afterSeq, s.deletedSeq(side)), limit + 1);
         boolean hasMore = rows.size() > limit;
         List<StoredMessage> page = hasMore ? rows.subList(0, limit) : rows;
         long lastSeq = Math.max(s.lastSeq(), page.isEmpty() ? 0 : page.get(page.size() - 1).seq());
-        return new Views.NewMessages(s.sessionId(), page.stream().map(renderer::message).toList(), lastSeq, hasMore);
+        return new Views.NewMessages(s.sessionId(), page.stream().map(m -> renderer.message(m, base)).toList(), lastSeq,
+                hasMore);
     }
 
     StoredSession resolve(Caller caller, Side side, SessionRef ref) {
@@ -128,7 +130,7 @@ class ChatReader {
         throw ApiException.badParameter(side == Side.PATIENT ? "session_id or doctor_id is required" : "session_id is required");
     }
 
-    private List<Views.Session> render(List<SessionRow> rows, Side side) {
-        return rows.stream().map(r -> renderer.session(r, side)).toList();
+    private List<Views.Session> render(List<SessionRow> rows, Side side, LinkBase base) {
+        return rows.stream().map(r -> renderer.session(r, side, base)).toList();
     }
 }

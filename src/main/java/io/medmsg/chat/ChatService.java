@@ -12,6 +12,7 @@ import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.db.Database;
 import io.medmsg.files.FileService;
+import io.medmsg.files.LinkBase;
 import io.medmsg.files.StoredFile;
 import io.medmsg.realtime.SessionChanged;
 import io.medmsg.shared.Ids;
@@ -89,7 +90,7 @@ public class ChatService {
         return Content.file(files.requireReadyFileOf(caller, MessageRules.id("file_id", fileId)));
     }
 
-    Views.Sent send(Caller caller, Target target, Content content, String clientMsgId) {
+    Views.Sent send(Caller caller, Target target, Content content, String clientMsgId, LinkBase base) {
         Side side = caller.side();
         MessageRules.clientMsgId(clientMsgId);
         rateLimiter.acquire(side, caller.id());
@@ -98,10 +99,10 @@ public class ChatService {
         known.learn(appended.session());
         if (appended.isResend()) {
             StoredMessage original = sameAsOriginal(appended, side, content);
-            return new Views.Sent(original.sessionId(), renderer.message(original));
+            return new Views.Sent(original.sessionId(), renderer.message(original, base));
         }
         publish(appended);
-        return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message()));
+        return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message(), base));
     }
 
     /** The original of a resend, which must carry the same content (else 409: nothing was written). */
@@ -116,13 +117,13 @@ public class ChatService {
         return original;
     }
 
-    Views.Sent recall(Caller caller, String sessionId, String msgId) {
+    Views.Sent recall(Caller caller, String sessionId, String msgId, LinkBase base) {
         Side side = caller.side();
         MessageRules.id("session_id", sessionId);
         MessageRules.id("msg_id", msgId);
         Appended appended = retrying(() -> db.submit(() -> appendRecall(caller, side, sessionId, msgId)));
         publish(appended);
-        return new Views.Sent(sessionId, renderer.message(appended.message()));
+        return new Views.Sent(sessionId, renderer.message(appended.message(), base));
     }
 
     Views.ReadState markRead(Caller caller, String sessionId, long seq) {

@@ -9,6 +9,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.medmsg.auth.FastPathSecurity;
+import io.medmsg.files.LinkBases;
 import io.medmsg.web.EnvelopeWriter;
 
 @Configuration(proxyBeanMethods = false)
@@ -21,9 +22,9 @@ class ChatWebConfig {
     @Bean
     FilterRegistrationBean<SendTextFastPath> sendTextFastPath(ChatController controller, FastPathSecurity security,
             JsonMapper json, EnvelopeWriter writer,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors, LinkBases linkBases) {
         FilterRegistrationBean<SendTextFastPath> bean =
-                new FilterRegistrationBean<>(new SendTextFastPath(controller, security, json, writer, errors));
+                new FilterRegistrationBean<>(new SendTextFastPath(controller, security, json, writer, errors, linkBases));
         bean.addUrlPatterns(SendTextFastPath.PATIENT, SendTextFastPath.DOCTOR);
         bean.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
         return bean;

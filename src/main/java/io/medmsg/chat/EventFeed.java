@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import io.medmsg.files.LinkBase;
 import io.medmsg.shared.Side;
 
 /**
@@ -47,14 +48,14 @@ class EventFeed {
         return counters.current(side, userId);
     }
 
-    Batch since(Side side, String userId, long after) {
+    Batch since(Side side, String userId, long after, LinkBase base) {
         long counter = counters.current(side, userId);
         List<Event> events = new ArrayList<>();
         long pageAfter = after;
         while (true) {
             List<SessionRow> page = sessions.changedSince(side, userId, pageAfter, PAGE);
             for (SessionRow row : page) {
-                collect(side, row, after, events);
+                collect(side, row, after, base, events);
             }
             if (events.size() > MAX_EVENTS) {
                 // too far behind to replay one by one: tell the client to reload its lists
@@ -69,16 +70,16 @@ class EventFeed {
         return new Batch(events, counter);
     }
 
-    private void collect(Side side, SessionRow row, long after, List<Event> events) {
+    private void collect(Side side, SessionRow row, long after, LinkBase base, List<Event> events) {
         StoredSession s = row.session();
         List<MessageRepository.Change> changes = messages.changedSince(s.sessionId(), side, s.deletedSeq(side), after,
                 MAX_EVENTS + 1);
         for (MessageRepository.Change c : changes) {
-            events.add(new Event(c.changeSeq(), "message", new Views.Sent(s.sessionId(), renderer.message(c.message()))));
+            events.add(new Event(c.changeSeq(), "message", new Views.Sent(s.sessionId(), renderer.message(c.message(), base))));
         }
         long latest = s.changeSeq(side);
         if (changes.isEmpty() || changes.get(changes.size() - 1).changeSeq() != latest) {
-            events.add(new Event(latest, "session", renderer.session(row, side)));
+            events.add(new Event(latest, "session", renderer.session(row, side, base)));
         }
     }
 }

@@ -13,12 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
+import io.medmsg.files.LinkBase;
 import io.medmsg.realtime.ChangeHub;
 import io.medmsg.shared.Side;
 
@@ -52,22 +51,20 @@ class EventStreams {
         return open.stream().filter(s -> s.side == side && s.userId.equals(userId)).count();
     }
 
-    /** Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code expiresAt}. */
-    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt) {
+    /**
+     * Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code
+     * expiresAt}; its file links start with {@code base}, the opening request's.
+     */
+    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base) {
         Side side = caller.side();
         long start = lastEventId != null ? lastEventId : feed.current(side, caller.id());
         long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
-        Stream stream = new Stream(side, caller.id(), start, expiresAt, new SseEmitter(lifetime + 5_000));
+        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, new SseEmitter(lifetime + 5_000));
         open.add(stream);
         stream.emitter.onCompletion(stream::close);
         stream.emitter.onTimeout(stream::close);
         stream.emitter.onError(e -> stream.close());
-        // resource links are built from the request's scheme and host; the puller renders outside it
-        RequestAttributes request = RequestContextHolder.getRequestAttributes();
-        Thread.ofVirtual().name("sse-pull-" + caller.id()).start(() -> {
-            RequestContextHolder.setRequestAttributes(request);
-            stream.pull();
-        });
+        Thread.ofVirtual().name("sse-pull-" + caller.id()).start(stream::pull);
         Thread.ofVirtual().name("sse-write-" + caller.id()).start(stream::write);
         return stream.emitter;
     }
@@ -76,16 +73,18 @@ class EventStreams {
         final Side side;
         final String userId;
         final Instant expiresAt;
+        final LinkBase base;
         final SseEmitter emitter;
         final BlockingQueue<EventFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
         volatile boolean closed;
         long after;
 
-        Stream(Side side, String userId, long after, Instant expiresAt, SseEmitter emitter) {
+        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, SseEmitter emitter) {
             this.side = side;
             this.userId = userId;
             this.after = after;
             this.expiresAt = expiresAt;
+            this.base = base;
             this.emitter = emitter;
         }
 
@@ -93,7 +92,7 @@ class EventStreams {
             String key = ChangeHub.userKey(side, userId);
             try {
                 while (!closed) {
-                    EventFeed.Batch batch = feed.since(side, userId, after);
+                    EventFeed.Batch batch = feed.since(side, userId, after, base);
                     for (EventFeed.Event e : batch.events()) {
                         if (queue.size() >= QUEUE_CAPACITY || !queue.offer(e)) {
                             log.debug("dropping a slow event stream of {} {}", side.wire(), userId);

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.files.LinkBase;
 import io.medmsg.realtime.ChangeHub;
 import io.medmsg.shared.Side;
 import io.medmsg.web.Envelope;
@@ -42,62 +44,85 @@ class LongPoll {
     }
 
     /** Answers at once: {@code wait} is 0. */
-    Envelope<Views.NewMessages> newMsgNow(Caller caller, ChatReader.SessionRef ref, long afterSeq, int limit) {
-        return new NewMsg(caller, ref, afterSeq, limit, 0).answerNow();
+    Envelope<Views.NewMessages> newMsgNow(Caller caller, ChatReader.SessionRef ref, long afterSeq, int limit,
+            LinkBase base) {
+        return new NewMsg(caller, ref, afterSeq, limit, 0, base).answerNow();
     }
 
-    Envelope<Views.SessionChanges> newSessionNow(Caller caller, String cursor) {
-        return new NewSession(caller, cursor, 0).answerNow();
+    Envelope<Views.SessionChanges> newSessionNow(Caller caller, String cursor, LinkBase base) {
+        return new NewSession(caller, cursor, 0, base).answerNow();
     }
 
     CompletableFuture<Envelope<Views.NewMessages>> newMsg(Caller caller, ChatReader.SessionRef ref, long afterSeq,
-            int limit, int wait) {
-        return new NewMsg(caller, ref, afterSeq, limit, wait).answer();
+            int limit, int wait, LinkBase base) {
+        return new NewMsg(caller, ref, afterSeq, limit, wait, base).answer();
     }
 
-    CompletableFuture<Envelope<Views.SessionChanges>> newSession(Caller caller, String cursor, int wait) {
-        return new NewSession(caller, cursor, wait).answer();
+    CompletableFuture<Envelope<Views.SessionChanges>> newSession(Caller caller, String cursor, int wait, LinkBase base) {
+        return new NewSession(caller, cursor, wait, base).answer();
+    }
+
+    /** What one attempt at a poll came to. */
+    private sealed interface Outcome<T> {
+    }
+
+    private record Answered<T>(T answer) implements Outcome<T> {
     }
 
     /**
-     * One poll: {@link #attempt} either answers or names the mark to wait on; waiting ends in
-     * another attempt when the mark passed, else in {@link #nothingNew}.
+     * Nothing new up to {@code after}: wait until the mark of {@code key} passes it, then attempt
+     * again from there; {@code nothingNew} is the answer if the wait ends first.
+     */
+    private record Hold<T>(String key, long after, Supplier<T> nothingNew) implements Outcome<T> {
+    }
+
+    /**
+     * One poll: an attempt from a position either answers or holds; a hold ends in another
+     * attempt from where it held when the mark passed, else in its nothing-new answer. Each
+     * attempt gets its position as an argument, so a woken attempt depends on nothing but its hold.
      */
     private abstract class Held<T> {
         final long deadline;
-        String waitKey;
-        long waitAfter;
+        final LinkBase base;
 
-        Held(int waitSeconds) {
+        Held(int waitSeconds, LinkBase base) {
             this.deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+            this.base = base;
         }
 
-        /** The answer, or null after setting {@link #waitKey} and {@link #waitAfter}. */
-        abstract T attempt();
+        abstract Outcome<T> attempt(long after);
 
-        abstract T nothingNew();
+        /** Where the first attempt starts. */
+        abstract long start();
 
         boolean timeLeft() {
             return deadline - System.nanoTime() > 0;
         }
 
         T answerNow() {
-            T answer = attempt();
-            return answer != null ? answer : nothingNew();
+            return switch (attempt(start())) {
+                case Answered<T>(T answer) -> answer;
+                case Hold<T> hold -> hold.nothingNew().get();
+            };
         }
 
         CompletableFuture<T> answer() {
-            T answer = attempt();
-            if (answer != null) {
-                return CompletableFuture.completedFuture(answer);
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return CompletableFuture.completedFuture(nothingNew());
-            }
-            return hub.whenPassed(waitKey, waitAfter, Duration.ofNanos(left))
-                    .thenComposeAsync(passed -> passed ? answer() : CompletableFuture.completedFuture(nothingNew()),
-                            afterWake);
+            return settle(attempt(start()));
+        }
+
+        private CompletableFuture<T> settle(Outcome<T> outcome) {
+            return switch (outcome) {
+                case Answered<T>(T answer) -> CompletableFuture.completedFuture(answer);
+                case Hold<T> hold -> {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        yield CompletableFuture.completedFuture(hold.nothingNew().get());
+                    }
+                    yield hub.whenPassed(hold.key(), hold.after(), Duration.ofNanos(left))
+                            .thenComposeAsync(passed -> passed ? settle(attempt(hold.after()))
+                                    : CompletableFuture.completedFuture(hold.nothingNew().get()), afterWake);
+                }
+            };
         }
     }
 
@@ -107,53 +132,47 @@ class LongPoll {
         final ChatReader.SessionRef ref;
         final long afterSeq;
         final int limit;
-        String sessionId;
-        /** Nothing is visible to the caller up to here. */
-        long after;
-        /** The session's last_seq as last seen, for an answer with nothing new. */
-        long lastSeq;
 
-        NewMsg(Caller caller, ChatReader.SessionRef ref, long afterSeq, int limit, int wait) {
-            super(wait);
+        NewMsg(Caller caller, ChatReader.SessionRef ref, long afterSeq, int limit, int wait, LinkBase base) {
+            super(wait, base);
             this.caller = caller;
             this.side = caller.side();
             this.ref = ref;
             this.afterSeq = afterSeq;
             this.limit = limit;
-            this.after = afterSeq;
-            this.sessionId = knownSession(caller, side, ref);
         }
 
         @Override
-        Envelope<Views.NewMessages> attempt() {
-            if (sessionId != null) {
-                String key = ChangeHub.sessionKey(sessionId);
+        long start() {
+            return afterSeq;
+        }
+
+        /** {@code after}: nothing is visible to the caller up to there. */
+        @Override
+        Outcome<Envelope<Views.NewMessages>> attempt(long after) {
+            String known = knownSession(caller, side, ref);
+            if (known != null) {
+                String key = ChangeHub.sessionKey(known);
                 long mark = hub.mark(key);
                 if (mark >= 0 && mark <= after) {
-                    lastSeq = mark;
-                    waitKey = key;
-                    waitAfter = after;
-                    return null;
+                    return hold(known, after, mark);
                 }
             }
             StoredSession s = reader.resolve(caller, side, ref);
             learn(s);
-            sessionId = s.sessionId();
-            Views.NewMessages page = reader.newMsg(side, s, afterSeq, limit);
+            Views.NewMessages page = reader.newMsg(side, s, afterSeq, limit, base);
             if (!page.list().isEmpty() || !timeLeft()) {
-                return Envelope.ok(page);
+                return new Answered<>(Envelope.ok(page));
             }
             // nothing visible up to last_seq (or the caller's deletion point): wait for the next one
-            after = Math.max(after, page.lastSeq());
-            lastSeq = page.lastSeq();
-            waitKey = ChangeHub.sessionKey(sessionId);
-            waitAfter = after;
-            return null;
+            return hold(s.sessionId(), Math.max(after, page.lastSeq()), page.lastSeq());
         }
 
-        @Override
-        Envelope<Views.NewMessages> nothingNew() {
-            return Envelope.ok(new Views.NewMessages(sessionId, List.of(), Math.max(lastSeq, hub.mark(waitKey)), false));
+        /** {@code lastSeq}: the session's last_seq as seen, for an answer with nothing new. */
+        private Hold<Envelope<Views.NewMessages>> hold(String sessionId, long after, long lastSeq) {
+            String key = ChangeHub.sessionKey(sessionId);
+            return new Hold<>(key, after, () -> Envelope.ok(
+                    new Views.NewMessages(sessionId, List.of(), Math.max(lastSeq, hub.mark(key)), false)));
         }
     }
 
@@ -162,39 +181,37 @@ class LongPoll {
         final String cursor;
         final Long after;
         final String key;
-        long seen;
 
-        NewSession(Caller caller, String cursor, int wait) {
-            super(wait);
+        NewSession(Caller caller, String cursor, int wait, LinkBase base) {
+            super(wait, base);
             this.caller = caller;
             this.cursor = cursor;
             this.after = cursor == null ? null : reader.changeSeqOf(caller, cursor);
             this.key = ChangeHub.userKey(caller.side(), caller.id());
-            this.seen = after == null ? -1 : after;
         }
 
         @Override
-        Envelope<Views.SessionChanges> attempt() {
+        long start() {
+            return after == null ? -1 : after;
+        }
+
+        /** {@code seen}: no change of the caller's up to there is missing from the cursor. */
+        @Override
+        Outcome<Envelope<Views.SessionChanges>> attempt(long seen) {
             long mark = hub.mark(key);
             if (after != null && mark >= 0 && mark <= seen) {
-                waitKey = key;
-                waitAfter = seen;
-                return null;
+                return hold(seen);
             }
-            ChatReader.Changes changes = reader.newSession(caller, after);
+            ChatReader.Changes changes = reader.newSession(caller, after, base);
             hub.advance(key, changes.counter());
             if (after == null || !changes.view().list().isEmpty() || !timeLeft()) {
-                return Envelope.ok(changes.view());
+                return new Answered<>(Envelope.ok(changes.view()));
             }
-            seen = Math.max(seen, changes.counter());
-            waitKey = key;
-            waitAfter = seen;
-            return null;
+            return hold(Math.max(seen, changes.counter()));
         }
 
-        @Override
-        Envelope<Views.SessionChanges> nothingNew() {
-            return Envelope.ok(new Views.SessionChanges(List.of(), cursor));
+        private Hold<Envelope<Views.SessionChanges>> hold(long seen) {
+            return new Hold<>(key, seen, () -> Envelope.ok(new Views.SessionChanges(List.of(), cursor)));
         }
     }
 

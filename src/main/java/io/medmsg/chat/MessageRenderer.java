@@ -4,10 +4,14 @@ import org.springframework.stereotype.Component;
 
 import io.medmsg.files.FileLink;
 import io.medmsg.files.FileService;
+import io.medmsg.files.LinkBase;
 import io.medmsg.files.StoredFile;
 import io.medmsg.shared.Side;
 
-/** Turns stored rows into the views of API.md: a recalled message loses its content here. */
+/**
+ * Turns stored rows into the views of API.md: a recalled message loses its content here. File
+ * links start with the {@link LinkBase} of the request being answered, passed in by the caller.
+ */
 @Component
 class MessageRenderer {
 
@@ -17,7 +21,7 @@ class MessageRenderer {
         this.files = files;
     }
 
-    Views.Message message(StoredMessage m) {
+    Views.Message message(StoredMessage m, LinkBase base) {
         if (m == null) {
             return null;
         }
@@ -26,13 +30,13 @@ class MessageRenderer {
                     MessageType.RECALLED.wire(), null, null, null, m.clientMsgId(), m.createdAt());
         }
         return new Views.Message(m.msgId(), m.sessionId(), m.seq(), m.senderRole(), m.senderId(), m.type().wire(),
-                m.text(), resource(m), m.recalledMsgId(), m.clientMsgId(), m.createdAt());
+                m.text(), resource(m, base), m.recalledMsgId(), m.clientMsgId(), m.createdAt());
     }
 
-    Views.Session session(SessionRow row, Side side) {
+    Views.Session session(SessionRow row, Side side, LinkBase base) {
         StoredSession s = row.session();
         return new Views.Session(s.sessionId(), s.patientId(), s.patientName(), row.doctor(), s.lastSeq(),
-                message(row.last()), s.unreadCount(side), s.readSeq(side), s.readSeq(side.peer()), s.createdAt(),
+                message(row.last(), base), s.unreadCount(side), s.readSeq(side), s.readSeq(side.peer()), s.createdAt(),
                 s.updatedAt());
     }
 
@@ -40,13 +44,13 @@ class MessageRenderer {
      * Signs a fresh download link at read time. Every caller of the renderer has checked that the
      * reader is a party of the session, which is who may download a file sent into it.
      */
-    private Views.Resource resource(StoredMessage m) {
+    private Views.Resource resource(StoredMessage m, LinkBase base) {
         if (m.fileId() == null) {
             return null;
         }
         // the message keeps the file's metadata; files are immutable once ready, so no lookup is needed
         FileLink link = files.downloadLink(new StoredFile(m.fileId(), m.senderId(), m.fileName(), m.mimeType(),
-                m.fileSize()));
+                m.fileSize()), base);
         return new Views.Resource(m.fileId(), m.fileName(), m.mimeType(), m.fileSize(), link.url(), link.expiresAt());
     }
 }

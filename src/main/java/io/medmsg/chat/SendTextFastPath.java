@@ -25,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 import io.medmsg.auth.Caller;
 import io.medmsg.auth.FastPathSecurity;
 import io.medmsg.auth.Role;
+import io.medmsg.files.LinkBase;
+import io.medmsg.files.LinkBases;
 import io.medmsg.web.EnvelopeWriter;
 
 /**
@@ -49,14 +51,16 @@ final class SendTextFastPath implements Filter {
     private final JsonMapper json;
     private final EnvelopeWriter writer;
     private final HandlerExceptionResolver errors;
+    private final LinkBases linkBases;
 
     SendTextFastPath(ChatController controller, FastPathSecurity security, JsonMapper json, EnvelopeWriter writer,
-            HandlerExceptionResolver errors) {
+            HandlerExceptionResolver errors, LinkBases linkBases) {
         this.controller = controller;
         this.security = security;
         this.json = json;
         this.writer = writer;
         this.errors = errors;
+        this.linkBases = linkBases;
     }
 
     @Override
@@ -84,9 +88,11 @@ final class SendTextFastPath implements Filter {
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(context -> context.setPathPattern(path));
         security.writeHeaders(request, response);
         try {
+            // resolved by the same rule as for Spring MVC, so a change to that rule holds here too
+            LinkBase base = linkBases.of(request);
             Views.Sent sent = parsed instanceof ChatController.PatientText patient
-                    ? controller.patientSendText(caller, patient).data()
-                    : controller.doctorSendText(caller, (ChatController.DoctorText) parsed).data();
+                    ? controller.patientSendText(caller, base, patient).data()
+                    : controller.doctorSendText(caller, base, (ChatController.DoctorText) parsed).data();
             writer.writeOk(request, response, sent);
         } catch (RuntimeException e) {
             if (errors.resolveException(request, response, null, e) == null) {

@@ -21,8 +21,8 @@ interface BlobStore {
     /** A fresh, random key for the client's PUT when it must differ from the final key; else null. */
     String newUploadKey();
 
-    /** How the client sends the bytes of this pending slot. */
-    UploadTarget uploadTarget(FileRecord file);
+    /** How the client sends the bytes of this pending slot; a URL back to MedMsg starts with {@code base}. */
+    UploadTarget uploadTarget(FileRecord file, LinkBase base);
 
     /**
      * Fixes what the client uploaded as the file's final object, which no upload URL can change
@@ -39,8 +39,8 @@ interface BlobStore {
     /** Removes a sealed file's upload object, if it has a separate one (a late PUT may have refilled it). */
     void dropUpload(FileRecord file);
 
-    /** A signed URL that downloads the ready file until {@code expiresAt}. */
-    String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt);
+    /** A signed URL that downloads the ready file until {@code expiresAt}; one back to MedMsg starts with {@code base}. */
+    String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt, LinkBase base);
 
     /** The URL, method PUT, and the headers the client must send with it. */
     record UploadTarget(String url, Map<String, String> headers) {

@@ -11,19 +11,22 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs {@link FileService#cleanup} every {@code medmsg.storage.cleanup-interval}, jittered by
+ * Removes what uploads leave behind, every {@code medmsg.storage.cleanup-interval}, jittered by
  * ±20% so that several instances sharing one database do not all sweep at the same moment.
  */
 @Component
 class FileCleanup implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(FileCleanup.class);
+    private static final int BATCH = 500;
 
-    private final FileService files;
+    private final FileRepository files;
+    private final BlobStore blobs;
     private final Duration interval;
 
-    FileCleanup(FileService files, StorageSettings settings) {
+    FileCleanup(FileRepository files, BlobStore blobs, StorageSettings settings) {
         this.files = files;
+        this.blobs = blobs;
         this.interval = settings.cleanupInterval();
     }
 
@@ -43,13 +46,65 @@ class FileCleanup implements SchedulingConfigurer {
 
     void run() {
         try {
-            FileService.CleanupResult result = files.cleanup(Instant.now());
+            FileService.CleanupResult result = sweep(Instant.now());
             if (result.expiredSlots() + result.rejectedSlots() + result.uploadLeftovers() > 0) {
                 log.info("file cleanup: removed {} expired slots, {} rejected files, {} upload leftovers",
                         result.expiredSlots(), result.rejectedSlots(), result.uploadLeftovers());
             }
         } catch (RuntimeException e) {
             log.warn("file cleanup failed, will retry: {}", e.toString());
+        }
+    }
+
+    /**
+     * Removes slots that expired unconfirmed (row and objects), rows of rejected files past their
+     * slot's expiry, and the upload objects S3 keeps beside ready files. Never touches the object
+     * of a ready file: a slot's row is deleted only while it is still pending (so a confirm that
+     * won the race keeps its file), and only then its objects.
+     */
+    FileService.CleanupResult sweep(Instant now) {
+        long t = now.toEpochMilli();
+        int expired = 0;
+        int rejected = 0;
+        int leftovers = 0;
+        for (FileRecord f : files.expired(FileRecord.Status.PENDING, t, BATCH)) {
+            if (files.deleteIfStatus(f.fileId(), FileRecord.Status.PENDING) && discardQuietly(f)) {
+                expired++;
+            }
+        }
+        for (FileRecord f : files.expired(FileRecord.Status.REJECTED, t, BATCH)) {
+            if (files.deleteIfStatus(f.fileId(), FileRecord.Status.REJECTED) && discardQuietly(f)) {
+                rejected++;
+            }
+        }
+        for (FileRecord f : files.uploadLeftovers(t, BATCH)) {
+            if (dropUploadQuietly(blobs, f)) {
+                files.clearUploadKey(f.fileId());
+                leftovers++;
+            }
+        }
+        return new FileService.CleanupResult(expired, rejected, leftovers);
+    }
+
+    /** A store that fails now leaves the object for the next sweep, not a failed request or sweep. */
+    private boolean discardQuietly(FileRecord file) {
+        try {
+            blobs.discard(file);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not remove the objects of file {}: {}", file.fileId(), e.toString());
+            return false;
+        }
+    }
+
+    /** Also after a confirm: its upload object is a leftover that the next sweep retries. */
+    static boolean dropUploadQuietly(BlobStore blobs, FileRecord file) {
+        try {
+            blobs.dropUpload(file);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not remove the upload object of file {}: {}", file.fileId(), e.toString());
+            return false;
         }
     }
 }

@@ -21,12 +21,13 @@ class FileController {
     }
 
     @PostMapping({"/msg_service/msg/doctor/file/pre_upload", "/msg_service/msg/patient/file/pre_upload"})
-    Envelope<FileService.UploadSlot> preUpload(Caller caller, @RequestBody FileService.PreUploadRequest request) {
-        return Envelope.ok(files.preUpload(caller, request));
+    Envelope<FileService.UploadSlot> preUpload(Caller caller, LinkBase base,
+            @RequestBody FileService.PreUploadRequest request) {
+        return Envelope.ok(files.preUpload(caller, request, base));
     }
 
     @PostMapping({"/msg_service/msg/doctor/file/upload_access", "/msg_service/msg/patient/file/upload_access"})
-    Envelope<FileService.ReadyFile> uploadAccess(Caller caller, @RequestBody UploadAccessRequest request) {
-        return Envelope.ok(files.confirm(caller, request == null ? null : request.fileId()));
+    Envelope<FileService.ReadyFile> uploadAccess(Caller caller, LinkBase base, @RequestBody UploadAccessRequest request) {
+        return Envelope.ok(files.confirm(caller, request == null ? null : request.fileId(), base));
     }
 }

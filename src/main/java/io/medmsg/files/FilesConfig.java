@@ -1,18 +1,33 @@
 package io.medmsg.files;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.medmsg.config.MedMsgProperties;
 
 /** Picks the {@link BlobStore} that {@code medmsg.storage.type} names. */
 @Configuration(proxyBeanMethods = false)
-class FilesConfig {
+class FilesConfig implements WebMvcConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(FilesConfig.class);
+
+    private final LinkBases linkBases;
+
+    FilesConfig(LinkBases linkBases) {
+        this.linkBases = linkBases;
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(linkBases);
+    }
 
     @Bean
     BlobStore blobStore(StorageSettings settings, MedMsgProperties properties, UrlSigner signer, Environment environment) {
@@ -24,7 +39,7 @@ class FilesConfig {
         requireSharedLocalStorage(environment.getProperty("medmsg.notify.type", "local").strip(), settings);
         var root = properties.dataDir().resolve("files");
         log.info("Files are stored under {}", root);
-        return new LocalBlobStore(root, signer, new BaseUrl(settings.publicBaseUrl(), environment));
+        return new LocalBlobStore(root, signer);
     }
 
     /**

@@ -31,13 +31,11 @@ class LocalBlobStore implements BlobStore {
     private final Path root;
     private final Path incoming;
     private final UrlSigner signer;
-    private final BaseUrl baseUrl;
 
-    LocalBlobStore(Path root, UrlSigner signer, BaseUrl baseUrl) {
+    LocalBlobStore(Path root, UrlSigner signer) {
         this.root = root;
         this.incoming = root.resolve(".incoming");
         this.signer = signer;
-        this.baseUrl = baseUrl;
         try {
             Files.createDirectories(incoming);
         } catch (IOException e) {
@@ -56,16 +54,16 @@ class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public UploadTarget uploadTarget(FileRecord file) {
+    public UploadTarget uploadTarget(FileRecord file, LinkBase base) {
         String sig = signer.signUpload(file.fileId(), file.size(), file.mimeType(), file.expiresAt());
-        return new UploadTarget(baseUrl.get() + "/files/upload/" + file.fileId() + "?exp=" + file.expiresAt() + "&sig=" + sig,
+        return new UploadTarget(base.url() + "/files/upload/" + file.fileId() + "?exp=" + file.expiresAt() + "&sig=" + sig,
                 Map.of("Content-Type", file.mimeType()));
     }
 
     @Override
-    public String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt) {
+    public String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt, LinkBase base) {
         long exp = expiresAt.toEpochMilli();
-        return baseUrl.get() + "/files/download/" + fileId + "?exp=" + exp + "&sig=" + signer.signDownload(fileId, exp);
+        return base.url() + "/files/download/" + fileId + "?exp=" + exp + "&sig=" + signer.signDownload(fileId, exp);
     }
 
     /** Whether the slot's object is there (uploaded, and not yet removed). */

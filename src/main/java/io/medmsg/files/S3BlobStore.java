@@ -82,7 +82,7 @@ class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     @Override
-    public UploadTarget uploadTarget(FileRecord file) {
+    public UploadTarget uploadTarget(FileRecord file, LinkBase base) {
         Duration valid = Duration.ofMillis(Math.max(1000, file.expiresAt() - System.currentTimeMillis()));
         PresignedPutObjectRequest put = call(() -> presigner.presignPutObject(p -> p.signatureDuration(valid)
                 .putObjectRequest(o -> o.bucket(bucket).key(file.uploadKey())
@@ -145,7 +145,7 @@ class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     @Override
-    public String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt) {
+    public String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt, LinkBase base) {
         Duration valid = Duration.ofMillis(Math.max(1000, expiresAt.toEpochMilli() - System.currentTimeMillis()));
         return call(() -> presigner.presignGetObject(p -> p.signatureDuration(valid)
                 .getObjectRequest(g -> g.bucket(bucket).key(storageKey(fileId))

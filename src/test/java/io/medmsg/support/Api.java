@@ -20,7 +20,12 @@ public final class Api {
     private final String base;
 
     public Api(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("127.0.0.1", port);
+    }
+
+    /** A client that reaches the server under another host name (it is what the Host header says). */
+    public Api(String host, int port) {
+        this.base = "http://" + host + ":" + port;
     }
 
     public String base() {
