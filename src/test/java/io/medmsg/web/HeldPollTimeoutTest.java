@@ -2,6 +2,7 @@ package io.medmsg.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.medmsg.support.Api.Reply;
@@ -13,8 +14,10 @@ import io.medmsg.support.Tokens;
  * A long-poll held for the longest wait API.md allows (30 s) is answered normally: neither the
  * connection's idle timeout (20 s, which is also the write timeout of event streams; Jetty does
  * not apply it to a suspended async request) nor the async request timeout may cut it short.
- * (Takes 30 s; SQLite only, since the container does not care about the database.)
+ * Tagged {@code sqlite-only}: it takes 30 s and tests the container's timeouts, which do not depend
+ * on the database, so the runs on PostgreSQL and MariaDB leave it out.
  */
+@Tag("sqlite-only")
 class HeldPollTimeoutTest extends ApiTest {
 
     @Test

@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -37,7 +38,10 @@ import tools.jackson.databind.JsonNode;
  * in two browsers consult through the public API only. Screenshots of the main screens go to
  * {@code target/screenshots}, or to the folder named by {@code -Dmedmsg.screenshots=...}
  * (docs/screenshots is refreshed that way).
+ * Tagged {@code sqlite-only}: it tests the browser client, which sees only the public API that
+ * the API tests check on every database, and it takes about a minute.
  */
+@Tag("sqlite-only")
 class WebClientTest extends ApiTest {
 
     private static final Path SHOTS = Path.of(System.getProperty("medmsg.screenshots", "target/screenshots"));
