@@ -1,0 +1,212 @@
+package io.medmsg.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.dao.DataAccessException;
+
+import io.medmsg.support.TestDatabase;
+
+/**
+ * A group-commit batch and the locks held elsewhere ({@link BatchRunner}): a batch never waits for
+ * a lock while holding others, a database that rolls back the whole transaction under one unit
+ * loses nobody's work, and the writer's connections wait for locks normally again afterwards.
+ * Server databases only: SQLite has one writer and no row locks.
+ */
+@Tag("db")
+@ExtendWith(TestDatabase.Reachable.class)
+class BatchLockTest extends ProbeDatabase {
+
+    /**
+     * Two instances' batches lock rows in the order of their units, so a batch must not wait for
+     * a lock held elsewhere while holding others (they could wait for each other in a circle).
+     */
+    @Test
+    @Tag("server-db")
+    void aUnitWaitingForALockHeldElsewhereDoesNotHoldUpItsBatch() throws Exception {
+        db.submit(() -> insert(500, 1)).get();
+        try (Connection elsewhere = dataSource.getConnection()) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeQuery("SELECT v FROM probe WHERE k = 500 FOR UPDATE").close();
+            }
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> blocker = occupyTheWriterUntil(release);
+            Future<Map<String, Object>> before = callers.submit(() -> db.submit(() -> insert(501, 1)).get().orElseThrow());
+            awaitWaiting(1);
+            Future<Integer> locked = callers.submit(() -> db.submit(
+                    () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 500").update()));
+            awaitWaiting(2);
+            Future<Map<String, Object>> after = callers.submit(() -> db.submit(() -> insert(502, 1)).get().orElseThrow());
+            awaitWaiting(3);
+            release.countDown();
+
+            assertThat(blocker.get(30, TimeUnit.SECONDS)).isNotNull();
+            assertThat(before.get(30, TimeUnit.SECONDS)).containsEntry("k", 501);
+            assertThat(after.get(30, TimeUnit.SECONDS)).containsEntry("k", 502);
+            assertThat(locked).as("still waiting for the lock held elsewhere").isNotDone();
+            elsewhere.commit();
+            assertThat(locked.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(db.read().sql("SELECT v FROM probe WHERE k = 500").query(Long.class).single()).isEqualTo(2);
+    }
+
+    /**
+     * A circle: the batch runs in savepoints (C fails on a duplicate key), A holds row 700, and D
+     * asks for row 701 while another connection, holding 701, waits for 700. D's wait fails at once
+     * (MariaDB: before any deadlock is detected), D runs again after the batch, and nobody's work
+     * is lost or waits for ever.
+     */
+    @Test
+    @Tag("server-db")
+    void aUnitClosingACircleOfLockWaitsRunsAgainAndNothingIsLost() throws Exception {
+        db.write().sql("INSERT INTO probe (k, v) VALUES (700, 0), (701, 0)").update();
+        try (Connection elsewhere = dataSource.getConnection()) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeUpdate("UPDATE probe SET v = v + 10 WHERE k = 701");
+            }
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> blocker = occupyTheWriterUntil(release);
+            AtomicInteger runsOfB = new AtomicInteger();
+            CountDownLatch bRunsAgain = new CountDownLatch(1);
+            CountDownLatch goOn = new CountDownLatch(1);
+            Future<Integer> a = callers.submit(() -> db.submit(() -> increment(700)));
+            awaitWaiting(1);
+            Future<Integer> b = callers.submit(() -> db.submit(() -> {
+                if (runsOfB.incrementAndGet() == 2) {
+                    bRunsAgain.countDown();
+                    await(goOn);
+                }
+                return 0;
+            }));
+            awaitWaiting(2);
+            Future<?> c = callers.submit(() -> db.submit(() -> insert(700, 9)).get());
+            awaitWaiting(3);
+            Future<Integer> d = callers.submit(() -> db.submit(() -> increment(701)));
+            awaitWaiting(4);
+            release.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+
+            await(bRunsAgain);
+            Future<Integer> elsewhereWaits = callers.submit(() -> {
+                try (Statement st = elsewhere.createStatement()) {
+                    return st.executeUpdate("UPDATE probe SET v = v + 10 WHERE k = 700");
+                }
+            });
+            Thread.sleep(500);
+            assertThat(elsewhereWaits).as("the other connection waits for row 700, which A holds").isNotDone();
+            goOn.countDown();
+            assertThat(elsewhereWaits.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            elsewhere.commit();
+
+            assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(b.get(30, TimeUnit.SECONDS)).isZero();
+            assertThatThrownBy(() -> c.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
+            assertThat(d.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(value(700)).as("A's +1 and the other connection's +10").isEqualTo(11);
+        assertThat(value(701)).as("D's +1 and the other connection's +10").isEqualTo(11);
+    }
+
+    /**
+     * MySQL/MariaDB may roll back a whole transaction where PostgreSQL rolls back one statement (a
+     * deadlock; a lock wait timeout under {@code innodb_rollback_on_timeout=ON}). Then the units
+     * that ran before the failing one are no longer in, and none may be answered as done: the
+     * whole batch runs again. B here ends the transaction itself, as the server would.
+     */
+    @Test
+    @Tag("server-db")
+    void whenTheDatabaseRollsBackTheWholeBatchEveryUnitRunsAgain() throws Exception {
+        db.write().sql("INSERT INTO probe (k, v) VALUES (800, 0)").update();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = occupyTheWriterUntil(release);
+        AtomicInteger runsOfB = new AtomicInteger();
+        Future<Integer> a = callers.submit(() -> db.submit(() -> increment(800)));
+        awaitWaiting(1);
+        Future<Integer> b = callers.submit(() -> db.submit(() -> {
+            switch (runsOfB.incrementAndGet()) {
+                case 1 -> throw new IllegalStateException("fails once, so that the batch runs in savepoints");
+                case 2 -> {
+                    db.write().sql("ROLLBACK").update();
+                    throw new IllegalStateException("the transaction was rolled back");
+                }
+                default -> {
+                    return 0;
+                }
+            }
+        }));
+        awaitWaiting(2);
+        release.countDown();
+        blocker.get(30, TimeUnit.SECONDS);
+
+        assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(value(800)).as("A's work is in, as A was told").isEqualTo(1);
+        assertThat(b.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(runsOfB).hasValue(3);
+    }
+
+    /**
+     * A batch makes its lock waits fail fast; on MySQL/MariaDB that setting belongs to the
+     * connection, not to the transaction, and must not go back into the pool with it.
+     */
+    @Test
+    @Tag("server-db")
+    void connectionsTheWriterUsedWaitForLocksAgain() throws Exception {
+        db.submit(() -> insert(600, 1)).get();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = occupyTheWriterUntil(release);
+        List<Future<?>> units = new ArrayList<>();
+        for (int k = 601; k <= 603; k++) {
+            int key = k;
+            units.add(callers.submit(() -> db.submit(() -> insert(key, 1)).get()));
+        }
+        // a duplicate key: the batch runs again in savepoints, the other path that makes waits fail
+        Future<?> duplicate = callers.submit(() -> db.submit(() -> insert(600, 2)).get());
+        awaitWaiting(4);
+        release.countDown();
+        blocker.get(30, TimeUnit.SECONDS);
+        for (Future<?> unit : units) {
+            unit.get(30, TimeUnit.SECONDS);
+        }
+        assertThatThrownBy(() -> duplicate.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DataAccessException.class);
+
+        int poolSize = dataSource.getMaximumPoolSize();
+        try (Connection elsewhere = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+                dataSource.getPassword()); ExecutorService requests = Executors.newFixedThreadPool(poolSize)) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeQuery("SELECT v FROM probe WHERE k = 600 FOR UPDATE").close();
+            }
+            // as many requests as the pool has connections: each holds one while it waits
+            List<Future<Integer>> updates = new ArrayList<>();
+            for (int i = 0; i < poolSize; i++) {
+                updates.add(requests.submit(() -> db.inTransaction(
+                        () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 600").update())));
+            }
+            Thread.sleep(500);
+            assertThat(updates).as("every pooled connection waits for the lock held elsewhere").noneMatch(Future::isDone);
+            elsewhere.commit();
+            for (Future<Integer> update : updates) {
+                assertThat(update.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+        }
+        assertThat(db.read().sql("SELECT v FROM probe WHERE k = 600").query(Long.class).single()).isEqualTo(1 + poolSize);
+    }
+}

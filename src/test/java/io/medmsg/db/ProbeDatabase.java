@@ -1,0 +1,119 @@
+package io.medmsg.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.medmsg.support.TestDatabase;
+
+/**
+ * A group-commit {@link Database} over one table, {@code probe (k, v)}, in a fresh database of
+ * this JVM's kind: the fixture of the tests of what a batch does with its statements
+ * ({@link WritePipelineTest}) and with locks held elsewhere ({@link BatchLockTest}).
+ */
+abstract class ProbeDatabase {
+
+    static final String INSERT = "INSERT INTO probe (k, v) VALUES (:k, :v) RETURNING k, v * 2 AS doubled";
+    /** Copies row k to k + 1000, if there is a row k. */
+    static final String COPY = "INSERT INTO probe (k, v) SELECT k + 1000, v FROM probe WHERE k = :k RETURNING k, v * 2 AS doubled";
+    static final String[] RETURNED = {"k", "doubled"};
+
+    @TempDir
+    Path dir;
+    HikariDataSource dataSource;
+    Database db;
+    final ExecutorService callers = Executors.newFixedThreadPool(8);
+
+    @BeforeEach
+    void open() {
+        TestDatabase.Kind kind = TestDatabase.kind();
+        dataSource = new HikariDataSource();
+        if (kind == TestDatabase.Kind.SQLITE) {
+            dataSource.setJdbcUrl("jdbc:sqlite:" + dir.resolve("probe.db"));
+            dataSource.setMaximumPoolSize(1);
+        } else {
+            TestDatabase.Fresh fresh = TestDatabase.create(kind);
+            dataSource.setJdbcUrl(fresh.url());
+            dataSource.setUsername(fresh.user());
+            dataSource.setPassword(fresh.password());
+            dataSource.setMaximumPoolSize(10);
+        }
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
+        db = new Database(Dialect.fromUrl(dataSource.getJdbcUrl()), jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        callers.shutdownNow();
+        db.close();
+        dataSource.close();
+    }
+    /** A unit that runs (on the writer, with group commit) until {@code release}; what is submitted next waits. */
+    Future<?> occupyTheWriterUntil(CountDownLatch release) {
+        CountDownLatch running = new CountDownLatch(1);
+        Future<?> blocker = callers.submit(() -> db.submit(() -> {
+            running.countDown();
+            await(release);
+            return insert(1, 1);
+        }).get());
+        await(running);
+        return blocker;
+    }
+
+    Database.Pending<Optional<Map<String, Object>>> insert(int k, long v) {
+        return db.pipelined(INSERT, RETURNED, Map.of("k", k, "v", v), ProbeDatabase::row);
+    }
+
+    static Map<String, Object> row(Map<String, Object> columns) {
+        return Map.of("k", ((Number) columns.get("k")).intValue(), "doubled", ((Number) columns.get("doubled")).longValue());
+    }
+
+    int increment(int k) {
+        return db.write().sql("UPDATE probe SET v = v + 1 WHERE k = :k").param("k", k).update();
+    }
+
+    long value(int k) {
+        return db.read().sql("SELECT v FROM probe WHERE k = :k").param("k", k).query(Long.class).single();
+    }
+
+    long count() {
+        return db.read().sql("SELECT COUNT(*) FROM probe").query(Long.class).single();
+    }
+
+    /** With group commit: until that many units wait behind the blocked batch, so they run as one. */
+    void awaitWaiting(int units) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.waitingUnits() < units && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(db.waitingUnits()).isEqualTo(units);
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
