@@ -48,7 +48,7 @@ public class ChatService {
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
-            MessageAppend appender) {
+            MessageAppend appender, Clock clock) {
         this.db = db;
         this.sessions = sessions;
         this.messages = messages;
@@ -61,7 +61,7 @@ public class ChatService {
         this.limits = properties.limits();
         this.known = known;
         this.appender = appender;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     /** What a sender wants appended: text, or a ready file's metadata. */

@@ -24,9 +24,11 @@ class SessionOpener {
     private final ChangeCounters counters;
     private final DoctorDirectory directory;
     private final KnownSessions known;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    SessionOpener(SessionRepository sessions, ChangeCounters counters, DoctorDirectory directory, KnownSessions known) {
+    SessionOpener(SessionRepository sessions, ChangeCounters counters, DoctorDirectory directory, KnownSessions known,
+            Clock clock) {
+        this.clock = clock;
         this.sessions = sessions;
         this.counters = counters;
         this.directory = directory;
