@@ -40,6 +40,8 @@ import tools.jackson.databind.JsonNode;
  * (docs/screenshots is refreshed that way).
  * Tagged {@code sqlite-only}: it tests the browser client, which sees only the public API that
  * the API tests check on every database, and it takes about a minute.
+ * Longer than our other classes on purpose: each case is one conversation of two browsers told
+ * screen by screen, which reads best in one place; the browser plumbing is in {@link Browser}.
  */
 @Tag("sqlite-only")
 class WebClientTest extends ApiTest {
