@@ -15,6 +15,9 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.files.LinkBase;
@@ -40,10 +43,12 @@ class EventStreams {
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Duration heartbeat;
 
-    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties) {
+    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters) {
         this.feed = feed;
         this.hub = hub;
         this.heartbeat = properties.realtime().heartbeat();
+        Gauge.builder("medmsg.streams.open", open, Set::size).description("event streams open on this instance")
+                .register(meters);
     }
 
     /** Open streams of one user (tests, and a look at who is connected). */
