@@ -22,8 +22,13 @@ public record MedMsgProperties(
         dataDir = dataDir.toAbsolutePath().normalize();
     }
 
-    /** Exactly one verifier may be configured; none means "generate an HS256 secret". */
-    public record Auth(String hs256Secret, String jwkSetUri, String publicKey, String issuer, String audience) {
+    /**
+     * Exactly one verifier may be configured; none means "generate an HS256 secret". {@code
+     * clockSkew} is how far the issuer's clock may differ from ours: a token is accepted that long
+     * after its {@code exp} and before its {@code nbf}.
+     */
+    public record Auth(String hs256Secret, String jwkSetUri, String publicKey, String issuer, String audience,
+            @DefaultValue("10s") Duration clockSkew) {
 
         public Auth {
             hs256Secret = blankToNull(hs256Secret);
@@ -31,6 +36,7 @@ public record MedMsgProperties(
             publicKey = blankToNull(publicKey);
             issuer = blankToNull(issuer);
             audience = blankToNull(audience);
+            require(clockSkew != null && !clockSkew.isNegative(), "medmsg.auth.clock-skew must not be negative");
             int configured = (hs256Secret != null ? 1 : 0) + (jwkSetUri != null ? 1 : 0) + (publicKey != null ? 1 : 0);
             if (configured > 1) {
                 throw new IllegalStateException("Set only one of medmsg.auth.hs256-secret, medmsg.auth.public-key "
