@@ -56,7 +56,8 @@ public record MedMsgProperties(
         }
     }
 
-    public record Demo(@DefaultValue("true") boolean enabled) {
+    /** {@code allowRemote}: demo tokens for clients on other machines too (by default loopback only). */
+    public record Demo(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean allowRemote) {
     }
 
     /** The limits of API.md section 1; all configurable, defaults as documented there. */
