@@ -16,7 +16,8 @@ public record MedMsgProperties(
         @DefaultValue Auth auth,
         @DefaultValue Demo demo,
         @DefaultValue Limits limits,
-        @DefaultValue Realtime realtime) {
+        @DefaultValue Realtime realtime,
+        @DefaultValue Consultations consultations) {
 
     public MedMsgProperties {
         dataDir = dataDir.toAbsolutePath().normalize();
@@ -82,6 +83,44 @@ public record MedMsgProperties(
 
         public Realtime {
             require(!heartbeat.isNegative() && !heartbeat.isZero(), "medmsg.realtime.heartbeat must be positive");
+        }
+    }
+
+    /**
+     * Consultations (API.md §4). {@code open}: a patient's message opens a free consultation when
+     * none is open (the seed's behaviour); {@code managed}: only the hospital's back end opens them.
+     */
+    public record Consultations(
+            @DefaultValue("open") String mode,
+            @DefaultValue Free free,
+            @DefaultValue("24h") Duration doctorGrace,
+            @DefaultValue("15s") Duration sweepInterval) {
+
+        public Consultations {
+            mode = mode.strip().toLowerCase(java.util.Locale.ROOT);
+            require(mode.equals("open") || mode.equals("managed"),
+                    "medmsg.consultations.mode must be open or managed, not " + mode);
+            require(!doctorGrace.isNegative(), "medmsg.consultations.doctor-grace must not be negative");
+            require(!sweepInterval.isNegative() && !sweepInterval.isZero()
+                    && sweepInterval.compareTo(Duration.ofSeconds(60)) <= 0,
+                    "medmsg.consultations.sweep-interval must be between 1ms and 60s: deadlines are kept within 60s");
+        }
+
+        public boolean managed() {
+            return mode.equals("managed");
+        }
+    }
+
+    /** The limits of a consultation nobody set limits for: the free one of open mode, and the defaults of admin opens. */
+    public record Free(
+            Integer roundsLimit,
+            @DefaultValue("24h") Duration acceptWithin,
+            @DefaultValue("48h") Duration duration) {
+
+        public Free {
+            require(roundsLimit == null || roundsLimit >= 1, "medmsg.consultations.free.rounds-limit must be at least 1 when set");
+            require(acceptWithin.toSeconds() >= 1, "medmsg.consultations.free.accept-within must be at least 1s");
+            require(duration.toSeconds() >= 1, "medmsg.consultations.free.duration must be at least 1s");
         }
     }
 

@@ -15,6 +15,9 @@ public enum ErrorCode {
     DOCTOR_NOT_ACCEPTING(HttpStatus.CONFLICT, 40902),
     FILE_STATE(HttpStatus.CONFLICT, 40903),
     RECALL_TOO_LATE(HttpStatus.CONFLICT, 40904),
+    NO_OPEN_CONSULTATION(HttpStatus.CONFLICT, 40905),
+    ROUNDS_USED_UP(HttpStatus.CONFLICT, 40906),
+    CONSULTATION_STATE(HttpStatus.CONFLICT, 40907),
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, 41301),
     UNSUPPORTED_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 41501),
     /** Not in API.md's table: request headers (usually the token) over server.max-http-request-header-size. */

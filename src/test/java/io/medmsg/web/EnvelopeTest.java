@@ -240,6 +240,11 @@ class EnvelopeTest extends ApiTest {
         Reply docs = api.get("/v3/api-docs", null);
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body().get("paths").has("/pati_service/manager_service/doctor_list")).isTrue();
+        for (String path : java.util.List.of("admin/consultation/open", "admin/consultation/close", "admin/consultation",
+                "doctor/consultation/accept", "doctor/consultation/close", "patient/consultation/cancel",
+                "patient/consultation_list", "doctor/consultation_list", "doctor/send_card_msg", "admin/send_system_msg")) {
+            assertThat(docs.body().get("paths").has("/msg_service/msg/" + path)).as(path).isTrue();
+        }
     }
 
     @Test
