@@ -103,7 +103,7 @@ class ApiExceptionHandler {
                 request.getRequestURI(), failure != null ? failure.getMessage() : String.valueOf(e));
         ErrorCode code = full ? ErrorCode.STORAGE_FULL : ErrorCode.UNAVAILABLE;
         String msg = full ? "the server's storage is full; nothing was stored"
-                : "a dependency of the service is unavailable; nothing was stored, try again shortly";
+                : "a dependency of the service is unavailable; try again shortly";
         return api(new ApiException(code, msg, DependencyFailure.RETRY_AFTER), request);
     }
 
