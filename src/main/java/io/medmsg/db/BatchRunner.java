@@ -42,9 +42,12 @@ final class BatchRunner {
     private final Runnable lockWaitsFail;
     /** Whether units may queue statements now. */
     private boolean pipelining;
+    private final Outages outages;
 
-    BatchRunner(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, Runnable lockWaitsFail) {
+    BatchRunner(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, Runnable lockWaitsFail,
+            Outages outages) {
         this.dialect = dialect;
+        this.outages = outages;
         this.batch = transactions;
         this.savepoint = new TransactionTemplate(transactions.getTransactionManager());
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
@@ -112,6 +115,15 @@ final class BatchRunner {
         if (units.size() == 1) {
             units.get(0).failure = failed[0];
             units.get(0).complete();
+            return true;
+        }
+        if (outages.of(failed[0]) != null) {
+            // the database is unreachable or full: running the batch again unit by unit would only
+            // make every caller wait for another connection; each hears of it now
+            for (Unit<?> unit : units) {
+                unit.failure = failed[0];
+                unit.complete();
+            }
             return true;
         }
         return false;

@@ -25,16 +25,21 @@ public final class Database implements AutoCloseable {
     private final TransactionTemplate transactions;
     private final AutoCloseable readerPool;
     private final GroupCommitter groupCommitter;
+    private final Outages outages;
+    private final WriteHealth health;
 
     Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
-            TransactionTemplate transactions, AutoCloseable readerPool) {
+            TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health) {
         this.readerPool = readerPool;
+        this.outages = outages;
+        this.health = health;
         this.dialect = dialect;
         this.write = write;
         this.read = read;
         this.transactions = transactions;
         this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
-                this::lockWaitsFail);
+                this::lockWaitsFail, outages);
+        health.probeWith(this::probeWrites);
     }
 
     /** For the rest of the writer's transaction, lock waits fail (nearly) at once ({@link GroupCommitter}). */
@@ -100,7 +105,7 @@ public final class Database implements AutoCloseable {
     }
 
     public <T> T inTransaction(Supplier<T> work) {
-        return transactions.execute(status -> work.get());
+        return outcome(() -> transactions.execute(status -> work.get()));
     }
 
     /**
@@ -110,7 +115,47 @@ public final class Database implements AutoCloseable {
      * have no effect outside the database (it may run again).
      */
     public <T> T submit(Supplier<T> work) {
-        return groupCommitter.submit(work);
+        return outcome(() -> groupCommitter.submit(work));
+    }
+
+    /**
+     * Runs a transaction and tells {@link WriteHealth} how it went: committed, or failed because
+     * the database is unreachable or full, which is then thrown as a {@code DependencyFailure}
+     * (the transaction manager reports a connection it could not get, or a commit that failed,
+     * in its own exceptions, which the repositories' translator never sees).
+     */
+    private <T> T outcome(Supplier<T> transaction) {
+        T result;
+        try {
+            result = transaction.get();
+        } catch (RuntimeException e) {
+            RuntimeException failure = outages.translate(e);
+            if (failure instanceof io.medmsg.shared.DependencyFailure outage) {
+                health.failed(outage);
+            }
+            throw failure;
+        }
+        health.succeeded();
+        return result;
+    }
+
+    private static final String PROBE_INSERT = "INSERT INTO server_secrets (name, value) VALUES ('write-probe', :value)";
+    private static final String PROBE_DELETE = "DELETE FROM server_secrets WHERE name = 'write-probe'";
+
+    /**
+     * A write as small as a send's, group-committed like one, that leaves nothing behind: whether
+     * writes can be made durable again after they failed ({@link WriteHealth}). It inserts a row,
+     * so on a full disk it needs room as a send does.
+     */
+    private void probeWrites(WriteHealth health) {
+        try {
+            submit(() -> {
+                write().sql(PROBE_INSERT).param("value", "p".repeat(128)).update();
+                return write().sql(PROBE_DELETE).update();
+            });
+        } catch (RuntimeException stillFailing) {
+            // submit has told the health what it was; the next check probes again
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -85,13 +86,21 @@ class DatabaseConfig {
         return new HikariDataSource(config);
     }
 
+    @Bean
+    WriteHealth writeHealth() {
+        return new WriteHealth();
+    }
+
     @Bean(destroyMethod = "close")
     Database database(DatabaseTarget target, DataSource dataSource, PlatformTransactionManager transactions,
-            StatementCounter counter) {
-        JdbcClient write = JdbcClient.create(dataSource);
+            StatementCounter counter, WriteHealth writeHealth) {
+        Outages outages = new Outages(target.dialect());
+        JdbcTemplate writer = outages.install(new JdbcTemplate(dataSource));
+        JdbcClient write = JdbcClient.create(writer);
         HikariDataSource readers = target.dialect() == Dialect.SQLITE ? sqliteReaders(target, counter) : null;
-        return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(dataSource),
-                readers == null ? write : JdbcClient.create(readers), new TransactionTemplate(transactions), readers);
+        return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(writer),
+                readers == null ? write : JdbcClient.create(outages.install(new JdbcTemplate(readers))),
+                new TransactionTemplate(transactions), readers, outages, writeHealth);
     }
 
     private static HikariDataSource sqliteReaders(DatabaseTarget target, StatementCounter counter) {

@@ -1,8 +1,12 @@
 package io.medmsg.db;
 
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 
 import org.springframework.dao.PessimisticLockingFailureException;
+
+import io.medmsg.shared.DependencyFailure;
 
 /**
  * The one seam for what differs between the databases we run on. Statements that are the same
@@ -16,6 +20,18 @@ public enum Dialect {
         public String datasourceUrl() {
             // SQLite is what an unset spring.datasource.url gives
             return "unset (SQLite)";
+        }
+
+        @Override
+        boolean storageFull(SQLException e) {
+            // SQLITE_FULL (13): the disk, or the file system's quota, has no room for the write
+            return (e.getErrorCode() & 0xff) == 13;
+        }
+
+        @Override
+        boolean unreachable(SQLException e) {
+            // SQLITE_IOERR (10, and its extended codes): the file cannot be read or written
+            return (e.getErrorCode() & 0xff) == 10;
         }
     },
 
@@ -36,6 +52,19 @@ public enum Dialect {
             // lock_timeout (55P03), or a deadlock (40P01), which rolls back to the savepoint only
             return "55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
         }
+
+        @Override
+        boolean storageFull(SQLException e) {
+            // disk_full
+            return "53100".equals(e.getSQLState());
+        }
+
+        @Override
+        boolean unreachable(SQLException e) {
+            // too_many_connections, admin_shutdown, crash_shutdown, cannot_connect_now
+            String state = e.getSQLState();
+            return "53300".equals(state) || "57P01".equals(state) || "57P02".equals(state) || "57P03".equals(state);
+        }
     },
 
     MYSQL("mysql") {
@@ -49,6 +78,21 @@ public enum Dialect {
         boolean refusesLock(SQLException e) {
             // innodb_lock_wait_timeout
             return e.getErrorCode() == 1205;
+        }
+
+        @Override
+        boolean storageFull(SQLException e) {
+            // ER_DISK_FULL, ER_RECORD_FILE_FULL ("The table is full")
+            return e.getErrorCode() == 1021 || e.getErrorCode() == 1114;
+        }
+
+        @Override
+        boolean unreachable(SQLException e) {
+            // too many connections, server shutdown, connection killed; the client's lost-connection codes
+            return switch (e.getErrorCode()) {
+                case 1040, 1053, 1927, 2002, 2003, 2006, 2013 -> true;
+                default -> false;
+            };
         }
     };
 
@@ -220,6 +264,43 @@ public enum Dialect {
             }
         }
         return refused ? Failure.LOCK_REFUSED : Failure.OTHER;
+    }
+
+    /**
+     * Whether a failure is the database's rather than the statement's: it cannot be reached
+     * (the pool found no connection in time, the connection broke, the server is shutting down) or
+     * has no room left. Null when it is neither. One walk down the causes; what counts is per
+     * database ({@link #storageFull}, {@link #unreachable}), beside what JDBC says for all of them:
+     * a connection exception (SQLState class 08, or the JDBC connection exception types, which
+     * is also what the pool throws when no connection came within its connection timeout).
+     */
+    DependencyFailure.Kind outageOf(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DependencyFailure known) {
+                return known.kind();
+            }
+            if (t instanceof SQLException sql) {
+                if (storageFull(sql)) {
+                    return DependencyFailure.Kind.STORAGE_FULL;
+                }
+                String state = sql.getSQLState();
+                if (sql instanceof SQLTransientConnectionException || sql instanceof SQLNonTransientConnectionException
+                        || (state != null && state.startsWith("08")) || unreachable(sql)) {
+                    return DependencyFailure.Kind.UNAVAILABLE;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether this error says the database has no room for the write ({@link #outageOf}). */
+    boolean storageFull(SQLException e) {
+        return false;
+    }
+
+    /** Whether this error, beyond JDBC's connection exceptions, says the database cannot serve now ({@link #outageOf}). */
+    boolean unreachable(SQLException e) {
+        return false;
     }
 
     /** Whether this error means the database rolled back the whole transaction ({@link Failure#TRANSACTION_LOST}). */

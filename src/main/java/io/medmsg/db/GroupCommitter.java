@@ -37,11 +37,13 @@ final class GroupCommitter implements AutoCloseable {
     private final BatchRunner batches;
     private final int maxBatch;
     private final Thread writer;
+    private final Outages outages;
     private volatile boolean running = true;
 
     GroupCommitter(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, int maxBatch,
-            int queueCapacity, Runnable lockWaitsFail) {
-        this.batches = new BatchRunner(dialect, transactions, pipeline, lockWaitsFail);
+            int queueCapacity, Runnable lockWaitsFail, Outages outages) {
+        this.batches = new BatchRunner(dialect, transactions, pipeline, lockWaitsFail, outages);
+        this.outages = outages;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.writer = Thread.ofPlatform().name("medmsg-writer").daemon(true).start(this::loop);
@@ -100,7 +102,12 @@ final class GroupCommitter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error e) {
-                log.error("database writer batch failed", e);
+                if (outages.of(e) != null) {
+                    // an outage fails every batch until it ends: one line each, not a stack trace
+                    log.warn("database writer batch failed: {}", e.toString());
+                } else {
+                    log.error("database writer batch failed", e);
+                }
                 units.forEach(u -> u.future.completeExceptionally(e));
             } finally {
                 units.clear();

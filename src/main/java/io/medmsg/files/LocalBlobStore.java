@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 
+import io.medmsg.shared.DependencyFailure;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 
@@ -80,6 +81,27 @@ class LocalBlobStore implements BlobStore {
         if (Files.exists(target)) {
             throw alreadyUploaded();
         }
+        try {
+            store(file, body, target);
+        } catch (IOException e) {
+            if (noRoom(e)) {
+                throw new DependencyFailure(DependencyFailure.Kind.STORAGE_FULL, "the file store " + root + " is full: "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * ENOSPC or EDQUOT, as the JDK words them. Only these count as the store's failure: any other
+     * IOException here may be the client's (a body that stopped arriving).
+     */
+    static boolean noRoom(IOException e) {
+        String message = e.getMessage();
+        return message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"));
+    }
+
+    private void store(FileRecord file, InputStream body, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         Path part = Files.createTempFile(incoming, "upload-", ".part");
         try {

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.medmsg.shared.DependencyFailure;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 
@@ -56,7 +57,12 @@ class LocalTransfers {
             throw new ApiException(ErrorCode.VERIFICATION_FAILED, "Content-Length " + contentLength
                     + " does not equal the declared size of " + file.size() + " bytes");
         }
-        local.receive(file, body);
+        try {
+            local.receive(file, body);
+        } catch (DependencyFailure full) {
+            free(file, full);
+            throw full;
+        }
         if (files.find(fileId).filter(f -> f.status() == FileRecord.Status.PENDING).isEmpty()) {
             // the slot was cleaned up while the bytes were arriving: leave nothing behind
             local.discard(file);
@@ -64,6 +70,20 @@ class LocalTransfers {
         }
         log.debug("received {} bytes for file {}", file.size(), fileId);
         return file.size();
+    }
+
+    /**
+     * A slot whose bytes the store had no room for holds nothing and never will: it stops counting
+     * against the uploader's pending slots (else the next pre_upload would be refused with 429
+     * until it expired). Its row goes with the other rejected ones at cleanup.
+     */
+    private void free(FileRecord file, DependencyFailure cause) {
+        try {
+            files.markRejected(file.fileId());
+        } catch (RuntimeException e) {
+            // the database may be on the same full disk; the slot then expires as usual
+            cause.addSuppressed(e);
+        }
     }
 
     /** The ready file and where its bytes are, for a GET with a valid download signature. */

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.medmsg.shared.DependencyFailure;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -178,7 +179,8 @@ class S3BlobStore implements BlobStore, AutoCloseable {
         } catch (SdkException e) {
             log.error("object store call failed: {}", e.getClass().getSimpleName()
                     + (e instanceof S3Exception s3e ? " (HTTP " + s3e.statusCode() + ")" : ""));
-            throw new ApiException(ErrorCode.UNAVAILABLE, "the object store is unavailable, try again shortly");
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the object store is unavailable, try again shortly",
+                    DependencyFailure.RETRY_AFTER);
         }
     }
 

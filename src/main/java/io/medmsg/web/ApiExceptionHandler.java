@@ -24,6 +24,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.databind.DatabindException;
 
+import io.medmsg.shared.DependencyFailure;
+
 /** The one place where failures become the API envelope. */
 @RestControllerAdvice
 class ApiExceptionHandler {
@@ -85,10 +87,24 @@ class ApiExceptionHandler {
         return respond(ErrorCode.NOT_FOUND, "no such endpoint", request);
     }
 
-    @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class})
-    ResponseEntity<Envelope<Void>> unavailable(Exception e, HttpServletRequest request) {
-        log.error("database unavailable on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return respond(ErrorCode.UNAVAILABLE, "the database is unavailable, try again shortly", request);
+    /**
+     * A dependency failed, not the request. The module that met the failure says which kind it is
+     * ({@link DependencyFailure}), as the thrown exception or one of its causes; a resource failure
+     * Spring reports without one is a database that cannot be reached. Either way the client hears
+     * at once when to try again, instead of waiting on the dependency or reading "internal error".
+     */
+    @ExceptionHandler({DependencyFailure.class, CannotGetJdbcConnectionException.class,
+        DataAccessResourceFailureException.class})
+    ResponseEntity<Envelope<Void>> dependency(Exception e, HttpServletRequest request) {
+        DependencyFailure failure = DependencyFailure.in(e);
+        boolean full = failure != null && failure.kind() == DependencyFailure.Kind.STORAGE_FULL;
+        // the cause, not its stack: during an outage every request would log one
+        log.warn("{} on {} {}: {}", full ? "storage full" : "dependency unavailable", request.getMethod(),
+                request.getRequestURI(), failure != null ? failure.getMessage() : String.valueOf(e));
+        ErrorCode code = full ? ErrorCode.STORAGE_FULL : ErrorCode.UNAVAILABLE;
+        String msg = full ? "the server's storage is full; nothing was stored"
+                : "a dependency of the service is unavailable; try again shortly";
+        return api(new ApiException(code, msg, DependencyFailure.RETRY_AFTER), request);
     }
 
     @ExceptionHandler(AsyncRequestNotUsableException.class)
@@ -104,6 +120,9 @@ class ApiExceptionHandler {
             return respond(ErrorCode.BAD_PARAMETER,
                     "the query string could not be read (" + http.getCode() + " " + HttpStatus.getMessage(http.getCode())
                             + "): parameters must be %-encoded UTF-8", request);
+        }
+        if (DependencyFailure.in(e) != null) {
+            return dependency(e, request);
         }
         log.error("internal error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(ErrorCode.INTERNAL, "internal error", request);

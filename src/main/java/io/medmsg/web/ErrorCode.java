@@ -25,7 +25,8 @@ public enum ErrorCode {
     VERIFICATION_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, 42201),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, 42901),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, 50001),
-    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, 50301);
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, 50301),
+    STORAGE_FULL(HttpStatus.INSUFFICIENT_STORAGE, 50701);
 
     private final HttpStatus status;
     private final int code;
@@ -59,6 +60,7 @@ public enum ErrorCode {
             case 415 -> UNSUPPORTED_TYPE;
             case 431 -> HEADERS_TOO_LARGE;
             case 503 -> UNAVAILABLE;
+            case 507 -> STORAGE_FULL;
             case 501, 505 -> BAD_PARAMETER;
             default -> http >= 400 && http < 500 ? BAD_PARAMETER : INTERNAL;
         };

@@ -3,7 +3,7 @@
  * ids, body limits, the fallback error controller and the OpenAPI document. Knows nothing of the
  * features; they throw {@code ApiException} and return {@code Envelope}.
  */
-@ApplicationModule(displayName = "web", allowedDependencies = {"config"})
+@ApplicationModule(displayName = "web", allowedDependencies = {"config", "shared"})
 package io.medmsg.web;
 
 import org.springframework.modulith.ApplicationModule;

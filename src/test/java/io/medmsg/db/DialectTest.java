@@ -14,6 +14,7 @@ import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.transaction.TransactionSystemException;
 
 import io.medmsg.db.Dialect.Failure;
+import io.medmsg.shared.DependencyFailure;
 
 /**
  * How each database's errors are classified for group commit ({@link BatchRunner}), built the way
@@ -114,5 +115,38 @@ class DialectTest {
         for (Dialect d : Dialect.values()) {
             assertThat(d.failureOf(null)).as(d.name()).isEqualTo(Failure.OTHER);
         }
+    }
+
+    @Test
+    void unreachableOrFullDatabasesAreOutagesAndAStatementsOwnErrorIsNot() {
+        // what the pool throws when no connection came within its connection timeout, as the
+        // transaction manager wraps it
+        RuntimeException noConnection = new org.springframework.transaction.CannotCreateTransactionException(
+                "Could not open JDBC Connection for transaction", new java.sql.SQLTransientConnectionException(
+                        "medmsg - Connection is not available, request timed out after 5000ms"));
+        for (Dialect d : Dialect.values()) {
+            assertThat(d.outageOf(noConnection)).as(d.name()).isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+        }
+        assertThat(Dialect.POSTGRES.outageOf(statement(POSTGRES_SPRING, postgres("08006", "An I/O error occurred"))))
+                .isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+        assertThat(Dialect.POSTGRES.outageOf(statement(POSTGRES_SPRING, postgres("57P01", "terminating connection due to administrator command"))))
+                .isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+        assertThat(Dialect.POSTGRES.outageOf(statement(POSTGRES_SPRING, postgres("53100", "could not extend file"))))
+                .isEqualTo(DependencyFailure.Kind.STORAGE_FULL);
+        assertThat(Dialect.MYSQL.outageOf(new IllegalStateException(new SQLException("The table 'messages' is full", "HY000", 1114))))
+                .isEqualTo(DependencyFailure.Kind.STORAGE_FULL);
+        assertThat(Dialect.MYSQL.outageOf(statement(MARIADB_SPRING, new SQLException("Server shutdown in progress", "08S01", 1053))))
+                .isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+        // SQLite's result codes, extended ones included: SQLITE_FULL (13), SQLITE_IOERR_WRITE (778)
+        assertThat(Dialect.SQLITE.outageOf(new SQLException("[SQLITE_FULL] database or disk is full", null, 13)))
+                .isEqualTo(DependencyFailure.Kind.STORAGE_FULL);
+        assertThat(Dialect.SQLITE.outageOf(new SQLException("[SQLITE_IOERR_WRITE] disk I/O error", null, 778)))
+                .isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+        // the statement's own failures are not
+        assertThat(Dialect.POSTGRES.outageOf(statement(POSTGRES_SPRING, postgres("23505", "duplicate key")))).isNull();
+        assertThat(Dialect.MYSQL.outageOf(statement(MARIADB_SPRING, new SQLException("Lock wait timeout exceeded", "HY000", 1205))))
+                .isNull();
+        assertThat(Dialect.SQLITE.outageOf(new SQLException("[SQLITE_CONSTRAINT] UNIQUE constraint failed", null, 19)))
+                .isNull();
     }
 }

@@ -57,8 +57,10 @@ abstract class ProbeDatabase {
         }
         JdbcClient jdbc = JdbcClient.create(dataSource);
         jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
-        db = new Database(Dialect.fromUrl(dataSource.getJdbcUrl()), jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null);
+        Dialect dialect = Dialect.fromUrl(dataSource.getJdbcUrl());
+        db = new Database(dialect, jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null, new Outages(dialect),
+                new WriteHealth());
     }
 
     @AfterEach
