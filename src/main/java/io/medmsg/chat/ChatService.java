@@ -270,7 +270,7 @@ public class ChatService {
      * session, two resends of one client_msg_id, a deadlock victim — are retried: the next
      * attempt sees what the winner committed.
      */
-    private static <T> T retrying(Supplier<T> attempt) {
+    static <T> T retrying(Supplier<T> attempt) {
         for (int i = 1; ; i++) {
             try {
                 return attempt.get();

@@ -59,7 +59,7 @@ class ConsultationDesk {
      */
     Views.Opened open(OpenRequest r) {
         String digest = digestOf(r);
-        StoredConsultation opened = ConsultationService.retrying(() -> rules.settle(db.submit(() -> {
+        StoredConsultation opened = ChatService.retrying(() -> rules.settle(db.submit(() -> {
             if (r.orderNo() != null) {
                 StoredConsultation earlier = consultations.findByOrderNoForWrite(r.orderNo()).orElse(null);
                 if (earlier != null) {

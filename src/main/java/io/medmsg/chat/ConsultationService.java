@@ -1,10 +1,7 @@
 package io.medmsg.chat;
 
 import java.time.Clock;
-import java.util.function.Supplier;
 
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 
 import io.medmsg.auth.Caller;
@@ -26,8 +23,6 @@ import io.medmsg.web.ErrorCode;
  */
 @Service
 class ConsultationService {
-
-    private static final int ATTEMPTS = 5;
 
     private final Database db;
     private final Transitions transitions;
@@ -160,7 +155,7 @@ class ConsultationService {
 
     /** The sweeper's part: ends a consultation whose deadline passed; false when it had already changed. */
     boolean applyDeadline(ConsultationRepository.Due due) {
-        Decided<StoredConsultation> d = retrying(() -> db.submit(() -> {
+        Decided<StoredConsultation> d = ChatService.retrying(() -> db.submit(() -> {
             Transitions.Turn t = transitions.lock(due.session());
             long now = clock.millis();
             StoredConsultation c = consultations.findForWrite(due.consultationId()).orElseThrow();
@@ -207,7 +202,7 @@ class ConsultationService {
     Views.OneConsultation adminClose(String consultationId, String note) {
         StoredConsultation known = consultations.find(consultationId).orElseThrow(() -> ApiException.notFound("consultation"));
         KnownSessions.Parties p = new KnownSessions.Parties(known.sessionId(), known.patientId(), known.doctorId());
-        Decided<StoredConsultation> d = retrying(() -> db.submit(() -> {
+        Decided<StoredConsultation> d = ChatService.retrying(() -> db.submit(() -> {
             Transitions.Turn t = transitions.lock(p);
             long now = clock.millis();
             StoredConsultation c = consultations.findForWrite(consultationId).orElseThrow();
@@ -231,7 +226,7 @@ class ConsultationService {
         Side side = caller.side();
         StoredSession s = ChatService.partyOf(sessions.find(sessionId).orElse(null), side, caller.id());
         KnownSessions.Parties p = KnownSessions.Parties.of(s);
-        Decided<StoredConsultation> d = retrying(() -> db.submit(() -> {
+        Decided<StoredConsultation> d = ChatService.retrying(() -> db.submit(() -> {
             Transitions.Turn t = transitions.lock(p);
             long now = clock.millis();
             StoredConsultation latest = t.latest();
@@ -267,18 +262,5 @@ class ConsultationService {
             throw d.refusal();
         }
         return d.value();
-    }
-
-    /** Races the database settles by refusing one side are retried, as in {@link ChatService}. */
-    static <T> T retrying(Supplier<T> attempt) {
-        for (int i = 1; ; i++) {
-            try {
-                return attempt.get();
-            } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
-                if (i >= ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
     }
 }
