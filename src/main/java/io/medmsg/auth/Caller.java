@@ -17,7 +17,7 @@ public record Caller(String id, Role role, String name, java.time.Instant expire
         return switch (role) {
             case PATIENT -> Side.PATIENT;
             case DOCTOR -> Side.DOCTOR;
-            case ADMIN -> throw new IllegalArgumentException("an admin is no party of a session");
+            case ADMIN, AUDITOR -> throw new IllegalArgumentException("only patients and doctors are parties of a session");
         };
     }
 }

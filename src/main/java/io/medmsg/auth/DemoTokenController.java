@@ -5,6 +5,11 @@ import java.time.Instant;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -22,7 +27,7 @@ import io.medmsg.web.Envelope;
 
 /**
  * Demo mode only: hands out tokens so that the service can be tried without an identity
- * system. Never present in the prod profile.
+ * system, to the clients {@link DemoAccess} allows. Never present in the prod profile.
  */
 @RestController
 @ConditionalOnBooleanProperty(name = "medmsg.demo.enabled", matchIfMissing = true)
@@ -30,12 +35,21 @@ class DemoTokenController {
 
     static final Duration LIFETIME = Duration.ofHours(12);
 
+    private static final Logger log = LoggerFactory.getLogger(DemoTokenController.class);
+
     private final JwtEncoder encoder;
     private final MedMsgProperties.Auth auth;
+    private final DemoAccess access;
 
     DemoTokenController(SecurityConfig.SigningSecret secret, MedMsgProperties properties) {
         this.encoder = NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.bytes(), "HmacSHA256")).build();
         this.auth = properties.auth();
+        boolean allowRemote = properties.demo().allowRemote();
+        this.access = new DemoAccess(allowRemote);
+        log.warn("Demo mode is on: POST /demo/token mints tokens of any role, admin included, for {}. Not for a real "
+                + "deployment: set medmsg.demo.enabled=false (MEDMSG_DEMO_ENABLED=false)",
+                allowRemote ? "ANY client that can reach this server (medmsg.demo.allow-remote=true)"
+                        : "clients on this machine only");
     }
 
     record TokenRequest(String role, String userId, String name) {
@@ -45,7 +59,8 @@ class DemoTokenController {
     }
 
     @PostMapping("/demo/token")
-    Envelope<TokenResponse> token(@RequestBody TokenRequest request) {
+    Envelope<TokenResponse> token(@RequestBody TokenRequest request, HttpServletRequest http) {
+        access.check(http);
         Role role = request.role() == null ? null : Role.fromClaim(request.role());
         if (role == null) {
             throw ApiException.badParameter("role must be patient, doctor or admin");

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The roles a token may carry in its {@code role} claim. */
 public enum Role {
-    PATIENT, DOCTOR, ADMIN;
+    PATIENT, DOCTOR, ADMIN, AUDITOR;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -74,6 +74,8 @@ class SecurityConfig implements WebMvcConfigurer {
                         .requestMatchers("/files/**").permitAll()
                         .requestMatchers("/msg_service/msg/patient/**").hasRole("patient")
                         .requestMatchers("/msg_service/msg/doctor/**").hasRole("doctor")
+                        .requestMatchers("/msg_service/msg/admin/**").hasRole("admin")
+                        .requestMatchers("/msg_service/msg/audit/**").hasRole("auditor")
                         .requestMatchers(HttpMethod.GET, "/pati_service/manager_service/doctor_list").authenticated()
                         .requestMatchers("/pati_service/manager_service/doctors").hasRole("admin")
                         .requestMatchers("/actuator/**").hasRole("admin")

@@ -61,12 +61,14 @@ final class TokenVerifier {
         }
         OAuth2TokenValidator<Jwt> validator = validator(auth);
         decoder.setJwtValidator(validator);
-        return new CachingJwtDecoder(decoder, validator, REVERIFY_AFTER, 10_000, Clock.systemUTC());
+        return new CachingJwtDecoder(new StringSubjectDecoder(decoder), validator, REVERIFY_AFTER, 10_000,
+                Clock.systemUTC());
     }
 
     static OAuth2TokenValidator<Jwt> validator(MedMsgProperties.Auth auth) {
         List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>();
-        checks.add(new JwtTimestampValidator());
+        // exp and nbf, each with the configured skew (Spring's default would be 60 s)
+        checks.add(new JwtTimestampValidator(auth.clockSkew()));
         checks.add(new JwtClaimValidator<Object>("exp", Objects::nonNull));
         checks.add(new JwtClaimValidator<String>("sub", sub -> sub != null && SUBJECT.matcher(sub).matches()));
         checks.add(new JwtClaimValidator<Object>("role", role -> role instanceof String s && Role.fromClaim(s) != null));

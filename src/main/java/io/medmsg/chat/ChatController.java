@@ -11,6 +11,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.medmsg.auth.Caller;
 import io.medmsg.files.LinkBase;
 import io.medmsg.web.ApiException;
@@ -33,8 +36,10 @@ class ChatController {
     private final ChatReader reader;
     private final LongPoll longPoll;
     private final EventStreams streams;
+    private final JsonMapper json;
 
-    ChatController(ChatService chat, ChatReader reader, LongPoll longPoll, EventStreams streams) {
+    ChatController(ChatService chat, ChatReader reader, LongPoll longPoll, EventStreams streams, JsonMapper json) {
+        this.json = json;
         this.chat = chat;
         this.reader = reader;
         this.longPoll = longPoll;
@@ -54,6 +59,12 @@ class ChatController {
     }
 
     record SessionOnly(String sessionId) {
+    }
+
+    record DoctorCard(String sessionId, JsonNode card, String clientMsgId) {
+    }
+
+    record SystemNotice(String sessionId, String text, JsonNode card, String clientMsgId) {
     }
 
     record MarkRead(String sessionId, Long seq) {
@@ -88,6 +99,26 @@ class ChatController {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
                 chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base));
+    }
+
+    @PostMapping(D + "send_card_msg")
+    Envelope<Views.Sent> doctorSendCard(Caller caller, LinkBase base, @RequestBody DoctorCard body) {
+        String sessionId = MessageRules.id("session_id", body.sessionId());
+        return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
+                ChatService.Content.card(CardRules.json(body.card(), "card", true, json)), body.clientMsgId(), base));
+    }
+
+    /** The hospital back end's notices: exactly one of text and card. */
+    @PostMapping("/msg_service/msg/admin/send_system_msg")
+    Envelope<Views.Sent> adminSendSystem(LinkBase base, @RequestBody SystemNotice body) {
+        String sessionId = MessageRules.id("session_id", body.sessionId());
+        boolean hasCard = body.card() != null && !body.card().isNull();
+        if ((body.text() != null) == hasCard) {
+            throw ApiException.badParameter("give exactly one of text and card");
+        }
+        ChatService.Content content = hasCard ? ChatService.Content.card(CardRules.json(body.card(), "card", true, json))
+                : ChatService.Content.text(chat.validText(body.text()));
+        return Envelope.ok(chat.sendSystem(sessionId, content, body.clientMsgId(), base));
     }
 
     @GetMapping({P + "session_list", D + "session_list"})

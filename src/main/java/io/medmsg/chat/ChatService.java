@@ -44,11 +44,15 @@ public class ChatService {
     private final SessionOpener opener;
     private final MessageAppend appender;
     private final Clock clock;
+    private final SessionLog log;
+    private final ConsultationService consultations;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
-            MessageAppend appender, Clock clock) {
+            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations) {
+        this.log = log;
+        this.consultations = consultations;
         this.db = db;
         this.sessions = sessions;
         this.messages = messages;
@@ -64,16 +68,21 @@ public class ChatService {
         this.clock = clock;
     }
 
-    /** What a sender wants appended: text, or a ready file's metadata. */
-    record Content(MessageType type, String text, String fileId, String fileName, String mimeType, Long size) {
+    /** What a sender wants appended: text, a ready file's metadata, or a card's JSON. */
+    record Content(MessageType type, String text, String fileId, String fileName, String mimeType, Long size,
+            String card) {
 
         static Content text(String text) {
-            return new Content(MessageType.TEXT, text, null, null, null, null);
+            return new Content(MessageType.TEXT, text, null, null, null, null, null);
         }
 
         static Content file(StoredFile file) {
             return new Content(MessageType.forMimeType(file.mimeType()), null, file.fileId(), file.fileName(),
-                    file.mimeType(), file.size());
+                    file.mimeType(), file.size(), null);
+        }
+
+        static Content card(String cardJson) {
+            return new Content(MessageType.CARD, null, null, null, null, null, cardJson);
         }
     }
 
@@ -97,24 +106,69 @@ public class ChatService {
         Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
         // committed: from now on this session is known and its sends skip the lookup
         known.learn(appended.session());
-        if (appended.isResend()) {
-            StoredMessage original = sameAsOriginal(appended, side, content);
+        if (!appended.written()) {
+            StoredMessage original = originalOf(appended, side);
+            appended = original != null ? Appended.resendOf(appended.session(), appended.draft(), original)
+                    : admitted(caller, side, appended.session(), content, clientMsgId);
+        }
+        if (!appended.written()) {
+            StoredMessage original = sameAsOriginal(appended, content);
             return new Views.Sent(original.sessionId(), renderer.message(original, base));
         }
-        publish(appended);
+        log.publish(appended);
         return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message(), base));
     }
 
+    /** The session's consultation gate refused the send: the consultation rules decide, under its lock. */
+    private Appended admitted(Caller caller, Side side, KnownSessions.Parties session, Content content, String clientMsgId) {
+        return retrying(() -> consultations.settle(db.submit(() -> consultations.admit(session, side,
+                draft(caller, side, session, content, clientMsgId), side == Side.PATIENT ? caller.name() : null))));
+    }
+
+    /** The original of a message not written: a resend found by the append, or looked up now; null if none. */
+    private StoredMessage originalOf(Appended a, Side side) {
+        StoredMessage draft = a.draft();
+        if (a.original() != null || draft.clientMsgId() == null) {
+            return a.original();
+        }
+        return messages.findByClientMsgId(draft.sessionId(), side, draft.senderId(), draft.clientMsgId()).orElse(null);
+    }
+
     /** The original of a resend, which must carry the same content (else 409: nothing was written). */
-    private StoredMessage sameAsOriginal(Appended resend, Side side, Content content) {
-        StoredMessage draft = resend.draft();
-        StoredMessage original = resend.original() != null ? resend.original()
-                : messages.findByClientMsgId(draft.sessionId(), side, draft.senderId(), draft.clientMsgId()).orElseThrow();
-        if (!original.sameContent(content.type(), content.text(), content.fileId())) {
+    private static StoredMessage sameAsOriginal(Appended resend, Content content) {
+        StoredMessage original = resend.original();
+        if (!original.sameContent(content.type(), content.text(), content.fileId(), content.card())) {
             throw new ApiException(ErrorCode.CLIENT_MSG_ID_CONFLICT,
                     "client_msg_id was already used for a different message in this session");
         }
         return original;
+    }
+
+    /**
+     * A notice of the hospital's back end ({@code sender_role} system) into any session, open
+     * consultation or not; client_msg_id is required, so that the back end can always resend.
+     */
+    Views.Sent sendSystem(String sessionId, Content content, String clientMsgId, LinkBase base) {
+        if (clientMsgId == null) {
+            throw ApiException.badParameter("client_msg_id is required");
+        }
+        MessageRules.clientMsgId(clientMsgId);
+        StoredSession s = sessions.find(sessionId).orElseThrow(() -> ApiException.notFound("session"));
+        KnownSessions.Parties p = KnownSessions.Parties.of(s);
+        Appended appended = retrying(() -> db.submit(() -> {
+            StoredMessage draft = new StoredMessage(Ids.next(), sessionId, 0, StoredMessage.SYSTEM, StoredMessage.SYSTEM,
+                    content.type(), content.text(), null, null, null, null, null, false, clientMsgId, clock.millis(), null,
+                    content.card(), null);
+            return messages.findByClientMsgId(sessionId, StoredMessage.SYSTEM, StoredMessage.SYSTEM, clientMsgId)
+                    .map(original -> Appended.resendOf(p, draft, original))
+                    .orElseGet(() -> log.appendAdmitted(p, draft, SessionRepository.Writer.SYSTEM, null));
+        }));
+        if (!appended.written()) {
+            StoredMessage original = sameAsOriginal(appended, content);
+            return new Views.Sent(sessionId, renderer.message(original, base));
+        }
+        log.publish(appended);
+        return new Views.Sent(sessionId, renderer.message(appended.message(), base));
     }
 
     Views.Sent recall(Caller caller, String sessionId, String msgId, LinkBase base) {
@@ -122,7 +176,7 @@ public class ChatService {
         MessageRules.id("session_id", sessionId);
         MessageRules.id("msg_id", msgId);
         Appended appended = retrying(() -> db.submit(() -> appendRecall(caller, side, sessionId, msgId)));
-        publish(appended);
+        log.publish(appended);
         return new Views.Sent(sessionId, renderer.message(appended.message(), base));
     }
 
@@ -157,10 +211,14 @@ public class ChatService {
 
     private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
         KnownSessions.Parties s = opener.of(caller, side, target);
-        StoredMessage draft = new StoredMessage(Ids.next(), s.sessionId(), 0, side.wire(), caller.id(), content.type(),
-                content.text(), content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false,
-                clientMsgId, clock.millis());
-        return appender.append(draft, s, side, side == Side.PATIENT ? caller.name() : null);
+        return appender.append(draft(caller, side, s, content, clientMsgId), s, side,
+                side == Side.PATIENT ? caller.name() : null);
+    }
+
+    private StoredMessage draft(Caller caller, Side side, KnownSessions.Parties s, Content content, String clientMsgId) {
+        return new StoredMessage(Ids.next(), s.sessionId(), 0, side.wire(), caller.id(), content.type(), content.text(),
+                content.fileId(), content.fileName(), content.mimeType(), content.size(), null, false, clientMsgId,
+                clock.millis(), null, content.card(), null);
     }
 
     private Appended appendRecall(Caller caller, Side side, String sessionId, String msgId) {
@@ -179,16 +237,12 @@ public class ChatService {
             throw new ApiException(ErrorCode.RECALL_TOO_LATE, "a message can be recalled only within "
                     + limits.recallWindow().toSeconds() + " seconds of sending");
         }
-        long patientChange = counters.bump(Side.PATIENT, s.patientId());
-        long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
-        long seq = sessions.append(s.sessionId(), side, null, now, patientChange, doctorChange);
         if (!messages.markRecalled(msgId)) {
             throw new ApiException(ErrorCode.RECALL_TOO_LATE, "the message is already recalled");
         }
-        StoredMessage recall = new StoredMessage(Ids.next(), sessionId, seq, side.wire(), caller.id(),
-                MessageType.RECALL, null, null, null, null, null, msgId, false, null, now);
-        messages.insert(recall, patientChange, doctorChange);
-        return Appended.of(KnownSessions.Parties.of(s), recall, new Appended.Stamp(seq, patientChange, doctorChange));
+        StoredMessage recall = new StoredMessage(Ids.next(), sessionId, 0, side.wire(), caller.id(),
+                MessageType.RECALL, null, null, null, null, null, msgId, false, null, now, null, null, null);
+        return log.appendAdmitted(KnownSessions.Parties.of(s), recall, SessionRepository.Writer.recall(side), null);
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -209,14 +263,6 @@ public class ChatService {
             throw ApiException.notFound("session");
         }
         return s;
-    }
-
-    /** After commit: the appended message's seq is the session's last_seq as of this change. */
-    private void publish(Appended a) {
-        KnownSessions.Parties s = a.session();
-        Appended.Stamp stamp = a.stampOf();
-        events.publishEvent(new SessionChanged(s.sessionId(), s.patientId(), s.doctorId(), stamp.seq(),
-                stamp.patientChange(), stamp.doctorChange(), a.draft().msgId()));
     }
 
     /**

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -14,6 +17,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
@@ -40,10 +46,12 @@ class EventStreams {
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Duration heartbeat;
 
-    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties) {
+    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters) {
         this.feed = feed;
         this.hub = hub;
         this.heartbeat = properties.realtime().heartbeat();
+        Gauge.builder("medmsg.streams.open", open, Set::size).description("event streams open on this instance")
+                .register(meters);
     }
 
     /** Open streams of one user (tests, and a look at who is connected). */
@@ -61,7 +69,13 @@ class EventStreams {
         long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
         Stream stream = new Stream(side, caller.id(), start, expiresAt, base, new SseEmitter(lifetime + 5_000));
         open.add(stream);
-        stream.emitter.onCompletion(stream::close);
+        // Called by the container once the response is over for whatever reason, and only then are
+        // its connection and descriptor free: until then the stream counts as open.
+        stream.emitter.onCompletion(() -> {
+            stream.close();
+            open.remove(stream);
+        });
+        // the container saw the client go (or the stream outlive its token): stop both threads now
         stream.emitter.onTimeout(stream::close);
         stream.emitter.onError(e -> stream.close());
         Thread.ofVirtual().name("sse-pull-" + caller.id()).start(stream::pull);
@@ -77,6 +91,8 @@ class EventStreams {
         final SseEmitter emitter;
         final BlockingQueue<EventFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
         volatile boolean closed;
+        /** What the puller waits on; cancelled by close(), which takes it out of the hub at once. */
+        volatile CompletableFuture<Boolean> waiting;
         long after;
 
         Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, SseEmitter emitter) {
@@ -103,7 +119,7 @@ class EventStreams {
                     }
                     hub.advance(key, batch.counter());
                     long waitPast = Math.max(after, batch.counter());
-                    boolean changed = hub.await(key, waitPast, untilExpiry(heartbeat));
+                    boolean changed = awaitChange(key, waitPast);
                     if (!changed && (!hub.isRunning() || !Instant.now().isBefore(expiresAt))) {
                         finish();
                         return;
@@ -112,6 +128,23 @@ class EventStreams {
             } catch (RuntimeException e) {
                 log.warn("event stream of {} {} failed: {}", side.wire(), userId, e.toString());
                 finish();
+            }
+        }
+
+        private boolean awaitChange(String key, long after) {
+            CompletableFuture<Boolean> wait = hub.whenPassed(key, after, untilExpiry(heartbeat));
+            waiting = wait;
+            if (closed) {
+                // close() may have run before the future was published: it must not stay registered
+                wait.cancel(false);
+            }
+            try {
+                return wait.get();
+            } catch (CancellationException | ExecutionException stopped) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 
@@ -132,12 +165,27 @@ class EventStreams {
                     }
                 }
                 emitter.complete();
-            } catch (IOException | IllegalStateException gone) {
-                // the client went away, or the stream was completed under us
+            } catch (IOException gone) {
+                // The client went away: the failed write (an event or a heartbeat) is how a dead peer
+                // is found. Completing with the error ends the async request, so the container
+                // releases the connection now instead of when the emitter times out with the token.
+                log.debug("event stream of {} {} lost its client: {}", side.wire(), userId, gone.toString());
+                completeWithError(gone);
+            } catch (IllegalStateException alreadyDone) {
+                // the stream was completed under us
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                completeWithError(e);
             } finally {
                 close();
+            }
+        }
+
+        private void completeWithError(Exception e) {
+            try {
+                emitter.completeWithError(e);
+            } catch (IllegalStateException alreadyDone) {
+                // completed by the puller or the container
             }
         }
 
@@ -165,10 +213,14 @@ class EventStreams {
             });
         }
 
+        /** Stops both threads: the writer at its next poll, the puller at once (its waiter leaves the hub). */
         void close() {
             closed = true;
-            open.remove(this);
             queue.offer(CLOSE);
+            CompletableFuture<Boolean> wait = waiting;
+            if (wait != null) {
+                wait.cancel(false);
+            }
         }
     }
 }

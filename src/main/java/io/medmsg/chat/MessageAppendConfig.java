@@ -14,8 +14,7 @@ import io.medmsg.db.Database;
 class MessageAppendConfig {
 
     @Bean
-    MessageAppend messageAppend(Database db, ChangeCounters counters, SessionRepository sessions,
-            MessageRepository messages) {
-        return db.dialect().modifiesInWith() ? new OneTripAppend(db) : new StepByStepAppend(counters, sessions, messages);
+    MessageAppend messageAppend(Database db, SessionLog log, MessageRepository messages) {
+        return db.dialect().modifiesInWith() ? new OneTripAppend(db) : new StepByStepAppend(log, messages);
     }
 }

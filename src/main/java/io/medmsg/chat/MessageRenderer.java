@@ -27,17 +27,19 @@ class MessageRenderer {
         }
         if (m.recalled()) {
             return new Views.Message(m.msgId(), m.sessionId(), m.seq(), m.senderRole(), m.senderId(),
-                    MessageType.RECALLED.wire(), null, null, null, m.clientMsgId(), m.createdAt());
+                    MessageType.RECALLED.wire(), m.consultationId(), null, null, null, null, null, m.clientMsgId(),
+                    m.createdAt());
         }
         return new Views.Message(m.msgId(), m.sessionId(), m.seq(), m.senderRole(), m.senderId(), m.type().wire(),
-                m.text(), resource(m, base), m.recalledMsgId(), m.clientMsgId(), m.createdAt());
+                m.consultationId(), m.card(), m.event(), m.text(), resource(m, base), m.recalledMsgId(), m.clientMsgId(),
+                m.createdAt());
     }
 
     Views.Session session(SessionRow row, Side side, LinkBase base) {
         StoredSession s = row.session();
         return new Views.Session(s.sessionId(), s.patientId(), s.patientName(), row.doctor(), s.lastSeq(),
-                message(row.last(), base), s.unreadCount(side), s.readSeq(side), s.readSeq(side.peer()), s.createdAt(),
-                s.updatedAt());
+                message(row.last(), base), s.unreadCount(side), s.readSeq(side), s.readSeq(side.peer()),
+                row.consultation() == null ? null : row.consultation().view(), s.createdAt(), s.updatedAt());
     }
 
     /**

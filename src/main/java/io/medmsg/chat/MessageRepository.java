@@ -18,12 +18,13 @@ class MessageRepository {
     static final String INSERT_INTO = """
             INSERT INTO messages (msg_id, session_id, seq, sender_role, sender_id, msg_type, text, file_id, file_name,
                 mime_type, file_size, recalled_msg_id, recalled, client_msg_id, created_at, patient_change_seq,
-                doctor_change_seq)
+                doctor_change_seq, consultation_id, card, event)
             """;
 
     private static final String INSERT = INSERT_INTO + """
             VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
-                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, :patientChange, :doctorChange)""";
+                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, :patientChange, :doctorChange, :consultationId,
+                :card, :event)""";
 
     static final String BY_CLIENT_MSG_ID = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages
@@ -62,7 +63,7 @@ class MessageRepository {
     /** Inserts a message with the change counter values its transaction gave the two parties. */
     void insert(StoredMessage m, long patientChange, long doctorChange) {
         db.write().sql(INSERT).params(content(m)).param("seq", m.seq()).param("patientChange", patientChange)
-                .param("doctorChange", doctorChange).update();
+                .param("doctorChange", doctorChange).param("consultationId", m.consultationId()).update();
     }
 
     /**
@@ -84,11 +85,17 @@ class MessageRepository {
         values.put("recalledMsgId", m.recalledMsgId());
         values.put("clientMsgId", m.clientMsgId());
         values.put("createdAt", m.createdAt());
+        values.put("card", m.card());
+        values.put("event", m.event());
         return values;
     }
 
     Optional<StoredMessage> findByClientMsgId(String sessionId, Side side, String senderId, String clientMsgId) {
-        return db.write().sql(BY_CLIENT_MSG_ID).param("sessionId", sessionId).param("role", side.wire())
+        return findByClientMsgId(sessionId, side.wire(), senderId, clientMsgId);
+    }
+
+    Optional<StoredMessage> findByClientMsgId(String sessionId, String senderRole, String senderId, String clientMsgId) {
+        return db.write().sql(BY_CLIENT_MSG_ID).param("sessionId", sessionId).param("role", senderRole)
                 .param("sender", senderId).param("cmid", clientMsgId).query(StoredMessage::map).optional();
     }
 

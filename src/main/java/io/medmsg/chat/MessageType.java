@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The {@code msg_type} values of API.md; {@link #RECALLED} exists only in views. */
 enum MessageType {
-    TEXT, IMAGE, VOICE, VIDEO, FILE, RECALL, RECALLED;
+    TEXT, IMAGE, VOICE, VIDEO, FILE, CARD, SYSTEM, RECALL, RECALLED;
 
     String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -14,7 +14,8 @@ import io.medmsg.shared.Side;
  * {@link ChatService}: the session's UPDATE reads both counters through sub-selects, so they are
  * bumped before its row is locked, and the doctor's bump waits for the patient's
  * ({@code EXISTS (SELECT 1 FROM p)}). In a group-commit batch, the batch's appends also share one
- * round trip ({@link Database#pipelined}).
+ * round trip ({@link Database#pipelined}). The session's UPDATE is also the consultation gate of
+ * {@link SessionRepository}: when it refuses, no message is written and no row comes back.
  */
 final class OneTripAppend implements MessageAppend {
 
@@ -42,16 +43,21 @@ final class OneTripAppend implements MessageAppend {
                     doctor_read_seq = CASE WHEN :senderRole = :doctorRole THEN last_seq + 1 ELSE doctor_read_seq END,
                     last_seq = last_seq + 1, updated_at = :createdAt,
                     patient_change_seq = (SELECT change_seq FROM p), doctor_change_seq = (SELECT change_seq FROM d),
-                    patient_name = COALESCE(:patientName, patient_name)
+                    patient_name = COALESCE(:patientName, patient_name),
+                    c_rounds_used = c_rounds_used + CASE WHEN :senderRole = :patientRole THEN 1 ELSE 0 END
                 WHERE session_id = :sessionId AND EXISTS (SELECT 1 FROM d)
-                RETURNING last_seq, patient_change_seq, doctor_change_seq)
+                    AND c_due_at > :createdAt AND CASE WHEN :senderRole = :patientRole
+                        THEN c_status IS NOT NULL AND (c_rounds_limit IS NULL OR c_rounds_used < c_rounds_limit)
+                        ELSE c_status = 'active' END
+                RETURNING last_seq, patient_change_seq, doctor_change_seq, c_id)
             """ + MessageRepository.INSERT_INTO + """
             SELECT :msgId, :sessionId, last_seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
-                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq
+                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq, c_id,
+                :card, :event
             FROM s
-            RETURNING seq, patient_change_seq, doctor_change_seq""";
+            RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id""";
 
-    private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq"};
+    private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq", "consultation_id"};
 
     private final Database db;
 
@@ -74,7 +80,7 @@ final class OneTripAppend implements MessageAppend {
         params.put("patientName", patientName);
         Database.Pending<Optional<Appended.Stamp>> stamp = db.pipelined(APPEND, RETURNED, params,
                 row -> new Appended.Stamp(number(row, "seq"), number(row, "patient_change_seq"),
-                        number(row, "doctor_change_seq")));
+                        number(row, "doctor_change_seq"), (String) row.get("consultation_id")));
         return new Appended(session, draft, stamp, null);
     }
 

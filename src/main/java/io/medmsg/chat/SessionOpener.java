@@ -51,9 +51,19 @@ class SessionOpener {
                 ChatService.partyOf(sessions.findForWrite(sessionId).orElse(null), Side.DOCTOR, doctor.id()));
     }
 
-    /** The patient's session with that doctor, opened now if there is none. */
+    /** For the hospital's back end: the patient's session with that doctor, opened now if there is none. */
+    KnownSessions.Parties forPatient(String patientId, String patientName, String doctorId) {
+        KnownSessions.Parties k = known.ofPair(patientId, doctorId);
+        return k != null ? k : KnownSessions.Parties.of(openOrFind(patientId, patientName, doctorId));
+    }
+
     private StoredSession openOrFind(Caller patient, String doctorId) {
-        StoredSession existing = sessions.findByPairForWrite(patient.id(), doctorId).orElse(null);
+        return openOrFind(patient.id(), patient.name(), doctorId);
+    }
+
+    /** The patient's session with that doctor, opened now if there is none. */
+    private StoredSession openOrFind(String patientId, String patientName, String doctorId) {
+        StoredSession existing = sessions.findByPairForWrite(patientId, doctorId).orElse(null);
         if (existing != null) {
             return existing;
         }
@@ -61,9 +71,9 @@ class SessionOpener {
         if (!doctor.isAccepting()) {
             throw new ApiException(ErrorCode.DOCTOR_NOT_ACCEPTING, "the doctor is not accepting consultations");
         }
-        counters.ensure(Side.PATIENT, patient.id());
+        counters.ensure(Side.PATIENT, patientId);
         counters.ensure(Side.DOCTOR, doctorId);
-        sessions.insertIfAbsent(Ids.next(), patient.id(), patient.name(), doctorId, clock.millis());
-        return sessions.findByPairForWrite(patient.id(), doctorId).orElseThrow();
+        sessions.insertIfAbsent(Ids.next(), patientId, patientName, doctorId, clock.millis());
+        return sessions.findByPairForWrite(patientId, doctorId).orElseThrow();
     }
 }

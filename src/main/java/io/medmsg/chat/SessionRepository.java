@@ -30,19 +30,66 @@ class SessionRepository {
 
     // MySQL evaluates SET left to right with the new values; PostgreSQL and SQLite use the old
     // ones throughout. Assigning the sender's read_seq before last_seq gives old+1 on all three.
+    //
+    // A message of the patient or the doctor passes the session's consultation gate (the c_*
+    // columns, kept by ConsultationService) in the statement that takes its seq, under the row's
+    // lock: a patient's while a consultation is open, before its deadline and within its rounds
+    // (and counts one round); a doctor's while it is active and before its deadline. Anything else
+    // changes no row and goes to ConsultationService, which decides under the same lock;
+    // :admitted = 1 is its way through once it has.
+    private static final String ROUND_BY_PATIENT = """
+            UPDATE sessions SET patient_read_seq = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
+                patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
+                patient_name = COALESCE(:patientName, patient_name),
+                c_rounds_used = c_rounds_used + CASE WHEN c_status IS NULL THEN 0 ELSE 1 END
+            WHERE session_id = :id AND (:admitted = 1 OR (c_status IS NOT NULL AND c_due_at > :now
+                AND (c_rounds_limit IS NULL OR c_rounds_used < c_rounds_limit)))""";
+
+    private static final String REPLY_BY_DOCTOR = """
+            UPDATE sessions SET doctor_read_seq = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
+                patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
+                patient_name = COALESCE(:patientName, patient_name)
+            WHERE session_id = :id AND (:admitted = 1 OR (c_status = 'active' AND c_due_at > :now))""";
+
+    // Recalls: no gate, no round.
     private static final String APPEND_BY_PATIENT = """
             UPDATE sessions SET patient_read_seq = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
                 patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
                 patient_name = COALESCE(:patientName, patient_name)
-            WHERE session_id = :id""";
+            WHERE session_id = :id AND :admitted = 1""";
 
     private static final String APPEND_BY_DOCTOR = """
             UPDATE sessions SET doctor_read_seq = last_seq + 1, last_seq = last_seq + 1, updated_at = :now,
                 patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
                 patient_name = COALESCE(:patientName, patient_name)
-            WHERE session_id = :id""";
+            WHERE session_id = :id AND :admitted = 1""";
 
-    static final String LAST_SEQ = "SELECT last_seq FROM sessions WHERE session_id = :id";
+    // System messages and the hospital's notices move neither side's read_seq.
+    private static final String APPEND_BY_SYSTEM = """
+            UPDATE sessions SET last_seq = last_seq + 1, updated_at = :now,
+                patient_change_seq = :patientChange, doctor_change_seq = :doctorChange,
+                patient_name = COALESCE(:patientName, patient_name)
+            WHERE session_id = :id AND :admitted = 1""";
+
+    /** The seq a message took and the consultation it belongs to (the open one, or none). */
+    static final String TAKEN = "last_seq, CASE WHEN c_status IS NULL THEN NULL ELSE c_id END AS open_id";
+
+    private static final String TAKEN_AFTER = "SELECT " + TAKEN + " FROM sessions WHERE session_id = :id";
+
+    private static final String LOCK = "SELECT " + StoredSession.COLUMNS + " FROM sessions WHERE session_id = :id";
+
+    private static final String OPEN_GATE = """
+            UPDATE sessions SET c_id = :cid, c_status = 'waiting', c_rounds_used = 0, c_rounds_limit = :roundsLimit,
+                c_due_at = :dueAt
+            WHERE session_id = :id AND c_status IS NULL""";
+
+    private static final String ACCEPT_GATE = """
+            UPDATE sessions SET c_status = 'active', c_due_at = :dueAt
+            WHERE session_id = :id AND c_id = :cid AND c_status = 'waiting'""";
+
+    private static final String CLOSE_GATE = """
+            UPDATE sessions SET c_status = NULL, c_due_at = NULL, c_closed_at = :now
+            WHERE session_id = :id AND c_id = :cid AND c_status IS NOT NULL""";
 
     private static final String MARK_READ_BY_PATIENT = """
             UPDATE sessions SET patient_read_seq = :seq, patient_change_seq = :patientChange, doctor_change_seq = :doctorChange
@@ -61,7 +108,8 @@ class SessionRepository {
     private static final String ROW_SELECT = "SELECT " + SessionRow.SELECT_LIST + """
              FROM sessions s
             LEFT JOIN doctors d ON d.doctor_id = s.doctor_id
-            LEFT JOIN messages m ON m.session_id = s.session_id AND m.seq = s.last_seq""";
+            LEFT JOIN messages m ON m.session_id = s.session_id AND m.seq = s.last_seq
+            """ + SessionRow.JOIN_CONSULTATION;
 
     // The visible sessions of a user, newest update first; the next pages continue after the
     // (updated_at, session_id) key of the last one.
@@ -132,18 +180,77 @@ class SessionRepository {
                 .param("name", patientName).param("doctor", doctorId).param("now", now).update();
     }
 
+    /** Who appends, which picks the statement: the gate and the read pointer it moves. */
+    enum Writer {
+        /** a patient's message: gated, counts a round */
+        PATIENT_ROUND,
+        /** a doctor's message: gated */
+        DOCTOR_REPLY,
+        /** a recall by the patient or the doctor: no gate */
+        PATIENT, DOCTOR,
+        /** a system message or a notice of the hospital: no gate, no read pointer */
+        SYSTEM;
+
+        static Writer message(Side side) {
+            return side == Side.PATIENT ? PATIENT_ROUND : DOCTOR_REPLY;
+        }
+
+        static Writer recall(Side side) {
+            return side == Side.PATIENT ? PATIENT : DOCTOR;
+        }
+    }
+
+    /** The seq a message took, and its consultation (null when none is open). */
+    record Taken(long seq, String consultationId) {
+    }
+
     /**
-     * Takes the next seq under the session row's lock, moves the sender's read_seq to it and
-     * records both users' change counters. Returns the new seq.
+     * Takes the next seq under the session row's lock, moves the writer's read_seq to it and
+     * records both users' change counters. Empty when a gated writer did not pass the session's
+     * consultation gate (nothing changed) and {@code admitted} is false.
      */
-    long append(String sessionId, Side sender, String patientName, long now, long patientChange, long doctorChange) {
+    Optional<Taken> append(String sessionId, Writer writer, String patientName, long now, long patientChange,
+            long doctorChange, boolean admitted) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", sessionId);
         params.put("now", now);
         params.put("patientChange", patientChange);
         params.put("doctorChange", doctorChange);
         params.put("patientName", patientName);
-        return db.updateReturning(bySide(sender, APPEND_BY_PATIENT, APPEND_BY_DOCTOR), "last_seq", LAST_SEQ, params);
+        params.put("admitted", admitted ? 1 : 0);
+        return db.updateReturningRow(statementOf(writer), TAKEN, TAKEN_AFTER, params,
+                (rs, n) -> new Taken(rs.getLong("last_seq"), rs.getString("open_id")));
+    }
+
+    private static String statementOf(Writer writer) {
+        return switch (writer) {
+            case PATIENT_ROUND -> ROUND_BY_PATIENT;
+            case DOCTOR_REPLY -> REPLY_BY_DOCTOR;
+            case PATIENT -> APPEND_BY_PATIENT;
+            case DOCTOR -> APPEND_BY_DOCTOR;
+            case SYSTEM -> APPEND_BY_SYSTEM;
+        };
+    }
+
+    /** The session row, locked until commit (after both change counters: the one lock order). */
+    Optional<StoredSession> lock(String sessionId) {
+        return db.write().sql(db.dialect().lockingRead(LOCK)).param("id", sessionId).query(StoredSession::map).optional();
+    }
+
+    void openGate(String sessionId, String consultationId, Integer roundsLimit, long dueAt) {
+        gate(OPEN_GATE, sessionId, consultationId).param("roundsLimit", roundsLimit).param("dueAt", dueAt).update();
+    }
+
+    void acceptGate(String sessionId, String consultationId, long dueAt) {
+        gate(ACCEPT_GATE, sessionId, consultationId).param("dueAt", dueAt).update();
+    }
+
+    void closeGate(String sessionId, String consultationId, long now) {
+        gate(CLOSE_GATE, sessionId, consultationId).param("now", now).update();
+    }
+
+    private JdbcClient.StatementSpec gate(String sql, String sessionId, String consultationId) {
+        return db.write().sql(sql).param("id", sessionId).param("cid", consultationId);
     }
 
     boolean markRead(String sessionId, Side side, long seq, long patientChange, long doctorChange) {

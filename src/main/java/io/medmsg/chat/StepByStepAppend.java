@@ -3,19 +3,17 @@ package io.medmsg.chat;
 import io.medmsg.shared.Side;
 
 /**
- * The resend check, then one statement per write: where one statement cannot do them all
- * ({@link OneTripAppend}), on SQLite, which runs in the process and has no round trips to save,
- * and on MySQL/MariaDB.
+ * The resend check, then one statement per write ({@link SessionLog}): where one statement cannot
+ * do them all ({@link OneTripAppend}), on SQLite, which runs in the process and has no round trips
+ * to save, and on MySQL/MariaDB.
  */
 final class StepByStepAppend implements MessageAppend {
 
-    private final ChangeCounters counters;
-    private final SessionRepository sessions;
+    private final SessionLog log;
     private final MessageRepository messages;
 
-    StepByStepAppend(ChangeCounters counters, SessionRepository sessions, MessageRepository messages) {
-        this.counters = counters;
-        this.sessions = sessions;
+    StepByStepAppend(SessionLog log, MessageRepository messages) {
+        this.log = log;
         this.messages = messages;
     }
 
@@ -28,10 +26,7 @@ final class StepByStepAppend implements MessageAppend {
                 return Appended.resendOf(s, draft, original);
             }
         }
-        long patientChange = counters.bump(Side.PATIENT, s.patientId());
-        long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
-        long seq = sessions.append(s.sessionId(), side, patientName, draft.createdAt(), patientChange, doctorChange);
-        messages.insert(draft.withSeq(seq), patientChange, doctorChange);
-        return Appended.of(s, draft, new Appended.Stamp(seq, patientChange, doctorChange));
+        return log.append(s, draft, SessionRepository.Writer.message(side), patientName, false)
+                .orElseGet(() -> Appended.refusedOf(s, draft));
     }
 }

@@ -18,6 +18,7 @@ public record MedMsgProperties(
         @DefaultValue Demo demo,
         @DefaultValue Limits limits,
         @DefaultValue Realtime realtime,
+        @DefaultValue Consultations consultations,
         @DefaultValue List<String> trustedProxies) {
 
     public MedMsgProperties {
@@ -32,8 +33,13 @@ public record MedMsgProperties(
         return TrustedProxies.of(trustedProxies);
     }
 
-    /** Exactly one verifier may be configured; none means "generate an HS256 secret". */
-    public record Auth(String hs256Secret, String jwkSetUri, String publicKey, String issuer, String audience) {
+    /**
+     * Exactly one verifier may be configured; none means "generate an HS256 secret". {@code
+     * clockSkew} is how far the issuer's clock may differ from ours: a token is accepted that long
+     * after its {@code exp} and before its {@code nbf}.
+     */
+    public record Auth(String hs256Secret, String jwkSetUri, String publicKey, String issuer, String audience,
+            @DefaultValue("10s") Duration clockSkew) {
 
         public Auth {
             hs256Secret = blankToNull(hs256Secret);
@@ -41,6 +47,7 @@ public record MedMsgProperties(
             publicKey = blankToNull(publicKey);
             issuer = blankToNull(issuer);
             audience = blankToNull(audience);
+            require(clockSkew != null && !clockSkew.isNegative(), "medmsg.auth.clock-skew must not be negative");
             int configured = (hs256Secret != null ? 1 : 0) + (jwkSetUri != null ? 1 : 0) + (publicKey != null ? 1 : 0);
             if (configured > 1) {
                 throw new IllegalStateException("Set only one of medmsg.auth.hs256-secret, medmsg.auth.public-key "
@@ -60,7 +67,8 @@ public record MedMsgProperties(
         }
     }
 
-    public record Demo(@DefaultValue("true") boolean enabled) {
+    /** {@code allowRemote}: demo tokens for clients on other machines too (by default loopback only). */
+    public record Demo(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean allowRemote) {
     }
 
     /** The limits of API.md section 1; all configurable, defaults as documented there. */
@@ -85,6 +93,44 @@ public record MedMsgProperties(
 
         public Realtime {
             require(!heartbeat.isNegative() && !heartbeat.isZero(), "medmsg.realtime.heartbeat must be positive");
+        }
+    }
+
+    /**
+     * Consultations (API.md §4). {@code open}: a patient's message opens a free consultation when
+     * none is open (the seed's behaviour); {@code managed}: only the hospital's back end opens them.
+     */
+    public record Consultations(
+            @DefaultValue("open") String mode,
+            @DefaultValue Free free,
+            @DefaultValue("24h") Duration doctorGrace,
+            @DefaultValue("15s") Duration sweepInterval) {
+
+        public Consultations {
+            mode = mode.strip().toLowerCase(java.util.Locale.ROOT);
+            require(mode.equals("open") || mode.equals("managed"),
+                    "medmsg.consultations.mode must be open or managed, not " + mode);
+            require(!doctorGrace.isNegative(), "medmsg.consultations.doctor-grace must not be negative");
+            require(!sweepInterval.isNegative() && !sweepInterval.isZero()
+                    && sweepInterval.compareTo(Duration.ofSeconds(60)) <= 0,
+                    "medmsg.consultations.sweep-interval must be between 1ms and 60s: deadlines are kept within 60s");
+        }
+
+        public boolean managed() {
+            return mode.equals("managed");
+        }
+    }
+
+    /** The limits of a consultation nobody set limits for: the free one of open mode, and the defaults of admin opens. */
+    public record Free(
+            Integer roundsLimit,
+            @DefaultValue("24h") Duration acceptWithin,
+            @DefaultValue("48h") Duration duration) {
+
+        public Free {
+            require(roundsLimit == null || roundsLimit >= 1, "medmsg.consultations.free.rounds-limit must be at least 1 when set");
+            require(acceptWithin.toSeconds() >= 1, "medmsg.consultations.free.accept-within must be at least 1s");
+            require(duration.toSeconds() >= 1, "medmsg.consultations.free.duration must be at least 1s");
         }
     }
 

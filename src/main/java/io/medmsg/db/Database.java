@@ -118,14 +118,25 @@ public final class Database implements AutoCloseable {
      * the UPDATE took: with RETURNING where the database has it, else with a second SELECT.
      */
     public long updateReturning(String update, String column, String selectAfter, java.util.Map<String, ?> params) {
+        return updateReturningRow(update, column, selectAfter, params, (rs, n) -> rs.getLong(1))
+                .orElseThrow(() -> new org.springframework.dao.EmptyResultDataAccessException(1));
+    }
+
+    /**
+     * Runs an UPDATE of at most one row and maps the columns {@code returning} of it, read under
+     * the row lock the UPDATE took (RETURNING, or {@code selectAfter} where the database has no
+     * RETURNING); empty when the UPDATE changed no row.
+     */
+    public <T> Optional<T> updateReturningRow(String update, String returning, String selectAfter,
+            java.util.Map<String, ?> params, org.springframework.jdbc.core.RowMapper<T> mapper) {
         flushPipeline();
         if (dialect.hasUpdateReturning()) {
-            return write.sql(update + " RETURNING " + column).params(params).query(Long.class).single();
+            return write.sql(update + " RETURNING " + returning).params(params).query(mapper).optional();
         }
         if (write.sql(update).params(params).update() == 0) {
-            throw new org.springframework.dao.EmptyResultDataAccessException(1);
+            return Optional.empty();
         }
-        return write.sql(selectAfter).params(params).query(Long.class).single();
+        return write.sql(selectAfter).params(params).query(mapper).optional();
     }
 
     /** The row of a {@link #pipelined} statement, once it has been sent. */

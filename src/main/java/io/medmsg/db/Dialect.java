@@ -168,6 +168,14 @@ public enum Dialect {
         return this == MYSQL ? insert + " ON DUPLICATE KEY UPDATE " + column + " = " + column : insertIfAbsent(insert);
     }
 
+    /**
+     * A SELECT of rows this transaction changes next, locking them now: {@code FOR UPDATE} on the
+     * servers; SQLite has one writer, so its reads inside a write are locked already.
+     */
+    public String lockingRead(String select) {
+        return this == SQLITE ? select : select + " FOR UPDATE";
+    }
+
     /** Insert unless a row with the same key exists already. */
     public String insertIfAbsent(String insert) {
         return switch (this) {

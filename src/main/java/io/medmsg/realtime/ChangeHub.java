@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,26 +67,12 @@ public class ChangeHub implements SmartLifecycle {
     }
 
     /**
-     * Holds the calling (virtual) thread until the mark passes {@code after}, the timeout ends,
-     * or the service shuts down. Returns whether the mark passed.
-     */
-    public boolean await(String key, long after, Duration timeout) {
-        try {
-            return whenPassed(key, after, timeout).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return false;
-        }
-    }
-
-    /**
      * Completes with true when the mark passes {@code after}, with false when the timeout ends
      * or the service shuts down. Holds no thread: a held long-poll costs only this future and
      * its request, which is what lets one instance hold many thousands. The future completes on
      * the thread that advanced the mark (or a timer's), so whatever follows must be quick or
-     * asynchronous.
+     * asynchronous. A waiter that gives up (its client went away) cancels the future: that takes
+     * it off the key at once instead of at its timeout.
      */
     public CompletableFuture<Boolean> whenPassed(String key, long after, Duration timeout) {
         if (!running) {

@@ -15,8 +15,13 @@ public enum ErrorCode {
     DOCTOR_NOT_ACCEPTING(HttpStatus.CONFLICT, 40902),
     FILE_STATE(HttpStatus.CONFLICT, 40903),
     RECALL_TOO_LATE(HttpStatus.CONFLICT, 40904),
+    NO_OPEN_CONSULTATION(HttpStatus.CONFLICT, 40905),
+    ROUNDS_USED_UP(HttpStatus.CONFLICT, 40906),
+    CONSULTATION_STATE(HttpStatus.CONFLICT, 40907),
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, 41301),
     UNSUPPORTED_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 41501),
+    /** Not in API.md's table: request headers (usually the token) over server.max-http-request-header-size. */
+    HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, 43101),
     VERIFICATION_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, 42201),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, 42901),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, 50001),
@@ -40,8 +45,9 @@ public enum ErrorCode {
 
     /**
      * The code for an error status the container or the framework chose (not one of ours). A
-     * status without a row in API.md — 414, 431, or Jetty's 501 (unknown transfer coding) and
-     * 505 (HTTP version) — is the client's doing and answered as 400; any other 5xx as 500.
+     * status without a row in API.md — 414, or Jetty's 501 (unknown transfer coding) and 505
+     * (HTTP version) — is the client's doing and answered as 400; any other 5xx as 500. 431 has
+     * its own code, so that a client can tell a token too large to send from a bad request.
      */
     static ErrorCode forStatus(int http) {
         return switch (http) {
@@ -51,6 +57,7 @@ public enum ErrorCode {
             case 405 -> METHOD_NOT_ALLOWED;
             case 413 -> TOO_LARGE;
             case 415 -> UNSUPPORTED_TYPE;
+            case 431 -> HEADERS_TOO_LARGE;
             case 503 -> UNAVAILABLE;
             case 501, 505 -> BAD_PARAMETER;
             default -> http >= 400 && http < 500 ? BAD_PARAMETER : INTERNAL;

@@ -27,8 +27,12 @@ class JsonErrorHandler extends ErrorHandler {
             jettyStatus = http.getCode();
         }
         ErrorCode code = ErrorCode.forStatus(jettyStatus);
-        String msg = code == ErrorCode.INTERNAL ? "internal error"
-                : "the request could not be read: " + HttpStatus.getMessage(jettyStatus) + " (" + jettyStatus + ")";
+        String msg = switch (code) {
+            case INTERNAL -> "internal error";
+            case HEADERS_TOO_LARGE -> "the request headers are too large: the token or another header is longer than "
+                    + "this server accepts (server.max-http-request-header-size)";
+            default -> "the request could not be read: " + HttpStatus.getMessage(jettyStatus) + " (" + jettyStatus + ")";
+        };
         String requestId = RequestIds.accept(request.getHeaders().get(RequestIds.HEADER));
         response.setStatus(code.status().value());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");

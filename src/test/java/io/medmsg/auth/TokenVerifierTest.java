@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.KeyPair;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -15,10 +16,12 @@ import io.medmsg.support.Tokens;
 /** The EC (P-256) PEM path of the verifier, and the configuration rules around it. */
 class TokenVerifierTest {
 
+    private static final Duration SKEW = Duration.ofSeconds(10);
+
     @Test
     void ecPublicKeyPemVerifiesEs256AndRefusesOthers() {
         KeyPair ec = KeyPairs.ec();
-        JwtDecoder decoder = TokenVerifier.build(new MedMsgProperties.Auth(null, null, KeyPairs.pem(ec), null, null), null);
+        JwtDecoder decoder = TokenVerifier.build(new MedMsgProperties.Auth(null, null, KeyPairs.pem(ec), null, null, SKEW), null);
         assertThat(decoder.decode(KeyPairs.es256(ec, Tokens.claims("d1", "doctor").build(), "k")).getSubject())
                 .isEqualTo("d1");
         assertThatThrownBy(() -> decoder.decode(KeyPairs.es256(KeyPairs.ec(), Tokens.claims("d1", "doctor").build(), "k")))
@@ -29,13 +32,13 @@ class TokenVerifierTest {
 
     @Test
     void twoVerifiersAtOnceAreRefused() {
-        assertThatThrownBy(() -> new MedMsgProperties.Auth(Tokens.SECRET, "http://idp/jwks", null, null, null))
+        assertThatThrownBy(() -> new MedMsgProperties.Auth(Tokens.SECRET, "http://idp/jwks", null, null, null, SKEW))
                 .hasMessageContaining("Set only one of");
     }
 
     @Test
     void shortSecretIsRefused() {
-        assertThatThrownBy(() -> new MedMsgProperties.Auth("short", null, null, null, null))
+        assertThatThrownBy(() -> new MedMsgProperties.Auth("short", null, null, null, null, SKEW))
                 .hasMessageContaining("at least 32 bytes");
     }
 
