@@ -2,6 +2,7 @@ package io.medmsg.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,10 +18,19 @@ public record MedMsgProperties(
         @DefaultValue Demo demo,
         @DefaultValue Limits limits,
         @DefaultValue Realtime realtime,
-        @DefaultValue Consultations consultations) {
+        @DefaultValue Consultations consultations,
+        @DefaultValue List<String> trustedProxies) {
 
     public MedMsgProperties {
         dataDir = dataDir.toAbsolutePath().normalize();
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        // parsed here too, so that a mistyped entry stops start-up at binding
+        TrustedProxies.of(trustedProxies);
+    }
+
+    /** {@code medmsg.trusted-proxies}: the peers whose forwarded headers are believed (none by default). */
+    public TrustedProxies proxies() {
+        return TrustedProxies.of(trustedProxies);
     }
 
     /**

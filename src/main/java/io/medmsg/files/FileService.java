@@ -22,7 +22,8 @@ import io.medmsg.web.ErrorCode;
  * send_res_msg; else {@link ApiException} 404/40401 (missing or someone else's, the same
  * answer) or 409/40903 (not ready: still pending, or rejected).</li>
  * <li>{@link #downloadLink(StoredFile, LinkBase)} — a fresh signed download URL valid for
- * {@code medmsg.storage.download-ttl}; the caller must already have checked that the reader may
+ * {@code medmsg.storage.download-ttl} (on S3 at most {@code medmsg.storage.s3.download-ttl});
+ * the caller must already have checked that the reader may
  * see the file (the uploader, or a party of a session that holds it).</li>
  * <li>{@link #find(String)} — a ready file by id, without an owner check, for rendering the
  * {@code resource} of messages the reader may see; empty when there is no ready file by that id.</li>
@@ -91,7 +92,7 @@ public class FileService {
 
     /** A fresh signed download link (the chat service has already checked the reader may see it). */
     public FileLink downloadLink(StoredFile file, LinkBase base) {
-        Instant expiresAt = Instant.now().plus(settings.downloadTtl());
+        Instant expiresAt = Instant.now().plus(settings.linkTtl());
         return new FileLink(blobs.downloadUrl(file.fileId(), file.fileName(), file.mimeType(), expiresAt, base),
                 expiresAt.toEpochMilli());
     }

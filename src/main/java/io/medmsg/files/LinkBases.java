@@ -12,12 +12,17 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import io.medmsg.config.MedMsgProperties;
+import io.medmsg.config.TrustedProxies;
+
 /**
  * The one place that decides which {@link LinkBase} a request gets: {@code
- * medmsg.storage.public-base-url} when set (behind a proxy), else the scheme, host and port the
- * request arrived with. Controllers take a {@link LinkBase} parameter (this resolver supplies it,
- * as {@code CallerResolver} supplies the Caller); code that answers outside Spring MVC calls
- * {@link #of}. Trusting forwarded headers from known proxies would be added here.
+ * medmsg.storage.public-base-url} when set; else, from a peer listed in {@code
+ * medmsg.trusted-proxies}, what its {@code Forwarded} or {@code X-Forwarded-*} headers say
+ * ({@link ForwardedOrigin}) over the request's own scheme, host and port; else the request's own.
+ * Forwarded headers from any other peer are ignored: anyone can send them. Controllers take a
+ * {@link LinkBase} parameter (this resolver supplies it, as {@code CallerResolver} supplies the
+ * Caller); code that answers outside Spring MVC calls {@link #of}.
  */
 @Component
 public class LinkBases implements HandlerMethodArgumentResolver {
@@ -28,10 +33,12 @@ public class LinkBases implements HandlerMethodArgumentResolver {
     }
 
     private final LinkBase configured;
+    private final TrustedProxies trusted;
     private final Environment environment;
 
-    LinkBases(StorageSettings settings, Environment environment) {
+    LinkBases(StorageSettings settings, MedMsgProperties properties, Environment environment) {
         this.configured = settings.publicBaseUrl() == null ? null : new LinkBase(settings.publicBaseUrl());
+        this.trusted = properties.proxies();
         this.environment = environment;
     }
 
@@ -39,6 +46,12 @@ public class LinkBases implements HandlerMethodArgumentResolver {
     public LinkBase of(HttpServletRequest request) {
         if (configured != null) {
             return configured;
+        }
+        if (trusted.trusts(request.getRemoteAddr())) {
+            ForwardedOrigin forwarded = ForwardedOrigin.of(request, trusted);
+            if (!forwarded.isEmpty()) {
+                return forwarded.over(request);
+            }
         }
         return new LinkBase(ServletUriComponentsBuilder.fromContextPath(request).replaceQuery(null).build().toUriString());
     }

@@ -17,7 +17,8 @@ import io.medmsg.web.ErrorCode;
 /**
  * The rules of the signed local URLs: who may PUT a slot's bytes (a valid, unexpired upload
  * signature, the declared Content-Type and Content-Length, one upload per slot) and who may GET
- * a ready file (a valid, unexpired download signature).
+ * a ready file (a valid, unexpired download signature, and the file may still be served: not yet
+ * sent, or held by at least one message that is not recalled; {@link FileHolders}).
  */
 @Component
 class LocalTransfers {
@@ -27,11 +28,13 @@ class LocalTransfers {
     private final FileRepository files;
     private final BlobStore blobs;
     private final UrlSigner signer;
+    private final FileHolders holders;
 
-    LocalTransfers(FileRepository files, BlobStore blobs, UrlSigner signer) {
+    LocalTransfers(FileRepository files, BlobStore blobs, UrlSigner signer, FileHolders holders) {
         this.files = files;
         this.blobs = blobs;
         this.signer = signer;
+        this.holders = holders;
     }
 
     /** Stores the body of a PUT for a slot; returns the number of bytes stored. */
@@ -94,7 +97,8 @@ class LocalTransfers {
             throw badSignature();
         }
         Optional<FileRecord> file = files.find(fileId).filter(f -> f.status() == FileRecord.Status.READY);
-        if (file.isEmpty() || !local.exists(file.get())) {
+        // a URL outlives the recall of the message it came with: ask again each time it is used
+        if (file.isEmpty() || holders.of(fileId) == FileHolders.Holding.RECALLED || !local.exists(file.get())) {
             throw ApiException.notFound("file");
         }
         return new Download(file.get(), local.path(file.get()));

@@ -56,11 +56,22 @@ record StorageSettings(
         return S3_TYPE.equals(type);
     }
 
+    /**
+     * How long a download link lives. A presigned S3 URL cannot be taken back (MedMsg never sees
+     * it used), so on S3 it lives only the shorter {@code s3.download-ttl}; clients get a fresh
+     * one on every read. A local URL is checked again on every use, recall included.
+     */
+    Duration linkTtl() {
+        return isS3() && s3.downloadTtl().compareTo(downloadTtl) < 0 ? s3.downloadTtl() : downloadTtl;
+    }
+
     /** An S3-compatible store (AWS S3, MinIO, OSS, COS); used when {@code type} is {@code s3}. */
     record S3(String endpoint, String region, String bucket, String accessKey, String secretKey,
-            @DefaultValue("false") boolean pathStyle) {
+            @DefaultValue("false") boolean pathStyle, @DefaultValue("5m") Duration downloadTtl) {
 
         S3 {
+            require(downloadTtl.compareTo(Duration.ofSeconds(10)) >= 0 && downloadTtl.compareTo(Duration.ofDays(7)) <= 0,
+                    "medmsg.storage.s3.download-ttl must be between 10s and 7d");
             endpoint = blankToNull(endpoint);
             region = blankToNull(region);
             bucket = blankToNull(bucket);
@@ -84,7 +95,8 @@ record StorageSettings(
 
         @Override
         public String toString() {
-            return "S3[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", pathStyle=" + pathStyle + "]";
+            return "S3[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", pathStyle=" + pathStyle
+                    + ", downloadTtl=" + downloadTtl + "]";
         }
     }
 

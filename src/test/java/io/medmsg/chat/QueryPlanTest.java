@@ -32,7 +32,7 @@ class QueryPlanTest extends ApiTest {
             Map.entry("doctor", "d"), Map.entry("user", "u"), Map.entry("limit", 20), Map.entry("after", 0),
             Map.entry("updatedAt", 0), Map.entry("sessionId", "s"), Map.entry("role", "patient"),
             Map.entry("sender", "u"), Map.entry("cmid", "c"), Map.entry("msgId", "m"), Map.entry("floor", 0),
-            Map.entry("before", 10));
+            Map.entry("before", 10), Map.entry("fileId", "f"));
 
     @Test
     void hotQueriesUseIndexes() throws IOException {
@@ -49,6 +49,7 @@ class QueryPlanTest extends ApiTest {
         queries.put("resend lookup", MessageRepository.BY_CLIENT_MSG_ID);
         queries.put("message by id", MessageRepository.BY_ID);
         queries.put("user change counter", ChangeCounters.CURRENT);
+        queries.put("download check: messages holding a file", MessageFileHolders.LEAST_RECALLED);
 
         StringBuilder report = new StringBuilder();
         for (Map.Entry<String, String> q : queries.entrySet()) {

@@ -51,6 +51,7 @@ class S3FilesTest extends ApiTest {
         registry.add("medmsg.storage.s3.access-key", () -> S3ProxyServer.ACCESS_KEY);
         registry.add("medmsg.storage.s3.secret-key", () -> S3ProxyServer.SECRET_KEY);
         registry.add("medmsg.storage.s3.path-style", () -> "true");
+        registry.add("medmsg.storage.s3.download-ttl", () -> "2m");
     }
 
     @AfterAll
@@ -125,6 +126,17 @@ class S3FilesTest extends ApiTest {
 
         FileLink link = fileService.downloadLink(fileService.find(fileId).orElseThrow());
         assertThat(Uploads.get(link.url(), Map.of()).body()).isEqualTo(bytes);
+    }
+
+    @Test
+    void aPresignedDownloadUrlLivesNoLongerThanTheS3DownloadTtl() {
+        long before = System.currentTimeMillis();
+        JsonNode ready = uploadAndConfirm("a.png", "image/png", Samples.png(1000));
+        String url = ready.get("url").asString();
+        long expires = Long.parseLong(url.replaceAll(".*[?&]X-Amz-Expires=(\\d+).*", "$1"));
+        assertThat(expires).as(url).isLessThanOrEqualTo(120);
+        assertThat(ready.get("url_expires_at").asLong()).isLessThanOrEqualTo(System.currentTimeMillis() + 120_000)
+                .isGreaterThan(before);
     }
 
     @Test

@@ -28,7 +28,7 @@ class StorageSettingsTest {
     }
 
     private static StorageSettings.S3 s3(String endpoint, String region, String bucket, String access, String secret) {
-        return new StorageSettings.S3(endpoint, region, bucket, access, secret, true);
+        return new StorageSettings.S3(endpoint, region, bucket, access, secret, true, Duration.ofMinutes(5));
     }
 
     @Test
@@ -74,6 +74,17 @@ class StorageSettingsTest {
         assertThatThrownBy(() -> new StorageSettings("local", DataSize.ofMegabytes(1), Duration.ofMinutes(15),
                 Duration.ofHours(1), 5, Duration.ofMinutes(5), "files.example", null, s3(null, null, null, null, null)))
                 .hasMessageContaining("medmsg.storage.public-base-url");
+    }
+
+    @Test
+    void onS3ADownloadLinkLivesTheShorterOfTheTwoTtls() {
+        assertThat(settings("s3", s3(null, "us-east-1", "files", null, null)).linkTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings("local", s3(null, null, null, null, null)).linkTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(new StorageSettings("s3", DataSize.ofMegabytes(20), Duration.ofMinutes(15), Duration.ofMinutes(2), 5,
+                Duration.ofMinutes(5), null, null, s3(null, "us-east-1", "files", null, null)).linkTtl())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> new StorageSettings.S3(null, "us-east-1", "files", null, null, false, Duration.ofDays(8)))
+                .hasMessageContaining("medmsg.storage.s3.download-ttl");
     }
 
     @Test
