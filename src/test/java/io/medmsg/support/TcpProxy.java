@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy between the service and its database, to cut as a network outage would: {@link #cut}
- * closes every connection through it and stops listening, so new connections are refused;
- * {@link #restore} listens again on the same port.
+ * resets every connection through it and every new one; {@link #restore} passes them again. The
+ * proxy keeps its listening port throughout: given up during the cut, the port could be taken by
+ * another process of a busy machine (seen: "Address already in use" on restore).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -20,12 +21,16 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private volatile ServerSocket server;
+    private final ServerSocket server;
+    private volatile boolean down;
 
     private TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.port = listen(0);
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        this.port = server.getLocalPort();
+        Thread.ofVirtual().start(this::accept);
     }
 
     public static TcpProxy to(String host, int port) {
@@ -40,47 +45,47 @@ public final class TcpProxy implements AutoCloseable {
         return port;
     }
 
-    /** The outage: every connection through the proxy is dropped and new ones are refused. */
+    /** The outage: every connection through the proxy is reset, and so is every new one. */
     public synchronized void cut() {
-        closeQuietly(server);
-        open.forEach(TcpProxy::closeQuietly);
+        down = true;
+        open.forEach(TcpProxy::reset);
         open.clear();
     }
 
-    /** The end of the outage: the proxy accepts connections again, on the same port. */
+    /** The end of the outage: connections pass again. */
     public synchronized void restore() {
-        if (!server.isClosed()) {
-            return;
-        }
-        try {
-            listen(port);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on port " + port + " again", e);
-        }
+        down = false;
     }
 
-    private int listen(int on) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress("127.0.0.1", on));
-        server = socket;
-        Thread.ofVirtual().start(() -> accept(socket));
-        return socket.getLocalPort();
-    }
-
-    private void accept(ServerSocket socket) {
-        while (!socket.isClosed()) {
+    private void accept() {
+        while (!server.isClosed()) {
             try {
-                Socket client = socket.accept();
+                Socket client = server.accept();
+                if (down) {
+                    reset(client);
+                    continue;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
                 Thread.ofVirtual().start(() -> pump(client, upstream));
                 Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException closed) {
-                return;
+                if (server.isClosed()) {
+                    return;
+                }
             }
         }
+    }
+
+    /** Closes with a TCP reset, as a dropped route or a restarted server looks to the client. */
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+        closeQuietly(socket);
     }
 
     private static void pump(Socket from, Socket to) {
@@ -111,5 +116,6 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         cut();
+        closeQuietly(server);
     }
 }
