@@ -209,6 +209,57 @@ class ConsultationWebClientTest extends ApiTest {
         patient.resize(1280, 800);
         patient.el("#msg-list li.card.theirs [data-card-type=summary]");
         patient.screenshot(SHOTS, "consult-closed-patient-1280");
+
+        // in English, the same state in English words
+        patient.useLanguage("en");
+        patient.await("the reason in English", d -> patient.el("#composer-reason").getText()
+                .equals("This consultation is closed: you can no longer write. Book a new consultation to continue."));
+        assertThat(patient.el("#msg-list [data-event='consultation.closed']").getText()).isEqualTo("The doctor closed the consultation");
+        assertThat(patient.el("#consult-status").getText()).isEqualTo("图文问诊 · Closed");
+        assertThat(patient.el("#composer-input").isEnabled()).isFalse();
+    }
+
+    @Test
+    void aPatientCancelsAWaitingConsultationAndCanNoLongerWrite() {
+        String patientId = unique("p");
+        String sessionId = opened(patientId, "刘洋", "d1002", 20);
+        Browser patient = browser("patient", 360, 780);
+        patient.signInAsPatient(base(), patientId, "刘洋", "zh");
+        patient.el("#tab-sessions").click();
+        patient.el(".session-item[data-session-id='" + sessionId + "']").click();
+        assertThat(patient.el("#composer-input").isEnabled()).as("she may write while it waits").isTrue();
+        patient.el("#consult-cancel").click();
+        patient.el("#consult-cancel-confirm").click();
+        patient.await("the consultation cancelled", d -> patient.el("#consult-status").getText().equals("图文问诊 · 已取消"));
+        patient.await("the cancelled notice", d -> patient.el("#msg-list [data-event='consultation.cancelled']").getText()
+                .equals("您已取消本次问诊"));
+        patient.await("the composer closed", d -> !patient.el("#composer-input").isEnabled());
+        assertThat(patient.el("#composer-reason").getText()).isEqualTo("本次问诊已取消，不能再发送消息。");
+        assertThat(consult.current(Chat.P, Tokens.patient(patientId), sessionId).get("status").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void theComposerClosesWhenTheRoundsAreUsedUp() {
+        String patientId = unique("p");
+        String sessionId = opened(patientId, "赵磊", "d1002", 1);
+        assertThat(consult.accept(Tokens.doctor("d1002"), sessionId).status()).isEqualTo(200);
+        Browser patient = browser("patient", 1280, 800);
+        patient.signInAsPatient(base(), patientId, "赵磊", "zh");
+        patient.el("#tab-sessions").click();
+        patient.el(".session-item[data-session-id='" + sessionId + "']").click();
+        patient.await("one message left", d -> patient.el("#consult-detail").getText().endsWith("还可提问 1/1 次"));
+        patient.write("李医生，空腹血糖 7.8，需要调整二甲双胍的剂量吗？");
+        patient.message("mine", "李医生，空腹血糖 7.8，需要调整二甲双胍的剂量吗？", "sent");
+        patient.await("the composer closed", d -> !patient.el("#composer-input").isEnabled());
+        assertThat(patient.el("#composer-reason").getText()).isEqualTo("本次问诊的 1 次提问已用完，不能再发送消息。");
+        assertThat(patient.el("#consult-detail").getText()).endsWith("还可提问 0/1 次");
+    }
+
+    /** The back end opens a 图文问诊 (accept within an hour, a day long); returns the session id. */
+    private String opened(String patientId, String name, String doctorId, int rounds) {
+        return consult.opened("patient_id", patientId, "patient_name", name, "doctor_id", doctorId,
+                "order_no", unique("HIS-20261203-"), "kind", "图文问诊", "rounds_limit", rounds, "accept_within_s", 3600,
+                "duration_s", 86400, "intake", intake()).get("session_id").asString();
     }
 
     @Test
