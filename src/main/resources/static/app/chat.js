@@ -2,8 +2,10 @@
 // messages (from the app's feed; gaps filled with new_msg), sending text and files with
 // pending/failed states and a retry that reuses the client_msg_id (the server then answers with
 // the original message instead of appending a second one), recall, read receipts from
-// peer_read_seq, and mark_read while the conversation is on screen.
+// peer_read_seq, and mark_read while the conversation is on screen. The consultation's bar and
+// forms are in consultation.js; here the composer closes when the patient may not write.
 
+import { ConsultationBar, composerBlock, learnManaged, newerConsultation, sendRefusal } from './consultation.js';
 import { avatar } from './directory.js';
 import { errorText, h, newClientMsgId, setChildren } from './dom.js';
 import { t } from './i18n.js';
@@ -36,6 +38,8 @@ export class ChatView {
         this.marking = false;
         this.markAgain = false;
         this.stick = true;           // keep the newest message in view
+        this.known = null;           // the latest consultation seen here (system events, answers)
+        this.roundsTimer = null;
         this.build();
         this.takeSession(this.session());
         this.load();
@@ -44,6 +48,7 @@ export class ChatView {
 
     destroy() {
         clearInterval(this.timer);
+        clearTimeout(this.roundsTimer);
         NARROW.removeEventListener('change', this.onNarrow);
         this.pending.forEach(item => item.preview && URL.revokeObjectURL(item.preview));
     }
@@ -110,6 +115,19 @@ export class ChatView {
             },
             oninput: () => this.autosize() });
         this.placeholder();
+        this.bar = new ConsultationBar({
+            role: this.role,
+            api: this.app.api,
+            sessionId: () => this.sessionId,
+            now: () => this.app.serverNow(),
+            refresh: () => this.renderConsultation(),
+            onConsultation: c => { this.noteConsultation(c); this.fetchNew(); },
+            onMessage: answer => this.sentByForm(answer),
+            showError: (prefix, err) => this.app.showError(prefix, err),
+        });
+        this.reason = h('p', { class: 'composer-reason', id: 'composer-reason', role: 'status', hidden: true });
+        this.sendButton = h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'));
+        this.attach = h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') });
         this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
             class: 'visually-hidden', onchange: e => {
                 [...e.target.files].forEach(file => this.sendFile(file));
@@ -121,12 +139,14 @@ export class ChatView {
                     onclick: () => this.app.closeChat() }, '‹'),
                 this.avatarSlot,
                 h('div', { class: 'chat-who' }, this.title, this.subtitle)),
+            this.bar.el,
             this.scroller,
+            this.bar.panel,
+            this.reason,
             h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
-                h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') },
-                    this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
+                setChildren(this.attach, this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
                 this.input,
-                h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'))));
+                this.sendButton));
         this.renderHeader();
     }
 
@@ -311,6 +331,14 @@ export class ChatView {
             if (m.msg_type === 'recall') {
                 this.markRecalled(m.recalled_msg_id);
             }
+            if (m.event && m.event.consultation) {
+                this.known = newerConsultation(this.known, m.event.consultation);
+            }
+            const c = this.consultation();
+            if (!known && this.loaded && m.sender_role === 'patient' && c && m.consultation_id === c.consultation_id
+                && c.rounds_limit !== null && c.rounds_limit !== undefined) {
+                this.refreshConsultation();
+            }
         }
     }
 
@@ -353,7 +381,7 @@ export class ChatView {
 
     submit() {
         const text = this.input.value.trim();
-        if (!text) {
+        if (!text || this.input.disabled) {
             return;
         }
         this.input.value = '';
@@ -413,9 +441,76 @@ export class ChatView {
             }
         } catch (err) {
             item.state = 'failed';
-            item.error = t(step) + errorText(err);
+            item.error = t(step) + (sendRefusal(err, this.role) || errorText(err));
+            if (err.code === 40905 && this.role === 'patient') {
+                learnManaged();
+            }
+            if (err.code >= 40905 && err.code <= 40907) {
+                this.refreshConsultation(); // the state changed under us: show it, close the composer
+            }
         }
         this.renderMessages();
+    }
+
+    /** A card the doctor sent from the form. */
+    sentByForm(answer) {
+        this.app.noteServerTime(answer.message.created_at);
+        this.stick = true;
+        const gap = this.loaded && answer.message.seq > this.maxSeq + 1;
+        this.add([answer.message]);
+        this.app.ownMessage(answer.session_id, answer.message);
+        if (gap) {
+            this.fetchNew();
+        }
+        this.renderMessages();
+    }
+
+    // ---- the consultation ------------------------------------------------------------------
+
+    /** The session's current or latest consultation, as far as anything told us. */
+    consultation() {
+        const s = this.session();
+        return newerConsultation(s ? s.consultation : null, this.known);
+    }
+
+    noteConsultation(c) {
+        this.known = newerConsultation(this.known, c);
+        if (this.sessionId) {
+            this.app.store.setConsultation(this.sessionId, c);
+        }
+        this.renderConsultation();
+    }
+
+    /** The newest consultation from the server (rounds_used moves with every patient message). */
+    refreshConsultation() {
+        clearTimeout(this.roundsTimer);
+        this.roundsTimer = setTimeout(async () => {
+            if (!this.sessionId) {
+                this.renderConsultation();
+                return;
+            }
+            try {
+                const page = await this.app.api.chatGet('consultation_list', { session_id: this.sessionId, limit: 1 });
+                if (page.list.length) {
+                    this.noteConsultation(page.list[0]);
+                }
+            } catch (err) {
+                this.app.showError(t('error.load'), err);
+            }
+        }, 200);
+    }
+
+    /** The bar, and the composer open or closed with the reason. */
+    renderConsultation() {
+        const c = this.consultation();
+        this.bar.render(c);
+        const reason = this.loaded ? composerBlock(this.role, c) : null;
+        this.reason.hidden = !reason;
+        this.reason.textContent = reason || '';
+        this.input.disabled = !!reason;
+        this.sendButton.disabled = !!reason;
+        this.fileInput.disabled = !!reason;
+        this.attach.classList.toggle('disabled', !!reason);
     }
 
     discard(item) {
@@ -446,6 +541,7 @@ export class ChatView {
     /** Draws the messages (see MessageList), the "load earlier" button and the intro line. */
     renderMessages(scrollToEnd = false) {
         const stick = scrollToEnd || this.stick;
+        this.renderConsultation();
         const messages = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
         this.messageList.draw(messages, this.pending, { peer: this.peer, peerReadSeq: this.peerReadSeq,
             now: this.app.serverNow() });

@@ -42,7 +42,10 @@ class App {
         this.bannerTimer = null;
 
         this.build();
-        this.store.onChange(() => this.renderUnread());
+        this.store.onChange(() => {
+            this.renderUnread();
+            this.chat?.renderConsultation(); // a consultation may have moved
+        });
         this.offLang = onLangChange(() => this.relabel());
         window.addEventListener('hashchange', () => this.route(), { signal: this.listeners.signal });
         document.addEventListener('visibilitychange', () => this.chat && this.chat.markRead(),

@@ -1,7 +1,9 @@
 // The drawn list of a conversation's messages: bubbles by type (text, picture, voice, video,
-// file), pending and failed sends, recalled notes, and a meta line with time, read receipt and
-// actions. Drawn by key, so that pictures and players already on screen stay as they are.
+// file, card), the consultation's system notices (centred), pending and failed sends, recalled
+// notes, and a meta line with time, read receipt and actions. Drawn by key, so that pictures and players already on screen stay as they are.
 
+import { renderCard } from './cards.js';
+import { eventText } from './consultation.js';
 import { clockTime, fileSize, h, setChildren } from './dom.js';
 import { t } from './i18n.js';
 
@@ -76,15 +78,27 @@ export class MessageList {
                 h('span', {}, mine ? t('chat.youRecalled') : t('chat.peerRecalled', { name: this.view.peer || '' })));
             return { el, meta: null };
         }
-        const side = m.sender_role === 'system' ? 'system' : m.sender_role === this.ctx.role ? 'mine' : 'theirs';
         const meta = h('div', { class: 'meta' });
-        const el = h('li', { class: `msg ${side}`, 'data-msg-id': m.msg_id, 'data-seq': m.seq, 'data-type': m.msg_type,
+        const el = h('li', { class: this.classOf(m), 'data-msg-id': m.msg_id, 'data-seq': m.seq, 'data-type': m.msg_type,
             'data-client-msg-id': m.client_msg_id || null }, this.content(m), meta);
         return { el, meta };
     }
 
+    /** "msg mine", "msg theirs", "msg system", plus "notice" for a system message and "card" for a card. */
+    classOf(m) {
+        const side = m.sender_role === 'system' ? 'system' : m.sender_role === this.ctx.role ? 'mine' : 'theirs';
+        const kind = m.msg_type === 'system' ? ' notice' : m.msg_type === 'card' ? ' card' : '';
+        return `msg ${side}${kind}`;
+    }
+
     content(m) {
         const r = m.resource;
+        if (m.msg_type === 'system') {
+            return h('div', { class: 'notice-text', 'data-event': m.event ? m.event.type : null }, eventText(m.event, this.ctx.role));
+        }
+        if (m.msg_type === 'card') {
+            return renderCard(m.card);
+        }
         if (!r && m.msg_type !== 'text') {
             return h('div', { class: 'bubble text' }, m.text || t('chat.system'));
         }
@@ -138,7 +152,7 @@ export class MessageList {
         }
         const m = entry.message;
         // a pending bubble that became this message keeps its node: give it the message's marks
-        node.el.className = `msg ${m.sender_role === 'system' ? 'system' : m.sender_role === this.ctx.role ? 'mine' : 'theirs'}`;
+        node.el.className = this.classOf(m);
         Object.assign(node.el.dataset, { msgId: m.msg_id, seq: String(m.seq), type: m.msg_type });
         parts.push(h('time', { datetime: new Date(m.created_at).toISOString() }, clockTime(m.created_at)));
         if (m.sender_role === this.ctx.role) {

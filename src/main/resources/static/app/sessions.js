@@ -1,6 +1,9 @@
-// The list of consultations (both roles): newest first, unread badges, last-message preview;
+// The list of consultations (both roles): newest first, unread badges, last-message preview,
+// the consultation's state (a doctor sees the ones waiting for acceptance first, badged);
 // patients may remove one from their list (session_del: soft, per side).
 
+import { cardKind } from './cards.js';
+import { eventText } from './consultation.js';
 import { avatar } from './directory.js';
 import { h, setChildren, shortTime } from './dom.js';
 import { t } from './i18n.js';
@@ -17,6 +20,8 @@ export function previewOf(msg, myRole) {
         case 'voice': text = t('preview.voice'); break;
         case 'video': text = t('preview.video'); break;
         case 'file': text = t('preview.file', { name: msg.resource ? msg.resource.file_name : '' }); break;
+        case 'card': text = t('preview.card', { kind: cardKind(msg.card && msg.card.card_type), title: msg.card ? msg.card.title : '' }); break;
+        case 'system': return eventText(msg.event, myRole);
         default: text = t('preview.recalled'); break; // recall, recalled
     }
     const mine = msg.sender_role === myRole && msg.msg_type !== 'recall' && msg.msg_type !== 'recalled';
@@ -46,7 +51,11 @@ export class SessionsView {
 
     render() {
         const { store, me } = this.app;
-        const list = store.list();
+        let list = store.list();
+        if (me.role === 'doctor') {
+            // waiting for acceptance first (their deadline runs), otherwise the server's order
+            list = [...list.filter(waiting), ...list.filter(s => !waiting(s))];
+        }
         const activeId = this.app.activeSessionId();
         let body;
         if (!store.loaded) {
@@ -67,6 +76,9 @@ export class SessionsView {
         const name = peerName(s, me.role);
         const sub = me.role === 'patient' && s.doctor ? [s.doctor.title, s.doctor.dept].filter(Boolean).join(' · ') : '';
         const open = () => this.app.openSession(s.session_id);
+        const c = s.consultation;
+        const state = waiting(s) ? h('span', { class: 'badge waiting' }, t('consult.waitingBadge'))
+            : c && c.status === 'active' ? h('span', { class: 'tag active' }, t('consult.activeTag')) : null;
         const actions = [];
         if (me.role === 'patient') {
             if (this.confirming === s.session_id) {
@@ -90,12 +102,14 @@ export class SessionsView {
             }
         }
         return h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
+            'data-consultation': c ? c.status : null,
             tabindex: 0, role: 'button', onclick: open,
             onkeydown: e => { if (e.key === 'Enter' && e.target === e.currentTarget) { open(); } } },
         avatar(name, me.role === 'patient' && s.doctor ? s.doctor.avatar_url : null),
         h('div', { class: 'session-main' },
             h('div', { class: 'row' },
                 h('span', { class: 'session-name' }, name, sub ? h('span', { class: 'muted small' }, ' ' + sub) : null),
+                state,
                 h('span', { class: 'time muted small' }, shortTime(s.updated_at))),
             h('div', { class: 'row' },
                 h('span', { class: 'preview muted' }, previewOf(s.last_msg, me.role)),
@@ -118,3 +132,7 @@ export class SessionsView {
     }
 }
 
+
+function waiting(s) {
+    return !!(s.consultation && s.consultation.status === 'waiting');
+}

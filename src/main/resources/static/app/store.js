@@ -2,6 +2,10 @@
 // session_list: newest updated_at first, ties by session_id descending. Fed by session_list pages,
 // `session` events / new_session answers (whole sessions) and `message` events (a new last
 // message). Every update is idempotent: the same change reported twice changes nothing.
+// A session's `consultation` also moves with the system messages (their event carries it) and
+// the answers of accept/close/cancel; the latest state wins (newerConsultation).
+
+import { newerConsultation } from './consultation.js';
 
 export class SessionStore {
     constructor(api) {
@@ -108,6 +112,14 @@ export class SessionStore {
         if (!s) {
             return false;
         }
+        const c = s.consultation;
+        if (message.event && message.event.consultation) {
+            s.consultation = newerConsultation(c, message.event.consultation);
+        } else if (message.consultation_id && (!c || c.consultation_id !== message.consultation_id
+            || (c.status === 'waiting' && message.sender_role === 'doctor'))) {
+            // open mode: the patient's message opened it, the doctor's reply accepted it, silently
+            this.refreshConsultation(sessionId);
+        }
         if (message.seq > s.last_seq) {
             s.last_seq = message.seq;
             s.last_msg = message;
@@ -123,6 +135,24 @@ export class SessionStore {
         }
         this.changed();
         return true;
+    }
+
+    /** A consultation from an answer (accept, close, cancel, consultation_list). */
+    setConsultation(sessionId, consultation) {
+        const s = this.byId.get(sessionId);
+        if (s && consultation) {
+            s.consultation = newerConsultation(s.consultation, consultation);
+            this.changed();
+        }
+    }
+
+    async refreshConsultation(sessionId) {
+        try {
+            const page = await this.api.chatGet('consultation_list', { session_id: sessionId, limit: 1 });
+            this.setConsultation(sessionId, page.list[0]);
+        } catch {
+            // the next reload of the list brings it
+        }
     }
 
     /** After mark_read answered. */
