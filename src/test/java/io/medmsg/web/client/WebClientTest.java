@@ -163,7 +163,11 @@ class WebClientTest extends ApiTest {
         doctor.screenshot(SHOTS, "chat-doctor-360");
 
         // the patient recalls the first message; both see it recalled
-        patient.message("mine", complaint, "sent").findElement(By.cssSelector(".recall")).click();
+        // found and clicked in one retried step: the client redraws the message's meta line every few seconds
+        patient.await("the recall button clicked", d -> {
+            patient.message("mine", complaint, "sent").findElement(By.cssSelector(".recall")).click();
+            return true;
+        });
         patient.await("the recalled note for the patient", d -> patient.all("#msg-list li.recalled-note").size() == 1);
         assertThat(patient.el("#msg-list li.recalled-note").getText()).isEqualTo("你撤回了一条消息");
         doctor.await("the recalled note for the doctor", d -> doctor.all("#msg-list li.recalled-note").size() == 1);
