@@ -11,6 +11,7 @@ import org.springframework.stereotype.Service;
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.db.Database;
+import io.medmsg.events.Outbox;
 import io.medmsg.files.FileService;
 import io.medmsg.files.LinkBase;
 import io.medmsg.files.StoredFile;
@@ -46,11 +47,13 @@ public class ChatService {
     private final Clock clock;
     private final SessionLog log;
     private final ConsultationService consultations;
+    private final Outbox outbox;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
-            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations) {
+            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations, Outbox outbox) {
+        this.outbox = outbox;
         this.log = log;
         this.consultations = consultations;
         this.db = db;
@@ -209,6 +212,14 @@ public class ChatService {
     private record Read(StoredSession session, boolean moved) {
     }
 
+    /** The data of API.md §5's {@code message.recalled}. */
+    record RecalledEvent(String sessionId, String msgId) {
+    }
+
+    /** The data of API.md §5's {@code session.read}. */
+    record ReadEvent(String sessionId, String role, String id, long readSeq) {
+    }
+
     private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
         KnownSessions.Parties s = opener.of(caller, side, target);
         return appender.append(draft(caller, side, s, content, clientMsgId), s, side,
@@ -242,7 +253,9 @@ public class ChatService {
         }
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, 0, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now, null, null, null);
-        return log.appendAdmitted(KnownSessions.Parties.of(s), recall, SessionRepository.Writer.recall(side), null);
+        Appended appended = log.appendAdmitted(KnownSessions.Parties.of(s), recall, SessionRepository.Writer.recall(side), null);
+        outbox.record(Outbox.MESSAGE_RECALLED, sessionId, new RecalledEvent(sessionId, msgId), now);
+        return appended;
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -254,6 +267,10 @@ public class ChatService {
         long patientChange = counters.bump(Side.PATIENT, s.patientId());
         long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
         boolean moved = sessions.markRead(sessionId, side, target, patientChange, doctorChange);
+        if (moved) {
+            outbox.record(Outbox.SESSION_READ, sessionId, new ReadEvent(sessionId, side.wire(), caller.id(), target),
+                    clock.millis());
+        }
         return new Read(sessions.findForWrite(sessionId).orElseThrow(), moved);
     }
 
