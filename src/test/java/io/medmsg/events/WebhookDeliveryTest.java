@@ -203,7 +203,7 @@ class WebhookDeliveryTest extends ApiTest {
         down.remove(pair.doctorId());
         clock.advance(Duration.ofMinutes(5));
         awaitDelivered(sessionId, "message.created");
-        assertThat(delivery(first).get("status").asString()).isEqualTo("succeeded");
+        awaitTrue(() -> "succeeded".equals(delivery(first).get("status").asString()), "the success recorded");
         assertThat(delivery(first).get("attempts").asInt()).isEqualTo(3);
         assertThat(types(receiver.of("/hook", sessionId))).containsExactly("consultation.opened", "consultation.opened",
                 "consultation.opened", "message.created");
@@ -238,7 +238,7 @@ class WebhookDeliveryTest extends ApiTest {
         Reply redeliver = api.post(A + "redeliver", admin, body("delivery_id", failed.get("delivery_id").asString()));
         assertThat(redeliver.data().get("queued").asInt()).as(redeliver.raw()).isEqualTo(1);
         awaitDelivered(sessionId, "consultation.opened");
-        assertThat(delivery(first).get("status").asString()).isEqualTo("succeeded");
+        awaitTrue(() -> "succeeded".equals(delivery(first).get("status").asString()), "the redelivery recorded");
     }
 
     @Test
@@ -274,6 +274,47 @@ class WebhookDeliveryTest extends ApiTest {
         assertThat(gone.data().get("list").findValuesAsString("last_status")).contains("410");
         Thread.sleep(200);
         assertThat(receiver.received.stream().filter(r -> r.path().equals("/gone")).count()).isEqualTo(asked);
+    }
+
+    @Test
+    void aResendIsAnnouncedOnceAndARefusedSendNotAtAll() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        String msgId = chat.patientSends(c.patient(), c.doctorId(), "复查结果", "resend-1").data().get("message")
+                .get("msg_id").asString();
+        assertThat(chat.patientSends(c.patient(), c.doctorId(), "复查结果", "resend-1").status()).isEqualTo(200);
+        // a different text under the same client_msg_id is refused (409) and writes nothing
+        assertThat(chat.patientSends(c.patient(), c.doctorId(), "别的内容", "resend-1").status()).isEqualTo(409);
+        chat.patientSends(c.patient(), c.doctorId(), "last one");
+        awaitTrue(() -> delivered(c.sessionId()).size() == 4, "four events");
+        Thread.sleep(200);
+        List<Receiver.Request> events = delivered(c.sessionId());
+        assertThat(types(events)).containsExactly("consultation.opened", "message.created", "message.created",
+                "message.created");
+        assertThat(events.stream().filter(e -> e.type().equals("message.created"))
+                .map(e -> e.json().get("data").get("message").get("msg_id").asString())
+                .filter(msgId::equals)).hasSize(1);
+        assertThat(events.get(3).json().get("data").get("recipient").get("unread_count").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aNoticeOfTheBackEndIsAnnouncedToBothParties() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        Reply notice = api.post("/msg_service/msg/admin/send_system_msg", admin,
+                body("session_id", c.sessionId(), "text", "处方已审核", "client_msg_id", "rx-1"));
+        assertThat(notice.status()).as(notice.raw()).isEqualTo(200);
+        awaitTrue(() -> delivered(c.sessionId()).size() == 4, "four events");
+        List<Receiver.Request> notices = delivered(c.sessionId()).subList(2, 4);
+        assertThat(notices.stream().map(e -> e.json().get("data").get("recipient").get("role").asString()))
+                .containsExactlyInAnyOrder("patient", "doctor");
+        assertThat(notices).allMatch(e -> e.json().get("data").get("message").get("text").asString().equals("处方已审核"));
+        assertThat(notices.get(0).id()).isNotEqualTo(notices.get(1).id());
+    }
+
+    @Test
+    void theOpenApiDocumentListsTheWebhookEndpoints() {
+        Reply docs = api.get("/v3/api-docs", null);
+        assertThat(docs.body().get("paths").has(A + "deliveries")).isTrue();
+        assertThat(docs.body().get("paths").has(A + "redeliver")).isTrue();
     }
 
     @Test
