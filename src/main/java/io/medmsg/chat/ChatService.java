@@ -12,6 +12,7 @@ import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.db.Database;
 import io.medmsg.events.Outbox;
+import io.medmsg.moderation.Moderation;
 import io.medmsg.files.FileService;
 import io.medmsg.files.LinkBase;
 import io.medmsg.files.StoredFile;
@@ -48,11 +49,14 @@ public class ChatService {
     private final SessionLog log;
     private final ConsultationService consultations;
     private final Outbox outbox;
+    private final Moderation moderation;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
-            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations, Outbox outbox) {
+            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations, Outbox outbox,
+            Moderation moderation) {
+        this.moderation = moderation;
         this.outbox = outbox;
         this.log = log;
         this.consultations = consultations;
@@ -102,10 +106,11 @@ public class ChatService {
         return Content.file(files.requireReadyFileOf(caller, MessageRules.id("file_id", fileId)));
     }
 
-    Views.Sent send(Caller caller, Target target, Content content, String clientMsgId, LinkBase base) {
+    Views.Sent send(Caller caller, Target target, Content asSent, String clientMsgId, LinkBase base) {
         Side side = caller.side();
         MessageRules.clientMsgId(clientMsgId);
         rateLimiter.acquire(side, caller.id());
+        Content content = moderated(caller, asSent);
         Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
         // committed: from now on this session is known and its sends skip the lookup
         known.learn(appended.session());
@@ -120,6 +125,22 @@ public class ChatService {
         }
         log.publish(appended);
         return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message(), base));
+    }
+
+    /**
+     * The content as moderation lets it through (API.md §5): a text may come back replaced; a
+     * refusal is 42202 and nothing is appended. Files carry no text to judge.
+     */
+    private Content moderated(Caller caller, Content content) {
+        Moderation.Sender sender = new Moderation.Sender(caller.side().wire(), caller.id());
+        if (content.type() == MessageType.TEXT) {
+            String text = moderation.text(sender, content.text());
+            return text.equals(content.text()) ? content : Content.text(validText(text));
+        }
+        if (content.type() == MessageType.CARD) {
+            moderation.card(sender, content.card());
+        }
+        return content;
     }
 
     /** The session's consultation gate refused the send: the consultation rules decide, under its lock. */

@@ -14,12 +14,13 @@ import javax.crypto.spec.SecretKeySpec;
  * one per key, space-separated (a receiver accepts the request if any of them verifies, which is
  * how a secret is rotated without a gap).
  */
-final class Signature {
+public final class Signature {
 
     private Signature() {
     }
 
-    static String header(List<byte[]> keys, String id, long timestampSeconds, String body) {
+    /** The {@code webhook-signature} header's value: one {@code v1,} signature per key. */
+    public static String header(List<byte[]> keys, String id, long timestampSeconds, String body) {
         String signed = id + "." + timestampSeconds + "." + body;
         return keys.stream().map(key -> "v1," + hmac(key, signed)).collect(Collectors.joining(" "));
     }

@@ -5,7 +5,7 @@
  * deliveries and their metrics. {@code chat} calls the outbox; the outbox never calls {@code chat}
  * but through the {@code MessageSource} port that {@code chat} implements.
  */
-@ApplicationModule(displayName = "events", allowedDependencies = {"config", "db", "shared", "web"})
+@ApplicationModule(displayName = "events", allowedDependencies = {"db", "shared", "web"})
 package io.medmsg.events;
 
 import org.springframework.modulith.ApplicationModule;
