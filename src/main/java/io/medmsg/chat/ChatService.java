@@ -11,6 +11,8 @@ import org.springframework.stereotype.Service;
 import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.db.Database;
+import io.medmsg.events.Outbox;
+import io.medmsg.moderation.Moderation;
 import io.medmsg.files.FileService;
 import io.medmsg.files.LinkBase;
 import io.medmsg.files.StoredFile;
@@ -46,11 +48,16 @@ public class ChatService {
     private final Clock clock;
     private final SessionLog log;
     private final ConsultationService consultations;
+    private final Outbox outbox;
+    private final Moderation moderation;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
-            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations) {
+            MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations, Outbox outbox,
+            Moderation moderation) {
+        this.moderation = moderation;
+        this.outbox = outbox;
         this.log = log;
         this.consultations = consultations;
         this.db = db;
@@ -99,10 +106,11 @@ public class ChatService {
         return Content.file(files.requireReadyFileOf(caller, MessageRules.id("file_id", fileId)));
     }
 
-    Views.Sent send(Caller caller, Target target, Content content, String clientMsgId, LinkBase base) {
+    Views.Sent send(Caller caller, Target target, Content asSent, String clientMsgId, LinkBase base) {
         Side side = caller.side();
         MessageRules.clientMsgId(clientMsgId);
         rateLimiter.acquire(side, caller.id());
+        Content content = moderated(caller, asSent);
         Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
         // committed: from now on this session is known and its sends skip the lookup
         known.learn(appended.session());
@@ -117,6 +125,22 @@ public class ChatService {
         }
         log.publish(appended);
         return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message(), base));
+    }
+
+    /**
+     * The content as moderation lets it through (API.md §5): a text may come back replaced; a
+     * refusal is 42202 and nothing is appended. Files carry no text to judge.
+     */
+    private Content moderated(Caller caller, Content content) {
+        Moderation.Sender sender = new Moderation.Sender(caller.side().wire(), caller.id());
+        if (content.type() == MessageType.TEXT) {
+            String text = moderation.text(sender, content.text());
+            return text.equals(content.text()) ? content : Content.text(validText(text));
+        }
+        if (content.type() == MessageType.CARD) {
+            moderation.card(sender, content.card());
+        }
+        return content;
     }
 
     /** The session's consultation gate refused the send: the consultation rules decide, under its lock. */
@@ -209,6 +233,14 @@ public class ChatService {
     private record Read(StoredSession session, boolean moved) {
     }
 
+    /** The data of API.md §5's {@code message.recalled}. */
+    record RecalledEvent(String sessionId, String msgId) {
+    }
+
+    /** The data of API.md §5's {@code session.read}. */
+    record ReadEvent(String sessionId, String role, String id, long readSeq) {
+    }
+
     private Appended append(Caller caller, Side side, Target target, Content content, String clientMsgId) {
         KnownSessions.Parties s = opener.of(caller, side, target);
         return appender.append(draft(caller, side, s, content, clientMsgId), s, side,
@@ -242,7 +274,9 @@ public class ChatService {
         }
         StoredMessage recall = new StoredMessage(Ids.next(), sessionId, 0, side.wire(), caller.id(),
                 MessageType.RECALL, null, null, null, null, null, msgId, false, null, now, null, null, null);
-        return log.appendAdmitted(KnownSessions.Parties.of(s), recall, SessionRepository.Writer.recall(side), null);
+        Appended appended = log.appendAdmitted(KnownSessions.Parties.of(s), recall, SessionRepository.Writer.recall(side), null);
+        outbox.record(Outbox.MESSAGE_RECALLED, sessionId, new RecalledEvent(sessionId, msgId), now);
+        return appended;
     }
 
     private Read moveReadPointer(Caller caller, Side side, String sessionId, long seq) {
@@ -254,6 +288,10 @@ public class ChatService {
         long patientChange = counters.bump(Side.PATIENT, s.patientId());
         long doctorChange = counters.bump(Side.DOCTOR, s.doctorId());
         boolean moved = sessions.markRead(sessionId, side, target, patientChange, doctorChange);
+        if (moved) {
+            outbox.record(Outbox.SESSION_READ, sessionId, new ReadEvent(sessionId, side.wire(), caller.id(), target),
+                    clock.millis());
+        }
         return new Read(sessions.findForWrite(sessionId).orElseThrow(), moved);
     }
 

@@ -21,6 +21,11 @@ class MessageRenderer {
         this.files = files;
     }
 
+    /** For an event sent out (API.md §5): as {@link #message}, but a resource carries no download link. */
+    Views.Message messageForEvent(StoredMessage m) {
+        return message(m, null);
+    }
+
     Views.Message message(StoredMessage m, LinkBase base) {
         if (m == null) {
             return null;
@@ -49,6 +54,9 @@ class MessageRenderer {
     private Views.Resource resource(StoredMessage m, LinkBase base) {
         if (m.fileId() == null) {
             return null;
+        }
+        if (base == null) {
+            return new Views.Resource(m.fileId(), m.fileName(), m.mimeType(), m.fileSize(), null, null);
         }
         // the message keeps the file's metadata; files are immutable once ready, so no lookup is needed
         FileLink link = files.downloadLink(new StoredFile(m.fileId(), m.senderId(), m.fileName(), m.mimeType(),

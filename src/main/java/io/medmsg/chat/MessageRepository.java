@@ -33,6 +33,8 @@ class MessageRepository {
     static final String BY_ID = "SELECT " + StoredMessage.COLUMNS
             + " FROM messages WHERE msg_id = :msgId AND session_id = :sessionId";
 
+    static final String BY_MSG_ID = "SELECT " + StoredMessage.COLUMNS + " FROM messages WHERE msg_id = :msgId";
+
     static final String BEFORE = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages WHERE session_id = :sessionId AND seq > :floor AND seq < :before
             ORDER BY seq DESC LIMIT :limit""";
@@ -97,6 +99,11 @@ class MessageRepository {
     Optional<StoredMessage> findByClientMsgId(String sessionId, String senderRole, String senderId, String clientMsgId) {
         return db.write().sql(BY_CLIENT_MSG_ID).param("sessionId", sessionId).param("role", senderRole)
                 .param("sender", senderId).param("cmid", clientMsgId).query(StoredMessage::map).optional();
+    }
+
+    /** A message by its id alone (the outbox's events name it). */
+    Optional<StoredMessage> find(String msgId) {
+        return db.read().sql(BY_MSG_ID).param("msgId", msgId).query(StoredMessage::map).optional();
     }
 
     Optional<StoredMessage> findForWrite(String sessionId, String msgId) {

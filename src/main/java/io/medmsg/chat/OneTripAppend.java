@@ -4,13 +4,15 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.medmsg.db.Database;
+import io.medmsg.events.Outbox;
 import io.medmsg.shared.Side;
 
 /**
  * PostgreSQL: a message's four writes — the patient's and the doctor's change counters, the
  * session row, the message — in one statement, so one round trip instead of four. Group commit
  * runs a batch's sends one after another on one connection, so on PostgreSQL a send's time in the
- * writer is mostly round trips (docs/benchmarks.md). The locks are taken in the one order of
+ * writer is mostly round trips (docs/benchmarks.md); its {@code message.created} event ({@link Outbox})
+ * is written by further CTEs of the same statement. The locks are taken in the one order of
  * {@link ChatService}: the session's UPDATE reads both counters through sub-selects, so they are
  * bumped before its row is locked, and the doctor's bump waits for the patient's
  * ({@code EXISTS (SELECT 1 FROM p)}). In a group-commit batch, the batch's appends also share one
@@ -49,8 +51,11 @@ final class OneTripAppend implements MessageAppend {
                     AND c_due_at > :createdAt AND CASE WHEN :senderRole = :patientRole
                         THEN c_status IS NOT NULL AND (c_rounds_limit IS NULL OR c_rounds_used < c_rounds_limit)
                         ELSE c_status = 'active' END
-                RETURNING last_seq, patient_change_seq, doctor_change_seq, c_id)
-            """ + MessageRepository.INSERT_INTO + """
+                RETURNING last_seq, patient_change_seq, doctor_change_seq, c_id,
+                    last_seq - CASE WHEN :senderRole = :patientRole
+                        THEN GREATEST(doctor_read_seq, doctor_deleted_seq)
+                        ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread)
+            """ + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + """
             SELECT :msgId, :sessionId, last_seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
                 :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq, c_id,
                 :card, :event
@@ -78,6 +83,9 @@ final class OneTripAppend implements MessageAppend {
         params.put("doctorRole", Side.DOCTOR.wire());
         params.put("doctorId", session.doctorId());
         params.put("patientName", patientName);
+        Side recipient = side.peer();
+        Outbox.messageCreatedParams(params, recipient.wire(),
+                recipient == Side.PATIENT ? session.patientId() : session.doctorId());
         Database.Pending<Optional<Appended.Stamp>> stamp = db.pipelined(APPEND, RETURNED, params,
                 row -> new Appended.Stamp(number(row, "seq"), number(row, "patient_change_seq"),
                         number(row, "doctor_change_seq"), (String) row.get("consultation_id")));

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import io.medmsg.events.Outbox;
 import io.medmsg.realtime.SessionChanged;
 import io.medmsg.shared.Side;
 
@@ -21,9 +22,11 @@ class SessionLog {
     private final SessionRepository sessions;
     private final MessageRepository messages;
     private final ApplicationEventPublisher events;
+    private final Outbox outbox;
 
     SessionLog(ChangeCounters counters, SessionRepository sessions, MessageRepository messages,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, Outbox outbox) {
+        this.outbox = outbox;
         this.counters = counters;
         this.sessions = sessions;
         this.messages = messages;
@@ -45,8 +48,26 @@ class SessionLog {
                     String consultation = draft.consultationId() != null ? draft.consultationId() : taken.consultationId();
                     StoredMessage m = draft.withSeq(taken.seq()).withConsultation(consultation);
                     messages.insert(m, patientChange, doctorChange);
+                    announce(s, m, taken);
                     return Appended.of(s, m, new Appended.Stamp(taken.seq(), patientChange, doctorChange, consultation));
                 });
+    }
+
+    /**
+     * The message's {@code message.created} event(s), in its transaction: for the party who did
+     * not send it; a system message concerns both parties, so each gets one. A recall message is
+     * announced as {@code message.recalled} by its caller instead.
+     */
+    private void announce(KnownSessions.Parties s, StoredMessage m, SessionRepository.Taken taken) {
+        if (m.type() == MessageType.RECALL) {
+            return;
+        }
+        for (Side side : Side.values()) {
+            if (!m.senderRole().equals(side.wire())) {
+                outbox.messageCreated(s.sessionId(), m.msgId(), side.wire(), side == Side.PATIENT ? s.patientId() : s.doctorId(),
+                        taken.unread(side), m.createdAt());
+            }
+        }
     }
 
     /** A message whose place the caller has decided (a system message, a recall, an admitted send). */

@@ -72,7 +72,12 @@ class SessionRepository {
             WHERE session_id = :id AND :admitted = 1""";
 
     /** The seq a message took and the consultation it belongs to (the open one, or none). */
-    static final String TAKEN = "last_seq, CASE WHEN c_status IS NULL THEN NULL ELSE c_id END AS open_id";
+    static final String TAKEN = """
+            last_seq, CASE WHEN c_status IS NULL THEN NULL ELSE c_id END AS open_id,
+            last_seq - CASE WHEN patient_read_seq > patient_deleted_seq THEN patient_read_seq
+                ELSE patient_deleted_seq END AS patient_unread,
+            last_seq - CASE WHEN doctor_read_seq > doctor_deleted_seq THEN doctor_read_seq
+                ELSE doctor_deleted_seq END AS doctor_unread""";
 
     private static final String TAKEN_AFTER = "SELECT " + TAKEN + " FROM sessions WHERE session_id = :id";
 
@@ -200,8 +205,15 @@ class SessionRepository {
         }
     }
 
-    /** The seq a message took, and its consultation (null when none is open). */
-    record Taken(long seq, String consultationId) {
+    /**
+     * The seq a message took, its consultation (null when none is open), and each side's unread
+     * count after it (StoredSession#unreadCount).
+     */
+    record Taken(long seq, String consultationId, long patientUnread, long doctorUnread) {
+
+        long unread(Side side) {
+            return Math.max(0, side == Side.PATIENT ? patientUnread : doctorUnread);
+        }
     }
 
     /**
@@ -219,7 +231,8 @@ class SessionRepository {
         params.put("patientName", patientName);
         params.put("admitted", admitted ? 1 : 0);
         return db.updateReturningRow(statementOf(writer), TAKEN, TAKEN_AFTER, params,
-                (rs, n) -> new Taken(rs.getLong("last_seq"), rs.getString("open_id")));
+                (rs, n) -> new Taken(rs.getLong("last_seq"), rs.getString("open_id"), rs.getLong("patient_unread"),
+                        rs.getLong("doctor_unread")));
     }
 
     private static String statementOf(Writer writer) {

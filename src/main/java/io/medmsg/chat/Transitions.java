@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.medmsg.events.Outbox;
 import io.medmsg.shared.Ids;
 
 /**
@@ -22,8 +23,11 @@ class Transitions {
     private final SessionRepository sessions;
     private final SessionLog log;
     private final JsonMapper json;
+    private final Outbox outbox;
 
-    Transitions(ConsultationRepository consultations, SessionRepository sessions, SessionLog log, JsonMapper json) {
+    Transitions(ConsultationRepository consultations, SessionRepository sessions, SessionLog log, JsonMapper json,
+            Outbox outbox) {
+        this.outbox = outbox;
         this.consultations = consultations;
         this.sessions = sessions;
         this.log = log;
@@ -91,6 +95,7 @@ class Transitions {
         if (announce) {
             system(t, "consultation.opened", c, c.openedAt());
         }
+        event("consultation.opened", c, c.openedAt());
         return c;
     }
 
@@ -104,6 +109,7 @@ class Transitions {
         if (announce) {
             system(t, "consultation.accepted", after, now);
         }
+        event("consultation.accepted", after, now);
         return after;
     }
 
@@ -116,6 +122,7 @@ class Transitions {
         sessions.closeGate(c.sessionId(), c.consultationId(), now);
         t.reload();
         system(t, "consultation." + status, after, now);
+        event("consultation." + status, after, now);
         return after;
     }
 
@@ -131,5 +138,14 @@ class Transitions {
         t.append(new StoredMessage(Ids.next(), c.sessionId(), 0, StoredMessage.SYSTEM, StoredMessage.SYSTEM,
                 MessageType.SYSTEM, null, null, null, null, null, null, false, null, now, c.consultationId(), null, event),
                 SessionRepository.Writer.SYSTEM, null);
+    }
+
+    /** The transition's event out (API.md §5), whether or not a system message announced it in the session. */
+    private void event(String type, StoredConsultation c, long now) {
+        outbox.record(type, c.sessionId(), new ConsultationEvent(c.view()), now);
+    }
+
+    /** The data of API.md §5's {@code consultation.*} events. */
+    record ConsultationEvent(Views.Consultation consultation) {
     }
 }

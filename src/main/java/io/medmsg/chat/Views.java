@@ -8,7 +8,7 @@ final class Views {
     private Views() {
     }
 
-    record Resource(String fileId, String fileName, String mimeType, long size, String url, long urlExpiresAt) {
+    record Resource(String fileId, String fileName, String mimeType, long size, String url, Long urlExpiresAt) {
     }
 
     /** {@code card} and {@code event} are JSON as stored, written out as they are. */

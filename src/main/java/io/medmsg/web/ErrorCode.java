@@ -23,6 +23,7 @@ public enum ErrorCode {
     /** Not in API.md's table: request headers (usually the token) over server.max-http-request-header-size. */
     HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, 43101),
     VERIFICATION_FAILED(HttpStatus.UNPROCESSABLE_CONTENT, 42201),
+    MODERATION_REFUSED(HttpStatus.UNPROCESSABLE_CONTENT, 42202),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, 42901),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, 50001),
     UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, 50301),

@@ -1,0 +1,117 @@
+package io.medmsg.events;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.medmsg.db.Database;
+import io.medmsg.shared.Ids;
+
+/**
+ * Where a change records its event (API.md §5), inside the change's own write transaction: the
+ * event row and one delivery per endpoint subscribed to its type, so that the event exists if and
+ * only if the change committed. Called by the module that changes sessions; writes nothing else.
+ */
+@Component
+public class Outbox {
+
+    public static final String MESSAGE_CREATED = "message.created";
+    public static final String MESSAGE_RECALLED = "message.recalled";
+    public static final String SESSION_READ = "session.read";
+
+    /** Every type of API.md §5, the default subscription of an endpoint. */
+    static final Set<String> TYPES = Set.of(MESSAGE_CREATED, MESSAGE_RECALLED, SESSION_READ, "consultation.opened",
+            "consultation.accepted", "consultation.closed", "consultation.cancelled", "consultation.expired");
+
+    static final String COLUMNS = """
+            event_id, type, session_id, msg_id, recipient_role, recipient_id, unread_count, data, created_at""";
+
+    private static final String INSERT = "INSERT INTO events (" + COLUMNS + """
+            ) VALUES (:eventId, :type, :sessionId, :msgId, :recipientRole, :recipientId, :unread, :data, :createdAt)""";
+
+    private static final String FAN_OUT = """
+            INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts, next_attempt_at,
+                created_at)
+            SELECT :eventId, :type, endpoint, :sessionId, 'pending', 0, :createdAt, :createdAt
+            FROM webhook_subscriptions WHERE type = :type""";
+
+    /**
+     * For one statement that appends a message (PostgreSQL): the outbox's writes as further
+     * common table expressions after {@code s}, the CTE that took the message's seq and returns
+     * {@code recipient_unread}; nothing is written when {@code s} returns no row. Parameters:
+     * {@code :sessionId}, {@code :msgId}, {@code :createdAt} and those of {@link #messageCreatedParams}.
+     */
+    public static final String MESSAGE_CREATED_CTES = """
+            , ev AS (
+                INSERT INTO events (event_id, type, session_id, msg_id, recipient_role, recipient_id, unread_count,
+                    data, created_at)
+                SELECT :eventId, 'message.created', :sessionId, :msgId, :recipientRole, :recipientId, recipient_unread,
+                    NULL, :createdAt
+                FROM s
+                RETURNING event_id),
+            evd AS (
+                INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts,
+                    next_attempt_at, created_at)
+                SELECT ev.event_id, 'message.created', w.endpoint, :sessionId, 'pending', 0, :createdAt, :createdAt
+                FROM ev CROSS JOIN webhook_subscriptions w WHERE w.type = 'message.created')
+            """;
+
+    private final Database db;
+    private final JsonMapper json;
+
+    Outbox(Database db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    /** The parameters of {@link #MESSAGE_CREATED_CTES} besides those of the message. */
+    public static void messageCreatedParams(Map<String, Object> params, String recipientRole, String recipientId) {
+        params.put("eventId", Ids.next());
+        params.put("recipientRole", recipientRole);
+        params.put("recipientId", recipientId);
+    }
+
+    /** A message was appended: {@code recipient} is the party who did not send it, with its unread count after it. */
+    public void messageCreated(String sessionId, String msgId, String recipientRole, String recipientId, long unread,
+            long createdAt) {
+        Map<String, Object> p = params(MESSAGE_CREATED, sessionId, createdAt);
+        p.put("msgId", msgId);
+        p.put("recipientRole", recipientRole);
+        p.put("recipientId", recipientId);
+        p.put("unread", unread);
+        insert(p);
+    }
+
+    /** Any other event: {@code data} is serialized as the event's data (snake_case, as the API's JSON). */
+    public void record(String type, String sessionId, Object data, long createdAt) {
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("not an event type of API.md §5: " + type);
+        }
+        Map<String, Object> p = params(type, sessionId, createdAt);
+        p.put("data", json.writeValueAsString(data));
+        insert(p);
+    }
+
+    private static Map<String, Object> params(String type, String sessionId, long createdAt) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("eventId", Ids.next());
+        p.put("type", type);
+        p.put("sessionId", sessionId);
+        p.put("createdAt", createdAt);
+        p.put("msgId", null);
+        p.put("recipientRole", null);
+        p.put("recipientId", null);
+        p.put("unread", null);
+        p.put("data", null);
+        return p;
+    }
+
+    private void insert(Map<String, Object> p) {
+        db.write().sql(INSERT).params(p).update();
+        db.write().sql(FAN_OUT).params(p).update();
+    }
+}
