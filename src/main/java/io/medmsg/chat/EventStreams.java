@@ -19,6 +19,8 @@ import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.files.LinkBase;
 import io.medmsg.realtime.ChangeHub;
+import io.medmsg.records.Audit;
+import io.medmsg.records.AuditStamp;
 import io.medmsg.shared.Side;
 
 /**
@@ -39,8 +41,10 @@ class EventStreams {
     private final ChangeHub hub;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Duration heartbeat;
+    private final Audit audit;
 
-    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties) {
+    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, Audit audit) {
+        this.audit = audit;
         this.feed = feed;
         this.hub = hub;
         this.heartbeat = properties.realtime().heartbeat();
@@ -55,11 +59,11 @@ class EventStreams {
      * Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code
      * expiresAt}; its file links start with {@code base}, the opening request's.
      */
-    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base) {
+    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base, AuditStamp stamp) {
         Side side = caller.side();
         long start = lastEventId != null ? lastEventId : feed.current(side, caller.id());
         long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
-        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, new SseEmitter(lifetime + 5_000));
+        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, stamp, new SseEmitter(lifetime + 5_000));
         open.add(stream);
         stream.emitter.onCompletion(stream::close);
         stream.emitter.onTimeout(stream::close);
@@ -74,12 +78,14 @@ class EventStreams {
         final String userId;
         final Instant expiresAt;
         final LinkBase base;
+        final AuditStamp stamp;
         final SseEmitter emitter;
         final BlockingQueue<EventFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
         volatile boolean closed;
         long after;
 
-        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, SseEmitter emitter) {
+        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, AuditStamp stamp, SseEmitter emitter) {
+            this.stamp = stamp;
             this.side = side;
             this.userId = userId;
             this.after = after;
@@ -93,6 +99,10 @@ class EventStreams {
             try {
                 while (!closed) {
                     EventFeed.Batch batch = feed.since(side, userId, after, base);
+                    if (!batch.events().isEmpty()) {
+                        // one record per delivered batch, durable before the batch is queued to be sent
+                        audit.submit(stamp.entry(null, null, null, null, null, 200));
+                    }
                     for (EventFeed.Event e : batch.events()) {
                         if (queue.size() >= QUEUE_CAPACITY || !queue.offer(e)) {
                             log.debug("dropping a slow event stream of {} {}", side.wire(), userId);

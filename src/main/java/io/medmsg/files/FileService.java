@@ -1,5 +1,6 @@
 package io.medmsg.files;
 
+import io.medmsg.records.AuditFacts;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -54,11 +55,19 @@ public class FileService {
     }
 
     record UploadSlot(String fileId, String uploadUrl, String uploadMethod, Map<String, String> uploadHeaders,
-            long expiresAt) {
+            long expiresAt) implements AuditFacts {
+        @Override
+        public String auditFileId() {
+            return fileId;
+        }
     }
 
     record ReadyFile(String fileId, String status, String fileName, String mimeType, long size, String url,
-            long urlExpiresAt) {
+            long urlExpiresAt) implements AuditFacts {
+        @Override
+        public String auditFileId() {
+            return fileId;
+        }
     }
 
     record CleanupResult(int expiredSlots, int rejectedSlots, int uploadLeftovers) {
