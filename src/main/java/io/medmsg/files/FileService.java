@@ -118,6 +118,22 @@ public class FileService {
         return files.find(fileId).filter(f -> f.status() == FileRecord.Status.READY).map(FileRecord::toStoredFile);
     }
 
+    /**
+     * Removes these files, rows and objects (the retention purge, after their messages are gone);
+     * how many rows were removed. An object the store fails to remove now is logged and left.
+     */
+    public int purge(java.util.Collection<String> fileIds) {
+        int removed = 0;
+        for (String fileId : fileIds) {
+            Optional<FileRecord> file = files.find(fileId);
+            if (file.isPresent() && files.delete(fileId)) {
+                removed++;
+                cleanup.discardQuietly(file.get());
+            }
+        }
+        return removed;
+    }
+
     /** One sweep of {@link FileCleanup} now, as of {@code now}. */
     CleanupResult cleanup(Instant now) {
         return cleanup.sweep(now);

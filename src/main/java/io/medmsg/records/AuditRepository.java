@@ -43,6 +43,11 @@ class AuditRepository {
     private static final String BY_PATIENT = " " + """
             AND ((actor_role = 'patient' AND actor_id = :patientId)
                  OR session_id IN (SELECT session_id FROM sessions WHERE patient_id = :patientId))""";
+    /** The last audit_id of the oldest {@code n} records older than the cutoff (MariaDB has no LIMIT in IN). */
+    private static final String OLD_UP_TO = """
+            SELECT MAX(audit_id) FROM (SELECT audit_id FROM audit_records WHERE at_ms < :cutoff
+                                        ORDER BY audit_id LIMIT :limit) oldest""";
+    private static final String DELETE_OLD = "DELETE FROM audit_records WHERE audit_id <= :upTo AND at_ms < :cutoff";
     private static final String ORDER = " ORDER BY audit_id LIMIT :limit";
 
     private final Database db;
@@ -125,6 +130,20 @@ class AuditRepository {
         p.put("ip", e.ip());
         p.put("outcome", e.outcome());
         return p;
+    }
+
+    record Removed(long count, long highestId) {
+    }
+
+    /** On the writer: up to about {@code limit} records older than {@code cutoff}, oldest first. */
+    Removed deleteOlderThan(long cutoff, int limit) {
+        Long upTo = db.write().sql(OLD_UP_TO).param("cutoff", cutoff).param("limit", limit).query(Long.class).optional()
+                .orElse(null);
+        if (upTo == null) {
+            return new Removed(0, 0);
+        }
+        int count = db.write().sql(DELETE_OLD).param("upTo", upTo).param("cutoff", cutoff).update();
+        return new Removed(count, upTo);
     }
 
     /** Up to {@code limit} records past {@code q.after()}, oldest first. */
