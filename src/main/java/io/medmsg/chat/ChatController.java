@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.medmsg.auth.Caller;
 import io.medmsg.files.LinkBase;
+import io.medmsg.records.AuditStamp;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
 import io.medmsg.web.Params;
@@ -74,43 +75,43 @@ class ChatController {
     }
 
     @PostMapping(P + "send_text_msg")
-    Envelope<Views.Sent> patientSendText(Caller caller, LinkBase base, @RequestBody PatientText body) {
+    Envelope<Views.Sent> patientSendText(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody PatientText body) {
         String doctorId = MessageRules.id("doctor_id", body.doctorId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(doctorId, null),
-                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base));
+                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base, stamp));
     }
 
     @PostMapping(D + "send_text_msg")
-    Envelope<Views.Sent> doctorSendText(Caller caller, LinkBase base, @RequestBody DoctorText body) {
+    Envelope<Views.Sent> doctorSendText(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody DoctorText body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
-                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base));
+                ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base, stamp));
     }
 
     @PostMapping(P + "send_res_msg")
-    Envelope<Views.Sent> patientSendFile(Caller caller, LinkBase base, @RequestBody PatientFile body) {
+    Envelope<Views.Sent> patientSendFile(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody PatientFile body) {
         String doctorId = MessageRules.id("doctor_id", body.doctorId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(doctorId, null),
-                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base));
+                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base, stamp));
     }
 
     @PostMapping(D + "send_res_msg")
-    Envelope<Views.Sent> doctorSendFile(Caller caller, LinkBase base, @RequestBody DoctorFile body) {
+    Envelope<Views.Sent> doctorSendFile(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody DoctorFile body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
-                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base));
+                chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base, stamp));
     }
 
     @PostMapping(D + "send_card_msg")
-    Envelope<Views.Sent> doctorSendCard(Caller caller, LinkBase base, @RequestBody DoctorCard body) {
+    Envelope<Views.Sent> doctorSendCard(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody DoctorCard body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(chat.send(caller, new ChatService.Target(null, sessionId),
-                ChatService.Content.card(CardRules.json(body.card(), "card", true, json)), body.clientMsgId(), base));
+                ChatService.Content.card(CardRules.json(body.card(), "card", true, json)), body.clientMsgId(), base, stamp));
     }
 
     /** The hospital back end's notices: exactly one of text and card. */
     @PostMapping("/msg_service/msg/admin/send_system_msg")
-    Envelope<Views.Sent> adminSendSystem(LinkBase base, @RequestBody SystemNotice body) {
+    Envelope<Views.Sent> adminSendSystem(LinkBase base, AuditStamp stamp, @RequestBody SystemNotice body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         boolean hasCard = body.card() != null && !body.card().isNull();
         if ((body.text() != null) == hasCard) {
@@ -118,7 +119,7 @@ class ChatController {
         }
         ChatService.Content content = hasCard ? ChatService.Content.card(CardRules.json(body.card(), "card", true, json))
                 : ChatService.Content.text(chat.validText(body.text()));
-        return Envelope.ok(chat.sendSystem(sessionId, content, body.clientMsgId(), base));
+        return Envelope.ok(chat.sendSystem(sessionId, content, body.clientMsgId(), base, stamp));
     }
 
     @GetMapping({P + "session_list", D + "session_list"})
@@ -196,12 +197,12 @@ class ChatController {
     }
 
     @PostMapping({P + "recall", D + "recall"})
-    Envelope<Views.Sent> recall(Caller caller, LinkBase base, @RequestBody Recall body) {
-        return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId(), base));
+    Envelope<Views.Sent> recall(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody Recall body) {
+        return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId(), base, stamp));
     }
 
     @GetMapping(path = {P + "events", D + "events"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(Caller caller, LinkBase base, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    SseEmitter events(Caller caller, LinkBase base, AuditStamp stamp, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -210,7 +211,7 @@ class ChatController {
                 throw ApiException.badParameter("Last-Event-ID must be an event id this server sent");
             }
         }
-        return streams.open(caller, after, caller.expiresAt(), base);
+        return streams.open(caller, after, caller.expiresAt(), base, stamp);
     }
 
     private static ChatReader.SessionRef ref(String sessionId, String doctorId) {

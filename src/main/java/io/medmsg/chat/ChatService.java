@@ -16,6 +16,8 @@ import io.medmsg.moderation.Moderation;
 import io.medmsg.files.FileService;
 import io.medmsg.files.LinkBase;
 import io.medmsg.files.StoredFile;
+import io.medmsg.records.Audit;
+import io.medmsg.records.AuditStamp;
 import io.medmsg.realtime.SessionChanged;
 import io.medmsg.shared.Ids;
 import io.medmsg.shared.Side;
@@ -50,14 +52,16 @@ public class ChatService {
     private final ConsultationService consultations;
     private final Outbox outbox;
     private final Moderation moderation;
+    private final Audit audit;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
             MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations, Outbox outbox,
-            Moderation moderation) {
+            Moderation moderation, Audit audit) {
         this.moderation = moderation;
         this.outbox = outbox;
+        this.audit = audit;
         this.log = log;
         this.consultations = consultations;
         this.db = db;
@@ -106,12 +110,20 @@ public class ChatService {
         return Content.file(files.requireReadyFileOf(caller, MessageRules.id("file_id", fileId)));
     }
 
-    Views.Sent send(Caller caller, Target target, Content asSent, String clientMsgId, LinkBase base) {
+    /**
+     * Appends a message; when it is written, its audit record ({@code stamp}) commits in the same
+     * unit. A resend, a refusal or a send the consultation rules admitted later is audited by the
+     * response advice, after.
+     */
+    Views.Sent send(Caller caller, Target target, Content asSent, String clientMsgId, LinkBase base, AuditStamp stamp) {
         Side side = caller.side();
         MessageRules.clientMsgId(clientMsgId);
         rateLimiter.acquire(side, caller.id());
         Content content = moderated(caller, asSent);
-        Appended appended = retrying(() -> db.submit(() -> append(caller, side, target, content, clientMsgId)));
+        Appended appended = retrying(() -> db.submit(() -> audited(append(caller, side, target, content, clientMsgId), stamp)));
+        if (appended.written()) {
+            stamp.markRecorded();
+        }
         // committed: from now on this session is known and its sends skip the lookup
         known.learn(appended.session());
         if (!appended.written()) {
@@ -172,7 +184,7 @@ public class ChatService {
      * A notice of the hospital's back end ({@code sender_role} system) into any session, open
      * consultation or not; client_msg_id is required, so that the back end can always resend.
      */
-    Views.Sent sendSystem(String sessionId, Content content, String clientMsgId, LinkBase base) {
+    Views.Sent sendSystem(String sessionId, Content content, String clientMsgId, LinkBase base, AuditStamp stamp) {
         if (clientMsgId == null) {
             throw ApiException.badParameter("client_msg_id is required");
         }
@@ -185,8 +197,11 @@ public class ChatService {
                     content.card(), null);
             return messages.findByClientMsgId(sessionId, StoredMessage.SYSTEM, StoredMessage.SYSTEM, clientMsgId)
                     .map(original -> Appended.resendOf(p, draft, original))
-                    .orElseGet(() -> log.appendAdmitted(p, draft, SessionRepository.Writer.SYSTEM, null));
+                    .orElseGet(() -> audited(log.appendAdmitted(p, draft, SessionRepository.Writer.SYSTEM, null), stamp));
         }));
+        if (appended.written()) {
+            stamp.markRecorded();
+        }
         if (!appended.written()) {
             StoredMessage original = sameAsOriginal(appended, content);
             return new Views.Sent(sessionId, renderer.message(original, base));
@@ -195,11 +210,12 @@ public class ChatService {
         return new Views.Sent(sessionId, renderer.message(appended.message(), base));
     }
 
-    Views.Sent recall(Caller caller, String sessionId, String msgId, LinkBase base) {
+    Views.Sent recall(Caller caller, String sessionId, String msgId, LinkBase base, AuditStamp stamp) {
         Side side = caller.side();
         MessageRules.id("session_id", sessionId);
         MessageRules.id("msg_id", msgId);
-        Appended appended = retrying(() -> db.submit(() -> appendRecall(caller, side, sessionId, msgId)));
+        Appended appended = retrying(() -> db.submit(() -> audited(appendRecall(caller, side, sessionId, msgId), stamp)));
+        stamp.markRecorded();
         log.publish(appended);
         return new Views.Sent(sessionId, renderer.message(appended.message(), base));
     }
@@ -228,6 +244,17 @@ public class ChatService {
             return s;
         }));
         return new Views.Deleted(sessionId);
+    }
+
+    /**
+     * Inside the unit: the audit record of the message it appends, committed with it if it is
+     * written (on PostgreSQL whether it was is known only at the commit: the record says which
+     * message, and takes its seq from the row).
+     */
+    private Appended audited(Appended appended, AuditStamp stamp) {
+        StoredMessage draft = appended.draft();
+        audit.appendForMessage(stamp.entry(draft.sessionId(), null, null, null, draft.fileId(), 200), draft.msgId());
+        return appended;
     }
 
     private record Read(StoredSession session, boolean moved) {

@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.medmsg.auth.FastPathSecurity;
 import io.medmsg.files.LinkBases;
+import io.medmsg.records.Audit;
 import io.medmsg.web.EnvelopeWriter;
 
 @Configuration(proxyBeanMethods = false)
@@ -22,9 +23,9 @@ class ChatWebConfig {
     @Bean
     FilterRegistrationBean<SendTextFastPath> sendTextFastPath(ChatController controller, FastPathSecurity security,
             JsonMapper json, EnvelopeWriter writer,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors, LinkBases linkBases) {
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors, LinkBases linkBases, Audit audit) {
         FilterRegistrationBean<SendTextFastPath> bean =
-                new FilterRegistrationBean<>(new SendTextFastPath(controller, security, json, writer, errors, linkBases));
+                new FilterRegistrationBean<>(new SendTextFastPath(controller, security, json, writer, errors, linkBases, audit));
         bean.addUrlPatterns(SendTextFastPath.PATIENT, SendTextFastPath.DOCTOR);
         bean.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
         return bean;

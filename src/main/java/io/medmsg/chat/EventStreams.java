@@ -25,6 +25,8 @@ import io.medmsg.auth.Caller;
 import io.medmsg.config.MedMsgProperties;
 import io.medmsg.files.LinkBase;
 import io.medmsg.realtime.ChangeHub;
+import io.medmsg.records.Audit;
+import io.medmsg.records.AuditStamp;
 import io.medmsg.shared.Side;
 
 /**
@@ -45,8 +47,10 @@ class EventStreams {
     private final ChangeHub hub;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Duration heartbeat;
+    private final Audit audit;
 
-    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters) {
+    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters, Audit audit) {
+        this.audit = audit;
         this.feed = feed;
         this.hub = hub;
         this.heartbeat = properties.realtime().heartbeat();
@@ -63,11 +67,11 @@ class EventStreams {
      * Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code
      * expiresAt}; its file links start with {@code base}, the opening request's.
      */
-    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base) {
+    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base, AuditStamp stamp) {
         Side side = caller.side();
         long start = lastEventId != null ? lastEventId : feed.current(side, caller.id());
         long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
-        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, new SseEmitter(lifetime + 5_000));
+        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, stamp, new SseEmitter(lifetime + 5_000));
         open.add(stream);
         // Called by the container once the response is over for whatever reason, and only then are
         // its connection and descriptor free: until then the stream counts as open.
@@ -88,6 +92,7 @@ class EventStreams {
         final String userId;
         final Instant expiresAt;
         final LinkBase base;
+        final AuditStamp stamp;
         final SseEmitter emitter;
         final BlockingQueue<EventFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
         volatile boolean closed;
@@ -95,7 +100,8 @@ class EventStreams {
         volatile CompletableFuture<Boolean> waiting;
         long after;
 
-        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, SseEmitter emitter) {
+        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, AuditStamp stamp, SseEmitter emitter) {
+            this.stamp = stamp;
             this.side = side;
             this.userId = userId;
             this.after = after;
@@ -109,6 +115,10 @@ class EventStreams {
             try {
                 while (!closed) {
                     EventFeed.Batch batch = feed.since(side, userId, after, base);
+                    if (!batch.events().isEmpty()) {
+                        // one record per delivered batch, durable before the batch is queued to be sent
+                        audit.submit(stamp.entry(null, null, null, null, null, 200));
+                    }
                     for (EventFeed.Event e : batch.events()) {
                         if (queue.size() >= QUEUE_CAPACITY || !queue.offer(e)) {
                             log.debug("dropping a slow event stream of {} {}", side.wire(), userId);

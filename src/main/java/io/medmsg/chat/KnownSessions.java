@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 import io.medmsg.shared.Side;
 
 /**
- * Who the two parties of a session are, as this instance has seen them committed. A session is
- * never removed and its parties never change, so what is learned stays true: the idle poll and
+ * Who the two parties of a session are, as this instance has seen them committed. A session's
+ * parties never change, and a session is removed only by the retention purge, years after its
+ * last message ({@link SessionPurger} forgets it here), so what is learned stays true: the idle poll and
  * the send path use it to skip a lookup. Only sessions read from the database or committed by
  * this instance may be taught, never one inside a transaction that may still roll back.
  */
@@ -44,6 +45,12 @@ final class KnownSessions {
     void learn(Parties parties) {
         byId.putIfAbsent(parties.sessionId(), parties);
         byPair.putIfAbsent(pair(parties.patientId(), parties.doctorId()), parties);
+    }
+
+    /** The session was purged (on this instance; see docs/records.md for the others). */
+    void forget(Parties parties) {
+        byId.remove(parties.sessionId());
+        byPair.remove(pair(parties.patientId(), parties.doctorId()));
     }
 
     private static String pair(String patientId, String doctorId) {

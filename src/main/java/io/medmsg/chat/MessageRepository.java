@@ -39,6 +39,11 @@ class MessageRepository {
              FROM messages WHERE session_id = :sessionId AND seq > :floor AND seq < :before
             ORDER BY seq DESC LIMIT :limit""";
 
+    /** A consultation's messages: its seq range, in order. */
+    static final String BETWEEN = "SELECT " + StoredMessage.COLUMNS + """
+             FROM messages WHERE session_id = :sessionId AND seq >= :fromSeq AND seq <= :toSeq
+            ORDER BY seq ASC""";
+
     static final String AFTER = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages WHERE session_id = :sessionId AND seq > :after
             ORDER BY seq ASC LIMIT :limit""";
@@ -134,6 +139,11 @@ class MessageRepository {
     }
 
     /** Up to {@code limit} messages with seq > after, oldest first. */
+    List<StoredMessage> between(String sessionId, long fromSeq, long toSeq) {
+        return db.read().sql(BETWEEN).param("sessionId", sessionId).param("fromSeq", fromSeq).param("toSeq", toSeq)
+                .query(StoredMessage::map).list();
+    }
+
     List<StoredMessage> after(String sessionId, long after, int limit) {
         return db.read().sql(AFTER).param("sessionId", sessionId).param("after", after).param("limit", limit)
                 .query(StoredMessage::map).list();

@@ -27,6 +27,8 @@ import io.medmsg.auth.FastPathSecurity;
 import io.medmsg.auth.Role;
 import io.medmsg.files.LinkBase;
 import io.medmsg.files.LinkBases;
+import io.medmsg.records.Audit;
+import io.medmsg.records.AuditStamp;
 import io.medmsg.web.EnvelopeWriter;
 
 /**
@@ -52,9 +54,11 @@ final class SendTextFastPath implements Filter {
     private final EnvelopeWriter writer;
     private final HandlerExceptionResolver errors;
     private final LinkBases linkBases;
+    private final Audit audit;
 
     SendTextFastPath(ChatController controller, FastPathSecurity security, JsonMapper json, EnvelopeWriter writer,
-            HandlerExceptionResolver errors, LinkBases linkBases) {
+            HandlerExceptionResolver errors, LinkBases linkBases, Audit audit) {
+        this.audit = audit;
         this.controller = controller;
         this.security = security;
         this.json = json;
@@ -87,16 +91,27 @@ final class SendTextFastPath implements Filter {
         }
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(context -> context.setPathPattern(path));
         security.writeHeaders(request, response);
+        AuditStamp stamp = AuditStamp.of(request, caller.role().wire(), caller.id());
         try {
             // resolved by the same rule as for Spring MVC, so a change to that rule holds here too
             LinkBase base = linkBases.of(request);
             Views.Sent sent = parsed instanceof ChatController.PatientText patient
-                    ? controller.patientSendText(caller, base, patient).data()
-                    : controller.doctorSendText(caller, base, (ChatController.DoctorText) parsed).data();
+                    ? controller.patientSendText(caller, base, stamp, patient).data()
+                    : controller.doctorSendText(caller, base, stamp, (ChatController.DoctorText) parsed).data();
+            if (!stamp.recorded()) {
+                // a resend of a message already sent: its own record, before the answer leaves
+                stamp.markRecorded();
+                audit.submit(stamp.entry(sent, 200));
+            }
             writer.writeOk(request, response, sent);
         } catch (RuntimeException e) {
             if (errors.resolveException(request, response, null, e) == null) {
                 throw e;
+            }
+            if (!stamp.recorded()) {
+                // an error answer carries no records: its record may follow it
+                stamp.markRecorded();
+                audit.submit(stamp.entry(null, null, null, null, null, response.getStatus()));
             }
         }
     }

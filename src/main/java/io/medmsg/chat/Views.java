@@ -2,7 +2,12 @@ package io.medmsg.chat;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
-/** The JSON shapes of API.md section 2 that the chat endpoints answer with. */
+import io.medmsg.records.AuditFacts;
+
+/**
+ * The JSON shapes of API.md section 2 that the chat endpoints answer with. Those that show or
+ * change a session's content say so for their audit record ({@link AuditFacts}).
+ */
 final class Views {
 
     private Views() {
@@ -27,10 +32,28 @@ final class Views {
             long openedAt, Long acceptedAt, Long closedAt, String closeReason, long firstSeq, Long lastSeq) {
     }
 
-    record OneConsultation(Consultation consultation) {
+    record OneConsultation(Consultation consultation) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return consultation.sessionId();
+        }
+
+        @Override
+        public String auditConsultationId() {
+            return consultation.consultationId();
+        }
     }
 
-    record Opened(String sessionId, Consultation consultation) {
+    record Opened(String sessionId, Consultation consultation) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public String auditConsultationId() {
+            return consultation.consultationId();
+        }
     }
 
     record ConsultationPage(java.util.List<Consultation> list, String nextCursor) {
@@ -40,24 +63,99 @@ final class Views {
     record Event(String type, Consultation consultation) {
     }
 
-    record Sent(String sessionId, Message message) {
+    record Sent(String sessionId, Message message) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public String auditConsultationId() {
+            return message.consultationId();
+        }
+
+        @Override
+        public Long auditSeqFrom() {
+            return message.seq();
+        }
+
+        @Override
+        public Long auditSeqTo() {
+            return message.seq();
+        }
+
+        @Override
+        public String auditFileId() {
+            return message.resource() == null ? null : message.resource().fileId();
+        }
     }
 
-    record SessionPage(java.util.List<Session> list, String nextCursor) {
+    /** Many sessions: the record names none (the actor and the time say whose list it was). */
+    record SessionPage(java.util.List<Session> list, String nextCursor) implements AuditFacts {
     }
 
-    record SessionChanges(java.util.List<Session> list, String cursor) {
+    record SessionChanges(java.util.List<Session> list, String cursor) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return list.size() == 1 ? list.get(0).sessionId() : null;
+        }
+
+        @Override
+        public boolean auditIdle() {
+            return list.isEmpty();
+        }
     }
 
-    record MessagePage(String sessionId, java.util.List<Message> list, boolean hasMore) {
+    record MessagePage(String sessionId, java.util.List<Message> list, boolean hasMore) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public Long auditSeqFrom() {
+            return list.isEmpty() ? null : list.get(0).seq();
+        }
+
+        @Override
+        public Long auditSeqTo() {
+            return list.isEmpty() ? null : list.get(list.size() - 1).seq();
+        }
     }
 
-    record NewMessages(String sessionId, java.util.List<Message> list, long lastSeq, boolean hasMore) {
+    record NewMessages(String sessionId, java.util.List<Message> list, long lastSeq, boolean hasMore) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public Long auditSeqFrom() {
+            return list.isEmpty() ? null : list.get(0).seq();
+        }
+
+        @Override
+        public Long auditSeqTo() {
+            return list.isEmpty() ? null : list.get(list.size() - 1).seq();
+        }
+
+        @Override
+        public boolean auditIdle() {
+            return list.isEmpty();
+        }
     }
 
-    record ReadState(String sessionId, long readSeq, long unreadCount) {
+    record ReadState(String sessionId, long readSeq, long unreadCount) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return sessionId;
+        }
     }
 
-    record Deleted(String sessionId) {
+    record Deleted(String sessionId) implements AuditFacts {
+        @Override
+        public String auditSessionId() {
+            return sessionId;
+        }
     }
 }

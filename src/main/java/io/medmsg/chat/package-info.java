@@ -4,7 +4,7 @@
  * {@code SessionChanged} after each commit.
  */
 @ApplicationModule(displayName = "chat",
-        allowedDependencies = {"auth", "config", "db", "directory", "events", "files", "moderation", "realtime", "web", "shared"})
+        allowedDependencies = {"auth", "config", "db", "directory", "events", "files", "moderation", "realtime", "records", "web", "shared"})
 package io.medmsg.chat;
 
 import org.springframework.modulith.ApplicationModule;

@@ -27,12 +27,14 @@ public final class Database implements AutoCloseable {
     private final GroupCommitter groupCommitter;
     private final Outages outages;
     private final WriteHealth health;
+    private final NamedParameterJdbcTemplate batches;
 
     Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
             TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health) {
         this.readerPool = readerPool;
         this.outages = outages;
         this.health = health;
+        this.batches = batches;
         this.dialect = dialect;
         this.write = write;
         this.read = read;
@@ -90,6 +92,29 @@ public final class Database implements AutoCloseable {
             return groupCommitter.pipeline().add(sql, columns, params, row);
         }
         return Pending.of(write().sql(sql).params(params).query(new ColumnMapRowMapper()).optional().map(row));
+    }
+
+    /**
+     * One statement executed once per row of {@code rows}, as one JDBC batch on the writer (in its
+     * transaction, after whatever is queued on the pipeline).
+     */
+    public void batchUpdate(String sql, org.springframework.jdbc.core.namedparam.SqlParameterSource[] rows) {
+        flushPipeline();
+        batches.batchUpdate(sql, rows);
+    }
+
+    /**
+     * Like {@link #batchUpdate}, for an {@code INSERT … SELECT}: one JDBC batch where the database
+     * takes one, else one execution per row ({@link Dialect#batchesInsertSelect}).
+     */
+    public void batchInsertSelect(String sql, org.springframework.jdbc.core.namedparam.SqlParameterSource[] rows) {
+        if (dialect.batchesInsertSelect()) {
+            batchUpdate(sql, rows);
+            return;
+        }
+        for (org.springframework.jdbc.core.namedparam.SqlParameterSource row : rows) {
+            write().sql(sql).paramSource(row).update();
+        }
     }
 
     /** Units of work waiting for the group-commit writer (for tests). */

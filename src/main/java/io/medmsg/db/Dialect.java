@@ -196,6 +196,15 @@ public enum Dialect {
         return "a " + this + " URL";
     }
 
+    /**
+     * Whether an {@code INSERT … SELECT} can run as one JDBC batch: MariaDB's driver sends batches
+     * with its bulk protocol, which refuses that statement ("not supported in the prepared
+     * statement protocol yet").
+     */
+    boolean batchesInsertSelect() {
+        return this != MYSQL;
+    }
+
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */
     boolean hasUpdateReturning() {
         return this != MYSQL;

@@ -87,7 +87,7 @@ class FileCleanup implements SchedulingConfigurer {
     }
 
     /** A store that fails now leaves the object for the next sweep, not a failed request or sweep. */
-    private boolean discardQuietly(FileRecord file) {
+    boolean discardQuietly(FileRecord file) {
         try {
             blobs.discard(file);
             return true;

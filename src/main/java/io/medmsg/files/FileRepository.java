@@ -48,6 +48,8 @@ class FileRepository {
 
     private static final String DELETE_IF_STATUS = "DELETE FROM files WHERE file_id = :fileId AND status = :status";
 
+    private static final String DELETE = "DELETE FROM files WHERE file_id = :fileId";
+
     private static final String CLEAR_UPLOAD_KEY = "UPDATE files SET upload_key = NULL WHERE file_id = :fileId";
 
     private final Database db;
@@ -93,6 +95,10 @@ class FileRepository {
 
     List<FileRecord> uploadLeftovers(long now, int limit) {
         return db.read().sql(UPLOAD_LEFTOVERS).param("now", now).param("limit", limit).query(FileRepository::map).list();
+    }
+
+    boolean delete(String fileId) {
+        return db.write().sql(DELETE).param("fileId", fileId).update() > 0;
     }
 
     boolean deleteIfStatus(String fileId, FileRecord.Status status) {

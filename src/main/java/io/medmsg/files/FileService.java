@@ -1,5 +1,6 @@
 package io.medmsg.files;
 
+import io.medmsg.records.AuditFacts;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -55,11 +56,19 @@ public class FileService {
     }
 
     record UploadSlot(String fileId, String uploadUrl, String uploadMethod, Map<String, String> uploadHeaders,
-            long expiresAt) {
+            long expiresAt) implements AuditFacts {
+        @Override
+        public String auditFileId() {
+            return fileId;
+        }
     }
 
     record ReadyFile(String fileId, String status, String fileName, String mimeType, long size, String url,
-            long urlExpiresAt) {
+            long urlExpiresAt) implements AuditFacts {
+        @Override
+        public String auditFileId() {
+            return fileId;
+        }
     }
 
     record CleanupResult(int expiredSlots, int rejectedSlots, int uploadLeftovers) {
@@ -108,6 +117,22 @@ public class FileService {
             return Optional.empty();
         }
         return files.find(fileId).filter(f -> f.status() == FileRecord.Status.READY).map(FileRecord::toStoredFile);
+    }
+
+    /**
+     * Removes these files, rows and objects (the retention purge, after their messages are gone);
+     * how many rows were removed. An object the store fails to remove now is logged and left.
+     */
+    public int purge(java.util.Collection<String> fileIds) {
+        int removed = 0;
+        for (String fileId : fileIds) {
+            Optional<FileRecord> file = files.find(fileId);
+            if (file.isPresent() && files.delete(fileId)) {
+                removed++;
+                cleanup.discardQuietly(file.get());
+            }
+        }
+        return removed;
     }
 
     /** One sweep of {@link FileCleanup} now, as of {@code now}. */

@@ -3,7 +3,7 @@
  * signed links, cleanup of abandoned files. Chat links a ready file into a message through
  * {@code FileService}.
  */
-@ApplicationModule(displayName = "files", allowedDependencies = {"auth", "config", "db", "web", "shared"})
+@ApplicationModule(displayName = "files", allowedDependencies = {"auth", "config", "db", "records", "web", "shared"})
 package io.medmsg.files;
 
 import org.springframework.modulith.ApplicationModule;

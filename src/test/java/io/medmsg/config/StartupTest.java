@@ -56,6 +56,25 @@ class StartupTest {
     }
 
     @Test
+    void purgeAfterBelowThreeYearsIsRefused() {
+        assertThatThrownBy(() -> start(null, "--medmsg.retention.purge-after=1000d"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.retention.purge-after")
+                        .contains("at least 3 years"));
+    }
+
+    @Test
+    void auditRetentionBelowThreeYearsIsRefused() {
+        assertThatThrownBy(() -> start(null, "--medmsg.retention.audit=365d"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.retention.audit"));
+    }
+
+    @Test
+    void prodRefusesToRunWithAuditOff() {
+        assertThatThrownBy(() -> start("prod", "--medmsg.audit.enabled=false", "--medmsg.auth.hs256-secret=" + "s".repeat(32)))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.audit.enabled=false"));
+    }
+
+    @Test
     void prodStartsWithAVerifierAndWithoutDemo() {
         try (ConfigurableApplicationContext context = start("prod", "--medmsg.auth.hs256-secret=" + "s".repeat(32))) {
             assertThat(context.containsBean("demoTokenController")).isFalse();

@@ -37,6 +37,10 @@ public final class Tokens {
         return hs256(claims(id, "admin").build());
     }
 
+    public static String auditor(String id) {
+        return hs256(claims(id, "auditor").build());
+    }
+
     public static JWTClaimsSet.Builder claims(String sub, String role) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().subject(sub).claim("role", role)

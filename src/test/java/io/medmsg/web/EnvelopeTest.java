@@ -242,7 +242,8 @@ class EnvelopeTest extends ApiTest {
         assertThat(docs.body().get("paths").has("/pati_service/manager_service/doctor_list")).isTrue();
         for (String path : java.util.List.of("admin/consultation/open", "admin/consultation/close", "admin/consultation",
                 "doctor/consultation/accept", "doctor/consultation/close", "patient/consultation/cancel",
-                "patient/consultation_list", "doctor/consultation_list", "doctor/send_card_msg", "admin/send_system_msg")) {
+                "patient/consultation_list", "doctor/consultation_list", "doctor/send_card_msg", "admin/send_system_msg",
+                "audit/records", "audit/consultation_export")) {
             assertThat(docs.body().get("paths").has("/msg_service/msg/" + path)).as(path).isTrue();
         }
     }

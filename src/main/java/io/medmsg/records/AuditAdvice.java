@@ -1,0 +1,69 @@
+package io.medmsg.records;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
+
+import io.medmsg.web.Envelope;
+
+/**
+ * Writes the audit record of an audited request right before its answer's body is written, and
+ * so before the answer leaves: for a read, in a group-commit unit after the read. Requests whose
+ * service already committed their record with their change ({@link AuditStamp#recorded}) and
+ * polls that carry nothing ({@link AuditFacts#auditIdle}) write none. Error answers are audited
+ * too, with their status.
+ */
+@ControllerAdvice
+class AuditAdvice implements ResponseBodyAdvice<Object> {
+
+    private final Audit audit;
+    private final AuditSettings settings;
+
+    AuditAdvice(Audit audit, AuditSettings settings) {
+        this.audit = audit;
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+        return settings.enabled();
+    }
+
+    @Override
+    public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
+            Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
+            ServerHttpResponse response) {
+        if (!(request instanceof ServletServerHttpRequest servlet) || !(response instanceof ServletServerHttpResponse out)) {
+            return body;
+        }
+        HttpServletRequest req = servlet.getServletRequest();
+        String uri = req.getRequestURI();
+        if (!AuditedPaths.audited(uri)) {
+            return body;
+        }
+        AuditStamp stamp = AuditStamp.of(req);
+        if (stamp.recorded()) {
+            return body;
+        }
+        int status = out.getServletResponse().getStatus();
+        AuditFacts facts = body instanceof Envelope<?> envelope && envelope.data() instanceof AuditFacts f ? f : null;
+        if (facts != null && status == 200 && facts.auditIdle()) {
+            return body;
+        }
+        AuditEntry entry = facts != null ? stamp.entry(facts, status)
+                : stamp.entry(req.getParameter("session_id"), req.getParameter("consultation_id"), null, null,
+                        AuditedPaths.fileIdOf(uri), status);
+        // once only: if the write fails, the error answer that follows carries no records
+        stamp.markRecorded();
+        audit.submit(entry);
+        return body;
+    }
+}
