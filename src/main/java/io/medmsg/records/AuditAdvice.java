@@ -1,5 +1,7 @@
 package io.medmsg.records;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.core.MethodParameter;
@@ -23,6 +25,8 @@ import io.medmsg.web.Envelope;
  */
 @ControllerAdvice
 class AuditAdvice implements ResponseBodyAdvice<Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditAdvice.class);
 
     private final Audit audit;
     private final AuditSettings settings;
@@ -63,7 +67,17 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
                         AuditedPaths.fileIdOf(uri), status);
         // once only: if the write fails, the error answer that follows carries no records
         stamp.markRecorded();
-        audit.submit(entry);
+        if (status < 400) {
+            audit.submit(entry);
+            return body;
+        }
+        try {
+            audit.submit(entry);
+        } catch (RuntimeException e) {
+            // an error answer carries no records: it goes out even when its audit record cannot be
+            // written (a full disk, the database gone), rather than turning into a 500
+            LOG.warn("audit record of a {} answer on {} not written: {}", status, uri, e.toString());
+        }
         return body;
     }
 }
