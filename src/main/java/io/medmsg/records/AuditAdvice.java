@@ -67,6 +67,12 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
                         AuditedPaths.fileIdOf(uri), status);
         // once only: if the write fails, the error answer that follows carries no records
         stamp.markRecorded();
+        if (status == 503 || status == 507) {
+            // the database or the disk is what failed: a record could not be written either, and
+            // trying would hold the error answer for another connection wait
+            LOG.warn("audit record of a {} answer on {} not written: storage unavailable", status, uri);
+            return body;
+        }
         if (status < 400) {
             audit.submit(entry);
             return body;
