@@ -36,10 +36,12 @@ class AuditController {
     static final int CSV_CHUNK = 1000;
 
     private final AuditRepository repository;
+    private final AuditInbox inbox;
     private final Audit audit;
 
-    AuditController(AuditRepository repository, Audit audit) {
+    AuditController(AuditRepository repository, AuditInbox inbox, Audit audit) {
         this.repository = repository;
+        this.inbox = inbox;
         this.audit = audit;
     }
 
@@ -68,11 +70,13 @@ class AuditController {
             // the export's own record first, then the rows, streamed from the database chunk by chunk
             audit.submit(stamp.entry(query.sessionId(), null, null, null, null, 200));
             stamp.markRecorded();
+            inbox.flush();
             response.setContentType(CSV.toString());
             writeCsv(query, response.getOutputStream());
             // written: nothing more goes into the response
             return null;
         }
+        inbox.flush();
         List<AuditRecord> rows = repository.page(query, limit + 1);
         String next = null;
         if (rows.size() > limit) {

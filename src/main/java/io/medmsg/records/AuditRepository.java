@@ -16,19 +16,31 @@ import io.medmsg.db.Database;
 @Repository
 class AuditRepository {
 
-    private static final String INSERT = """
-            INSERT INTO audit_records (at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from,
-                seq_to, file_id, request_id, ip, outcome)
-            VALUES (:at, :actorRole, :actorId, :action, :sessionId, :consultationId, :seqFrom, :seqTo, :fileId,
+    /** A record's columns but its id, in audit_records and audit_inbox alike. */
+    private static final String FIELDS = """
+            at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from, seq_to, file_id, request_id, ip,
+                outcome""";
+
+    // Requests write their records into the inbox (V8__audit_inbox.sql); moveInbox takes them on.
+    private static final String INSERT = "INSERT INTO audit_inbox (" + FIELDS + """
+            ) VALUES (:at, :actorRole, :actorId, :action, :sessionId, :consultationId, :seqFrom, :seqTo, :fileId,
                 :requestId, :ip, :outcome)""";
 
     /** The record of an appended message, with the seq and consultation it was given; none if it is not there. */
-    private static final String INSERT_FOR_MESSAGE = """
-            INSERT INTO audit_records (at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from,
-                seq_to, file_id, request_id, ip, outcome)
-            SELECT :at, :actorRole, :actorId, :action, session_id, consultation_id, seq, seq, file_id, :requestId, :ip,
-                :outcome
+    private static final String INSERT_FOR_MESSAGE = "INSERT INTO audit_inbox (" + FIELDS + """
+            ) SELECT :at, :actorRole, :actorId, :action, session_id, consultation_id, seq, seq, file_id, :requestId,
+                :ip, :outcome
               FROM messages WHERE msg_id = :msgId""";
+
+    private static final String LOCK_MOVER = "SELECT name FROM audit_mover WHERE name = 'mover'";
+    private static final String OLDEST_IN_INBOX = "SELECT inbox_id, " + FIELDS
+            + " FROM audit_inbox ORDER BY inbox_id LIMIT :limit";
+    private static final String FILE = "INSERT INTO audit_records (" + FIELDS + """
+            ) VALUES (:at_ms, :actor_role, :actor_id, :action, :session_id, :consultation_id, :seq_from, :seq_to,
+                :file_id, :request_id, :ip, :outcome)""";
+    private static final String TAKE_FROM_INBOX = "DELETE FROM audit_inbox WHERE inbox_id = :inbox_id";
+    private static final String[] COLUMNS = {"inbox_id", "at_ms", "actor_role", "actor_id", "action", "session_id",
+        "consultation_id", "seq_from", "seq_to", "file_id", "request_id", "ip", "outcome"};
 
     private static final String PAGE = "SELECT " + AuditRecord.COLUMNS + " FROM audit_records WHERE audit_id > :after";
     private static final String BY_ACTOR = " AND actor_id = :actorId";
@@ -51,6 +63,8 @@ class AuditRepository {
     private static final String ORDER = " ORDER BY audit_id LIMIT :limit";
 
     private final Database db;
+    /** Whether this instance queued a record since the inbox was last moved. */
+    private volatile boolean queuedSinceMove;
 
     AuditRepository(Database db) {
         this.db = db;
@@ -72,6 +86,7 @@ class AuditRepository {
             TransactionSynchronizationManager.bindResource(this, queued);
             TransactionSynchronizationManager.registerSynchronization(queued);
         }
+        queuedSinceMove = true;
         Map<String, Object> p = params(e, at);
         if (msgId == null) {
             queued.plain.add(new MapSqlParameterSource(p));
@@ -79,6 +94,37 @@ class AuditRepository {
             p.put("msgId", msgId);
             queued.forMessages.add(new MapSqlParameterSource(p));
         }
+    }
+
+    /**
+     * On the writer: moves the oldest {@code limit} records of the inbox into audit_records, in
+     * the order they were written, and returns how many. The mover's row lock makes instances move
+     * one at a time, and so the audit_id a move gives is higher than any given before it: a cursor
+     * never skips a record that arrives later. Exactly the rows read are removed (by id), so a
+     * record committed meanwhile by another instance waits for the next move.
+     */
+    int moveInbox(int limit) {
+        queuedSinceMove = false;
+        db.write().sql(db.dialect().lockingRead(LOCK_MOVER)).query(String.class).list();
+        List<SqlParameterSource> rows = db.write().sql(db.dialect().lockingRead(OLDEST_IN_INBOX)).param("limit", limit)
+                .query((rs, n) -> {
+                    MapSqlParameterSource row = new MapSqlParameterSource();
+                    for (String column : COLUMNS) {
+                        row.addValue(column, rs.getObject(column));
+                    }
+                    return (SqlParameterSource) row;
+                }).list();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        SqlParameterSource[] all = rows.toArray(SqlParameterSource[]::new);
+        db.batchUpdate(FILE, all);
+        db.batchUpdate(TAKE_FROM_INBOX, all);
+        return all.length;
+    }
+
+    boolean queuedSinceMove() {
+        return queuedSinceMove;
     }
 
     /** The records of one transaction, inserted before it commits. */

@@ -211,6 +211,35 @@ class AuditTrailTest extends ApiTest {
         assertThat(api.get(RECORDS, AUDITOR).status()).isEqualTo(200);
     }
 
+    /** Records wait in the inbox until moved (AuditInbox): a reader sees each once, in the order they committed. */
+    @Test
+    void inboxRecordsAreReadExactlyOnceInTheOrderTheyCommitted() {
+        List<String> requestIds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Reply sent = chat.doctorSends(c.doctor(), c.sessionId(), "第" + i + "条");
+            assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
+            requestIds.add(sent.body().get("request_id").asString());
+        }
+        List<JsonNode> records = recordsOf(c.doctorId());
+        assertThat(records).extracting(r -> r.get("request_id").asString()).containsExactlyElementsOf(requestIds);
+        assertThat(records).extracting(r -> r.get("seq_from").asLong()).isSorted();
+    }
+
+    /** An instance that died before moving its records: the next reader's request moves and sees them. */
+    @Test
+    void aRecordLeftInTheInboxIsReadByTheNextRequest() {
+        String actor = unique("d-gone-");
+        db.submit(() -> db.write().sql("""
+                INSERT INTO audit_inbox (at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from,
+                    seq_to, file_id, request_id, ip, outcome)
+                VALUES (1, 'doctor', :actor, 'msg_list', NULL, NULL, 1, 3, NULL, 'req-left-behind', '10.0.0.9', 200)""")
+                .param("actor", actor).update());
+        List<JsonNode> records = recordsOf(actor);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).get("request_id").asString()).isEqualTo("req-left-behind");
+        assertThat(records.get(0).get("seq_to").asLong()).isEqualTo(3);
+    }
+
     /** Every record of one actor, oldest first, following the cursor. */
     List<JsonNode> recordsOf(String actorId) {
         List<JsonNode> all = new ArrayList<>();

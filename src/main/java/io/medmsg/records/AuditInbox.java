@@ -1,0 +1,83 @@
+package io.medmsg.records;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.medmsg.db.Database;
+
+/**
+ * Moves audit records from the inbox, where requests write them durably with their answer, into
+ * audit_records, where they are indexed for {@code audit/records}: every second in the
+ * background, and at once before anything reads audit_records, so that a reader sees every record
+ * committed before its request. Indexing a second's records together costs a page per actor and
+ * session they touch, instead of a page per record in every request's commit (docs/benchmarks.md).
+ */
+@Component
+class AuditInbox implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditInbox.class);
+    /** Records per move: one writer unit, a few hundred KB at most. */
+    static final int MOVE = 5_000;
+    private static final long EVERY_MS = 1_000;
+    /** How often the inbox is moved though this instance wrote nothing (records of an instance that died). */
+    private static final int IDLE_TICKS = 60;
+
+    private final Database db;
+    private final AuditRepository repository;
+    private ScheduledExecutorService timer;
+    private int idleTicks;
+
+    AuditInbox(Database db, AuditRepository repository) {
+        this.db = db;
+        this.repository = repository;
+    }
+
+    /** Moves everything committed to the inbox so far; returns how many records. */
+    long flush() {
+        long moved = 0;
+        int n;
+        do {
+            n = db.submit(() -> repository.moveInbox(MOVE));
+            moved += n;
+        } while (n == MOVE);
+        return moved;
+    }
+
+    private void tick() {
+        if (!repository.queuedSinceMove() && ++idleTicks < IDLE_TICKS) {
+            return;
+        }
+        idleTicks = 0;
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            // the database may be away for a while: the records wait in the inbox, durable
+            LOG.warn("moving audit records failed, trying again: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("audit-inbox").daemon().factory());
+        timer.scheduleWithFixedDelay(this::tick, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return timer != null;
+    }
+}
