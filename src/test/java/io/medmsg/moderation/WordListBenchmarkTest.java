@@ -38,23 +38,32 @@ class WordListBenchmarkTest {
         // the worst case: no word found, so every message is read to its end
         messages.removeIf(list::matches);
         assertThat(messages).hasSizeGreaterThan(50);
+        // -Dwordlist.warmup=45 for a figure to quote (the JIT on two cores); the test run keeps it short
+        long warmupNanos = Long.getLong("wordlist.warmup", 1) * 1_000_000_000L;
         int matched = 0;
-        for (int round = 0; round < 20; round++) {
+        for (long until = System.nanoTime() + warmupNanos; System.nanoTime() < until; ) {
             for (String m : messages) {
                 matched += list.matches(m) ? 1 : 0;
             }
         }
-        int runs = 0;
-        long start = System.nanoTime();
-        for (int round = 0; round < 25; round++) {
-            for (String m : messages) {
-                matched += list.matches(m) ? 1 : 0;
-                runs++;
+        double[] runs = new double[3];
+        for (int r = 0; r < runs.length; r++) {
+            int count = 0;
+            long start = System.nanoTime();
+            for (int round = 0; round < 25; round++) {
+                for (String m : messages) {
+                    matched += list.matches(m) ? 1 : 0;
+                    count++;
+                }
             }
+            runs[r] = (System.nanoTime() - start) / 1_000.0 / count;
         }
-        double micros = (System.nanoTime() - start) / 1_000.0 / runs;
-        System.out.printf("word list: %d words, 4000-character messages: %.1f µs per message (%d runs, %d matched)%n",
-                list.size(), micros, runs, matched);
+        double[] sorted = runs.clone();
+        java.util.Arrays.sort(sorted);
+        double micros = sorted[1];
+        System.out.printf("word list: %d words, 4000-character messages: %.1f µs per message, median of %.1f / %.1f / %.1f"
+                + " (%d messages x 25 each, %d s warm-up, %d matched)%n", list.size(), micros, runs[0], runs[1], runs[2],
+                messages.size(), warmupNanos / 1_000_000_000L, matched);
         // a scan per word (indexOf of 10,000 words) costs tens of milliseconds here: this bound
         // catches that, and tolerates a machine shared with other builds
         assertThat(micros).as("µs per message").isLessThan(2_000);
