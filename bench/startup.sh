@@ -19,7 +19,7 @@ SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 
 jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
 if [ -z "$jar" ]; then
-    ./mvnw -q -B -Dmaven.test.skip=true -Dskip.postgres=true -Dskip.mariadb=true package
+    ./mvnw -q -B -Dmaven.test.skip=true -Dskip.postgres=true -Dskip.mariadb=true -Djib.skip=true -Dimage.skip=true package
     jar=$(ls target/medmsg-*.jar | grep -v original | head -1)
 fi
 WORK=$(mktemp -d)
