@@ -31,7 +31,7 @@ start_service() {
     local jar=${BENCH_JAR:-}
     [ -n "$jar" ] || jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
     if [ -z "$jar" ]; then
-        ./mvnw -q -B -DskipTests package
+        ./mvnw -q -B -DskipTests -Djib.skip=true -Dimage.skip=true package
         jar=$(ls target/medmsg-*.jar | grep -v original | head -1)
     fi
     WORK=$(mktemp -d)

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.servlet.DispatcherType;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,8 +52,9 @@ class SecurityConfig implements WebMvcConfigurer {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer) throws Exception {
-        EnvelopeAuthHandlers handlers = new EnvelopeAuthHandlers(writer);
+    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer, MeterRegistry meters)
+            throws Exception {
+        EnvelopeAuthHandlers handlers = new EnvelopeAuthHandlers(writer, meters);
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("role");
         roles.setAuthorityPrefix("ROLE_");

@@ -53,12 +53,14 @@ public class ChatService {
     private final Outbox outbox;
     private final Moderation moderation;
     private final Audit audit;
+    private final SendMetrics metrics;
 
     ChatService(Database db, SessionRepository sessions, MessageRepository messages, ChangeCounters counters,
             SessionOpener opener, FileService files, SendRateLimiter rateLimiter, MessageRenderer renderer,
             ApplicationEventPublisher events, MedMsgProperties properties, KnownSessions known,
             MessageAppend appender, Clock clock, SessionLog log, ConsultationService consultations, Outbox outbox,
-            Moderation moderation, Audit audit) {
+            Moderation moderation, Audit audit, SendMetrics metrics) {
+        this.metrics = metrics;
         this.moderation = moderation;
         this.outbox = outbox;
         this.audit = audit;
@@ -116,10 +118,36 @@ public class ChatService {
      * response advice, after.
      */
     Views.Sent send(Caller caller, Target target, Content asSent, String clientMsgId, LinkBase base, AuditStamp stamp) {
-        Side side = caller.side();
-        MessageRules.clientMsgId(clientMsgId);
-        rateLimiter.acquire(side, caller.id());
-        Content content = moderated(caller, asSent);
+        long start = System.nanoTime();
+        try {
+            Side side = caller.side();
+            MessageRules.clientMsgId(clientMsgId);
+            rateLimiter.acquire(side, caller.id());
+            Content content = moderated(caller, asSent);
+            Appended appended;
+            // the database part, counted by what became of it in medmsg_messages_sent_total
+            try {
+                appended = stored(caller, side, target, content, clientMsgId, stamp);
+            } catch (RuntimeException e) {
+                metrics.sent(content.type(), SendMetrics.outcomeOf(e));
+                throw e;
+            }
+            if (!appended.written()) {
+                metrics.sent(content.type(), SendMetrics.Outcome.RESEND);
+                StoredMessage original = appended.original();
+                return new Views.Sent(original.sessionId(), renderer.message(original, base));
+            }
+            metrics.sent(content.type(), SendMetrics.Outcome.COMMITTED);
+            log.publish(appended);
+            return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message(), base));
+        } finally {
+            metrics.latency(start);
+        }
+    }
+
+    /** The message appended and committed, or the original of a resend (same content, else 409). */
+    private Appended stored(Caller caller, Side side, Target target, Content content, String clientMsgId,
+            AuditStamp stamp) {
         Appended appended = retrying(() -> db.submit(() -> audited(append(caller, side, target, content, clientMsgId), stamp)));
         if (appended.written()) {
             stamp.markRecorded();
@@ -132,11 +160,9 @@ public class ChatService {
                     : admitted(caller, side, appended.session(), content, clientMsgId);
         }
         if (!appended.written()) {
-            StoredMessage original = sameAsOriginal(appended, content);
-            return new Views.Sent(original.sessionId(), renderer.message(original, base));
+            sameAsOriginal(appended, content);
         }
-        log.publish(appended);
-        return new Views.Sent(appended.message().sessionId(), renderer.message(appended.message(), base));
+        return appended;
     }
 
     /**
@@ -191,21 +217,30 @@ public class ChatService {
         MessageRules.clientMsgId(clientMsgId);
         StoredSession s = sessions.find(sessionId).orElseThrow(() -> ApiException.notFound("session"));
         KnownSessions.Parties p = KnownSessions.Parties.of(s);
-        Appended appended = retrying(() -> db.submit(() -> {
-            StoredMessage draft = new StoredMessage(Ids.next(), sessionId, 0, StoredMessage.SYSTEM, StoredMessage.SYSTEM,
-                    content.type(), content.text(), null, null, null, null, null, false, clientMsgId, clock.millis(), null,
-                    content.card(), null);
-            return messages.findByClientMsgId(sessionId, StoredMessage.SYSTEM, StoredMessage.SYSTEM, clientMsgId)
-                    .map(original -> Appended.resendOf(p, draft, original))
-                    .orElseGet(() -> audited(log.appendAdmitted(p, draft, SessionRepository.Writer.SYSTEM, null), stamp));
-        }));
-        if (appended.written()) {
-            stamp.markRecorded();
+        Appended appended;
+        StoredMessage original = null;
+        try {
+            appended = retrying(() -> db.submit(() -> {
+                StoredMessage draft = new StoredMessage(Ids.next(), sessionId, 0, StoredMessage.SYSTEM, StoredMessage.SYSTEM,
+                        content.type(), content.text(), null, null, null, null, null, false, clientMsgId, clock.millis(), null,
+                        content.card(), null);
+                return messages.findByClientMsgId(sessionId, StoredMessage.SYSTEM, StoredMessage.SYSTEM, clientMsgId)
+                        .map(o -> Appended.resendOf(p, draft, o))
+                        .orElseGet(() -> audited(log.appendAdmitted(p, draft, SessionRepository.Writer.SYSTEM, null), stamp));
+            }));
+            if (!appended.written()) {
+                original = sameAsOriginal(appended, content);
+            }
+        } catch (RuntimeException e) {
+            metrics.sent(content.type(), SendMetrics.outcomeOf(e));
+            throw e;
         }
-        if (!appended.written()) {
-            StoredMessage original = sameAsOriginal(appended, content);
+        if (original != null) {
+            metrics.sent(content.type(), SendMetrics.Outcome.RESEND);
             return new Views.Sent(sessionId, renderer.message(original, base));
         }
+        metrics.sent(content.type(), SendMetrics.Outcome.COMMITTED);
+        stamp.markRecorded();
         log.publish(appended);
         return new Views.Sent(sessionId, renderer.message(appended.message(), base));
     }

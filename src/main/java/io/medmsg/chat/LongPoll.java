@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.medmsg.auth.Caller;
 import io.medmsg.files.LinkBase;
@@ -36,11 +40,15 @@ class LongPoll {
     private final ChangeHub hub;
     private final KnownSessions known;
     private final Executor afterWake = Executors.newVirtualThreadPerTaskExecutor();
+    /** Polls waiting on a mark right now: {@code medmsg_polls_held}. */
+    private final AtomicInteger held = new AtomicInteger();
 
-    LongPoll(ChatReader reader, ChangeHub hub, KnownSessions known) {
+    LongPoll(ChatReader reader, ChangeHub hub, KnownSessions known, MeterRegistry meters) {
         this.reader = reader;
         this.hub = hub;
         this.known = known;
+        Gauge.builder("medmsg.polls.held", held, AtomicInteger::get)
+                .description("long-polls (new_msg, new_session with wait) held on this instance").register(meters);
     }
 
     /** Answers at once: {@code wait} is 0. */
@@ -118,7 +126,9 @@ class LongPoll {
                     if (left <= 0) {
                         yield CompletableFuture.completedFuture(hold.nothingNew().get());
                     }
+                    held.incrementAndGet();
                     yield hub.whenPassed(hold.key(), hold.after(), Duration.ofNanos(left))
+                            .whenComplete((passed, failure) -> held.decrementAndGet())
                             .thenComposeAsync(passed -> passed ? settle(attempt(hold.after()))
                                     : CompletableFuture.completedFuture(hold.nothingNew().get()), afterWake);
                 }

@@ -32,9 +32,11 @@ class SendRateLimiter {
     private final double burst;
     private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final RedisTokenBucket shared;
+    private final SendMetrics metrics;
     private volatile long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
-    SendRateLimiter(MedMsgProperties properties, SharedRedis redis) {
+    SendRateLimiter(MedMsgProperties properties, SharedRedis redis, SendMetrics metrics) {
+        this.metrics = metrics;
         this.ratePerNano = properties.limits().sendRatePerSecond() / 1e9;
         this.burst = properties.limits().sendBurst();
         this.shared = redis.configured() ? new RedisTokenBucket(redis.commands()) : null;
@@ -44,6 +46,7 @@ class SendRateLimiter {
         String key = side.wire() + ":" + userId;
         long waitNanos = shared != null ? takeShared(key) : takeLocal(key);
         if (waitNanos > 0) {
+            metrics.rateLimited(side);
             throw new ApiException(ErrorCode.RATE_LIMITED, "too many messages: at most "
                     + Math.round(ratePerNano * 1e9) + " per second, " + Math.round(burst) + " at once",
                     Duration.ofNanos(waitNanos));

@@ -3,6 +3,7 @@ package io.medmsg.db;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.ColumnMapRowMapper;
@@ -29,8 +30,10 @@ public final class Database implements AutoCloseable {
     private final WriteHealth health;
     private final NamedParameterJdbcTemplate batches;
 
+    /** {@code batchSizes} hears the number of units of each group-commit batch. */
     Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
-            TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health) {
+            TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health,
+            IntConsumer batchSizes) {
         this.readerPool = readerPool;
         this.outages = outages;
         this.health = health;
@@ -40,7 +43,7 @@ public final class Database implements AutoCloseable {
         this.read = read;
         this.transactions = transactions;
         this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
-                this::lockWaitsFail, outages);
+                this::lockWaitsFail, outages, batchSizes);
         health.probeWith(this::probeWrites);
     }
 

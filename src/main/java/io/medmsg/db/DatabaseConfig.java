@@ -9,7 +9,9 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -93,14 +95,22 @@ class DatabaseConfig {
 
     @Bean(destroyMethod = "close")
     Database database(DatabaseTarget target, DataSource dataSource, PlatformTransactionManager transactions,
-            StatementCounter counter, WriteHealth writeHealth) {
+            StatementCounter counter, WriteHealth writeHealth, MeterRegistry meters) {
         Outages outages = new Outages(target.dialect());
         JdbcTemplate writer = outages.install(new JdbcTemplate(dataSource));
         JdbcClient write = JdbcClient.create(writer);
         HikariDataSource readers = target.dialect() == Dialect.SQLITE ? sqliteReaders(target, counter) : null;
         return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(writer),
                 readers == null ? write : JdbcClient.create(outages.install(new JdbcTemplate(readers))),
-                new TransactionTemplate(transactions), readers, outages, writeHealth);
+                new TransactionTemplate(transactions), readers, outages, writeHealth, batchSizes(meters)::record);
+    }
+
+    /** How many units each group-commit batch carried: near 1 when idle, up to 256 under load. */
+    private static DistributionSummary batchSizes(MeterRegistry meters) {
+        return DistributionSummary.builder("medmsg.db.batch.size")
+                .description("units of work (sends, audit records, other writes) committed together by the group commit")
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(256.0)
+                .register(meters);
     }
 
     private static HikariDataSource sqliteReaders(DatabaseTarget target, StatementCounter counter) {

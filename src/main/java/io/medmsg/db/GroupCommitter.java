@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -38,11 +39,14 @@ final class GroupCommitter implements AutoCloseable {
     private final int maxBatch;
     private final Thread writer;
     private final Outages outages;
+    /** Hears the number of units of each batch ({@code medmsg_db_batch_size}). */
+    private final IntConsumer batchSizes;
     private volatile boolean running = true;
 
     GroupCommitter(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, int maxBatch,
-            int queueCapacity, Runnable lockWaitsFail, Outages outages) {
+            int queueCapacity, Runnable lockWaitsFail, Outages outages, IntConsumer batchSizes) {
         this.batches = new BatchRunner(dialect, transactions, pipeline, lockWaitsFail, outages);
+        this.batchSizes = batchSizes;
         this.outages = outages;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -97,6 +101,7 @@ final class GroupCommitter implements AutoCloseable {
                 units.addAll(deferred);
                 deferred.clear();
                 queue.drainTo(units, Math.max(0, maxBatch - units.size()));
+                batchSizes.accept(units.size());
                 batches.run(units, deferred);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

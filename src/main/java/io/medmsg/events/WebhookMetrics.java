@@ -1,6 +1,9 @@
 package io.medmsg.events;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
@@ -16,10 +19,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Component
 class WebhookMetrics {
 
-    private final MeterRegistry registry;
+    /** Every outcome the dispatcher reports, registered at start-up so that each is exposed from 0. */
+    static final List<String> OUTCOMES = List.of("succeeded", "retried", "failed", "gone");
+
+    private final Map<String, Counter> attempts = new HashMap<>();
 
     WebhookMetrics(MeterRegistry registry, DeliveryRepository deliveries, Clock clock) {
-        this.registry = registry;
+        for (String outcome : OUTCOMES) {
+            attempts.put(outcome, Counter.builder("medmsg.webhook.deliveries").tag("outcome", outcome)
+                    .description("delivery attempts by outcome").register(registry));
+        }
         Gauge.builder("medmsg.webhook.pending", () -> deliveries.count(Delivery.PENDING))
                 .description("event deliveries not yet succeeded or failed").register(registry);
         Gauge.builder("medmsg.webhook.failed", () -> deliveries.count(Delivery.FAILED))
@@ -31,7 +40,6 @@ class WebhookMetrics {
     }
 
     void delivered(String outcome) {
-        Counter.builder("medmsg.webhook.deliveries").tag("outcome", outcome)
-                .description("delivery attempts by outcome").register(registry).increment();
+        attempts.get(outcome).increment();
     }
 }

@@ -29,8 +29,10 @@ class LocalTransfers {
     private final BlobStore blobs;
     private final UrlSigner signer;
     private final FileHolders holders;
+    private final UploadMetrics metrics;
 
-    LocalTransfers(FileRepository files, BlobStore blobs, UrlSigner signer, FileHolders holders) {
+    LocalTransfers(FileRepository files, BlobStore blobs, UrlSigner signer, FileHolders holders, UploadMetrics metrics) {
+        this.metrics = metrics;
         this.files = files;
         this.blobs = blobs;
         this.signer = signer;
@@ -63,6 +65,9 @@ class LocalTransfers {
         try {
             local.receive(file, body);
         } catch (DependencyFailure full) {
+            if (full.kind() == DependencyFailure.Kind.STORAGE_FULL) {
+                metrics.count(UploadMetrics.Outcome.STORAGE_FULL);
+            }
             free(file, full);
             throw full;
         }

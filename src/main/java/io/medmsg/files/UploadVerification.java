@@ -32,7 +32,10 @@ class UploadVerification {
     /** One confirm at a time per file (in this process): verify-then-mark must not interleave. */
     private final ReentrantLock[] confirmLocks = new ReentrantLock[64];
 
-    UploadVerification(FileRepository files, BlobStore blobs) {
+    private final UploadMetrics metrics;
+
+    UploadVerification(FileRepository files, BlobStore blobs, UploadMetrics metrics) {
+        this.metrics = metrics;
         this.files = files;
         this.blobs = blobs;
         for (int i = 0; i < confirmLocks.length; i++) {
@@ -65,11 +68,13 @@ class UploadVerification {
                 throw new ApiException(ErrorCode.FILE_STATE, "the file has not been uploaded yet");
             }
             if (stored.getAsLong() != file.size()) {
-                throw reject(file, ErrorCode.VERIFICATION_FAILED, "the uploaded file has " + stored.getAsLong()
+                throw reject(file, UploadMetrics.Outcome.REJECTED_SIZE, ErrorCode.VERIFICATION_FAILED, "the uploaded file has " + stored.getAsLong()
                         + " bytes, not the declared " + file.size());
             }
             verifyContent(file);
-            if (!files.markReady(fileId, System.currentTimeMillis())) {
+            if (files.markReady(fileId, System.currentTimeMillis())) {
+                metrics.count(UploadMetrics.Outcome.READY);
+            } else {
                 // no longer pending: swept by the cleanup job meanwhile, or confirmed first by another instance
                 FileRecord now = files.find(fileId).orElseThrow(() -> ApiException.notFound("file"));
                 if (now.status() != FileRecord.Status.READY) {
@@ -106,16 +111,17 @@ class UploadVerification {
             throw new IllegalStateException(e);
         }
         if (!typeMatches) {
-            throw reject(file, ErrorCode.UNSUPPORTED_TYPE, "the uploaded bytes are not a " + file.mimeType()
+            throw reject(file, UploadMetrics.Outcome.REJECTED_TYPE, ErrorCode.UNSUPPORTED_TYPE, "the uploaded bytes are not a " + file.mimeType()
                     + " file; the upload was rejected and removed");
         }
         if (!hashMatches) {
-            throw reject(file, ErrorCode.VERIFICATION_FAILED,
+            throw reject(file, UploadMetrics.Outcome.REJECTED_SHA256, ErrorCode.VERIFICATION_FAILED,
                     "the sha256 of the uploaded bytes does not equal the declared sha256; the upload was rejected and removed");
         }
     }
 
-    private ApiException reject(FileRecord file, ErrorCode code, String message) {
+    private ApiException reject(FileRecord file, UploadMetrics.Outcome outcome, ErrorCode code, String message) {
+        metrics.count(outcome);
         files.markRejected(file.fileId());
         blobs.discard(file);
         log.info("rejected upload {} ({}): {}", file.fileId(), file.mimeType(), code);

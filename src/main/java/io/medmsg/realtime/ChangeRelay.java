@@ -46,7 +46,8 @@ class ChangeRelay implements SmartLifecycle {
     private final ChangeHub hub;
     private final ChangeChannel channel;
     private final ChangeWire wire = new ChangeWire(UUID.randomUUID().toString().substring(0, 13));
-    private final BlockingQueue<SessionChanged> outbox = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<Queued> outbox = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final WakeUpLatency latency;
     /** Set when a change could not be broadcast: the next broadcast tells the others to forget. */
     private final AtomicBoolean lost = new AtomicBoolean();
     private volatile boolean connected;
@@ -55,8 +56,9 @@ class ChangeRelay implements SmartLifecycle {
     private Thread watchdog;
 
     ChangeRelay(NotifySettings settings, Database db, DataSource dataSource, Environment environment,
-            SharedRedis redis, ChangeHub hub) {
+            SharedRedis redis, ChangeHub hub, WakeUpLatency latency) {
         this.hub = hub;
+        this.latency = latency;
         this.channel = switch (settings.kind()) {
             case LOCAL -> null;
             case POSTGRES -> {
@@ -82,7 +84,7 @@ class ChangeRelay implements SmartLifecycle {
     /** After commit, on the committing thread: queue it, never wait. */
     @EventListener
     void on(SessionChanged change) {
-        if (channel != null && !outbox.offer(change)) {
+        if (channel != null && !outbox.offer(new Queued(change, System.currentTimeMillis()))) {
             lost.set(true);
         }
     }
@@ -134,14 +136,15 @@ class ChangeRelay implements SmartLifecycle {
 
     /** Merges another instance's payload into the hub. */
     void apply(String payload) {
-        wire.decode(payload, hub::on, hub::forgetAll);
+        long received = System.currentTimeMillis();
+        wire.decode(payload, hub::on, hub::forgetAll, queuedAt -> latency.remote(received - queuedAt));
     }
 
     private void publish() {
-        List<SessionChanged> batch = new ArrayList<>();
+        List<Queued> batch = new ArrayList<>();
         while (running || !outbox.isEmpty()) {
             try {
-                SessionChanged first = outbox.poll(200, TimeUnit.MILLISECONDS);
+                Queued first = outbox.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null && !lost.get()) {
                     continue;
                 }
@@ -151,7 +154,8 @@ class ChangeRelay implements SmartLifecycle {
                 }
                 boolean forget = lost.getAndSet(false);
                 try {
-                    channel.publish(wire.encode(forget, batch));
+                    channel.publish(wire.encode(forget, batch.stream().map(Queued::change).toList(),
+                            first != null ? first.at() : System.currentTimeMillis()));
                 } catch (Exception e) {
                     lost.set(true);
                     log.warn("Could not broadcast {} change(s) on the {}: {}", batch.size(), channel.describe(), e.toString());
@@ -206,6 +210,10 @@ class ChangeRelay implements SmartLifecycle {
     public int getPhase() {
         // listening before the web server takes requests, and until it has stopped taking them
         return 0;
+    }
+
+    /** A change of this instance waiting to be broadcast, and when it was queued (epoch ms). */
+    private record Queued(SessionChanged change, long at) {
     }
 
     /** Whether the channel is subscribed right now (tests, health). */

@@ -3,12 +3,17 @@ package io.medmsg.realtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * What {@link ChangeRelay} sends between instances. A payload holds only ids and counters (never
- * message text): a header line {@code v1 <instance>}, then
+ * message text): a header line {@code v1 <instance> <queued>}, then
  * {@code c <session> <patient> <doctor> <last_seq> <patient change> <doctor change>} per change,
- * or {@code f} for "forget your marks". Ids never contain spaces or line breaks.
+ * or {@code f} for "forget your marks". Ids never contain spaces or line breaks. {@code queued} is
+ * when the oldest change of the batch was queued on the sender after its commit (epoch
+ * milliseconds, the sender's clock), for the receiver's wake-up latency; instances before it sent
+ * {@code v1 <instance>} alone, and either reads the other's payloads (the header's first two
+ * words are all a reader before it looked at).
  */
 final class ChangeWire {
 
@@ -16,19 +21,19 @@ final class ChangeWire {
     private static final int MAX_PAYLOAD_CHARS = ChangeChannel.MAX_PAYLOAD_BYTES;
 
     private final String instance;
-    private final String header;
 
     /** {@code instance} names the sender: what it sends itself comes back, and is ignored. */
     ChangeWire(String instance) {
         this.instance = instance;
-        this.header = "v1 " + instance + "\n";
     }
 
     /**
      * The payloads that carry {@code changes}, first telling the others to forget when
      * {@code forget}; each within the channel's size limit, none without a change or a forget.
+     * {@code queuedAt}: when the oldest of them was queued (epoch ms).
      */
-    List<String> encode(boolean forget, List<SessionChanged> changes) {
+    List<String> encode(boolean forget, List<SessionChanged> changes, long queuedAt) {
+        String header = "v1 " + instance + " " + queuedAt + "\n";
         List<String> payloads = new ArrayList<>();
         StringBuilder p = new StringBuilder(header);
         if (forget) {
@@ -54,12 +59,21 @@ final class ChangeWire {
      * What another instance's payload asks, line by line and in order: each change goes to
      * {@code changed}, each "forget" runs {@code forget}. Our own payloads, and anything that is
      * not a v1 payload or not a line of one, are skipped: the channel name may be shared with
-     * something else.
+     * something else. {@code queuedAt} hears when the payload's oldest change was queued, once,
+     * before its lines, if the sender said.
      */
-    void decode(String payload, Consumer<SessionChanged> changed, Runnable forget) {
+    void decode(String payload, Consumer<SessionChanged> changed, Runnable forget, LongConsumer queuedAt) {
         String[] lines = payload.split("\n");
-        if (lines.length == 0 || !lines[0].startsWith("v1 ") || lines[0].substring(3).equals(instance)) {
+        String[] header = lines.length == 0 ? new String[0] : lines[0].split(" ");
+        if (header.length < 2 || !header[0].equals("v1") || header[1].equals(instance)) {
             return;
+        }
+        if (header.length == 3) {
+            try {
+                queuedAt.accept(Long.parseLong(header[2]));
+            } catch (NumberFormatException ignored) {
+                // not ours
+            }
         }
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(" ");

@@ -60,7 +60,7 @@ abstract class ProbeDatabase {
         Dialect dialect = Dialect.fromUrl(dataSource.getJdbcUrl());
         db = new Database(dialect, jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null, new Outages(dialect),
-                new WriteHealth());
+                new WriteHealth(), size -> { });
     }
 
     @AfterEach

@@ -13,11 +13,12 @@ class ChangeWireTest {
 
     private final ChangeWire sender = new ChangeWire("a1b2c3d4-e5f6");
     private final ChangeWire receiver = new ChangeWire("99887766-5544");
+    private static final long QUEUED = 1_764_000_000_000L;
 
     /** What decoding handed over, in order: a change, or "forget". */
     private List<Object> decode(ChangeWire wire, List<String> payloads) {
         List<Object> got = new ArrayList<>();
-        payloads.forEach(p -> wire.decode(p, got::add, () -> got.add("forget")));
+        payloads.forEach(p -> wire.decode(p, got::add, () -> got.add("forget"), queuedAt -> { }));
         return got;
     }
 
@@ -28,9 +29,9 @@ class ChangeWireTest {
     @Test
     void changesRoundTripWithoutTheirMessageId() {
         SessionChanged withMessage = new SessionChanged("s1", "p1", "d1", 5, 6, 7, "m1");
-        List<String> payloads = sender.encode(false, List.of(withMessage, change(2)));
+        List<String> payloads = sender.encode(false, List.of(withMessage, change(2)), QUEUED);
         assertThat(payloads).singleElement().isEqualTo("""
-                v1 a1b2c3d4-e5f6
+                v1 a1b2c3d4-e5f6 1764000000000
                 c s1 p1 d1 5 6 7
                 c s2 patient-2 doctor-2 12 1000000000002 14
                 """);
@@ -39,18 +40,18 @@ class ChangeWireTest {
 
     @Test
     void forgetGoesFirstAndIsSentEvenWithoutChanges() {
-        assertThat(decode(receiver, sender.encode(true, List.of(change(1))))).containsExactly("forget", change(1));
-        assertThat(decode(receiver, sender.encode(true, List.of()))).containsExactly("forget");
-        assertThat(sender.encode(false, List.of())).isEmpty();
+        assertThat(decode(receiver, sender.encode(true, List.of(change(1)), QUEUED))).containsExactly("forget", change(1));
+        assertThat(decode(receiver, sender.encode(true, List.of(), QUEUED))).containsExactly("forget");
+        assertThat(sender.encode(false, List.of(), QUEUED)).isEmpty();
     }
 
     @Test
     void aLargeBatchIsSplitWithinTheChannelsLimitAndKeepsItsOrder() {
         List<SessionChanged> changes = IntStream.range(0, 1_000).mapToObj(ChangeWireTest::change).toList();
-        List<String> payloads = sender.encode(true, changes);
+        List<String> payloads = sender.encode(true, changes, QUEUED);
         assertThat(payloads).hasSizeGreaterThan(1)
                 .allSatisfy(p -> assertThat(p.length()).isLessThanOrEqualTo(ChangeChannel.MAX_PAYLOAD_BYTES))
-                .allSatisfy(p -> assertThat(p).startsWith("v1 a1b2c3d4-e5f6\n"));
+                .allSatisfy(p -> assertThat(p).startsWith("v1 a1b2c3d4-e5f6 1764000000000\n"));
         List<Object> expected = new ArrayList<>();
         expected.add("forget");
         expected.addAll(changes);
@@ -59,7 +60,7 @@ class ChangeWireTest {
 
     @Test
     void ownPayloadsAreIgnored() {
-        assertThat(decode(sender, sender.encode(true, List.of(change(1))))).isEmpty();
+        assertThat(decode(sender, sender.encode(true, List.of(change(1)), QUEUED))).isEmpty();
     }
 
     @Test
@@ -75,5 +76,19 @@ class ChangeWireTest {
                 something else
                 c s2 p2 d2 4 5 6
                 """))).containsExactly(new SessionChanged("s2", "p2", "d2", 4, 5, 6, null));
+    }
+
+    @Test
+    void eachPayloadTellsWhenItsOldestChangeWasQueuedAndPayloadsWithoutItStillCount() {
+        List<SessionChanged> changes = IntStream.range(0, 1_000).mapToObj(ChangeWireTest::change).toList();
+        List<Long> queued = new ArrayList<>();
+        List<String> payloads = sender.encode(false, changes, QUEUED);
+        payloads.forEach(p -> receiver.decode(p, c -> { }, () -> { }, queued::add));
+        assertThat(queued).hasSize(payloads.size()).containsOnly(QUEUED);
+
+        // a payload of an instance from before the time was sent: its changes count, no time is heard
+        List<Object> got = new ArrayList<>();
+        receiver.decode("v1 older\nc s3 p3 d3 1 2 3\n", got::add, () -> got.add("forget"), got::add);
+        assertThat(got).containsExactly(new SessionChanged("s3", "p3", "d3", 1, 2, 3, null));
     }
 }

@@ -60,6 +60,24 @@ class TwoInstancesTest implements WakeUpScenarios {
     }
 
     @Test
+    void aChangeCommittedOnBIsTimedOnAInTheWakeUpLatency() throws Exception {
+        String doctorId = a.chat().newDoctor(unique("doc"), true);
+        String patient = Tokens.patient(unique("p"));
+        double before = wakeUps(a);
+        assertThat(b.chat().patientSends(patient, doctorId, "hello").status()).isEqualTo(200);
+        awaitTrue(() -> wakeUps(a) > before, "medmsg_wakeup_latency_seconds_count on A to grow");
+    }
+
+    private static double wakeUps(Instance instance) {
+        Reply r = instance.api().get("/actuator/prometheus", Tokens.admin("scraper"));
+        assertThat(r.status()).isEqualTo(200);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^medmsg_wakeup_latency_seconds_count\\{[^}]*\\} (\\S+)")
+                .matcher(r.raw());
+        assertThat(m.find()).as("medmsg_wakeup_latency_seconds_count in\n%s", r.raw()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void anEventStreamOnAReceivesAMessageSentThroughB() throws Exception {
         String doctorId = a.chat().newDoctor(unique("doc"), true);
         String doctor = Tokens.doctor(doctorId);

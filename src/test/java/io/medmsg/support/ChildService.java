@@ -36,10 +36,22 @@ public final class ChildService implements AutoCloseable {
                 "--medmsg.auth.hs256-secret=" + Tokens.SECRET));
         command.addAll(List.of(args));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + port + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return launch(new ProcessBuilder(command), port, log);
+    }
+
+    /**
+     * Another way of running the service (the container image's entrypoint, say) that listens on
+     * {@code port}: started with its output in {@code log}, returned once it is healthy.
+     */
+    public static ChildService launch(ProcessBuilder command, int port, Path log) throws IOException {
+        Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildService child = new ChildService(process, port, log);
         child.awaitHealthy(Duration.ofSeconds(90));
         return child;
+    }
+
+    public Path log() {
+        return log;
     }
 
     public Api api() {
@@ -88,7 +100,7 @@ public final class ChildService implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
