@@ -16,6 +16,7 @@ start_service "$PORT" "$@"
 
 python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
 echo "warm-up (${WARMUP:-60} s) ..."
-wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} > /dev/null
+# its line too: with a webhook receiver (send-webhook.sh), what it received is compared with every message sent
+echo "warm-up $(wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} | tail -1)"
 echo "measuring: $CONNECTIONS connections, ${SECONDS_TO_RUN} s, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1)"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} | tail -1

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
@@ -15,21 +17,42 @@ import io.medmsg.db.Database;
 class DeliveryRepository {
 
     /**
-     * Due deliveries of one endpoint that no instance holds, each the earliest pending one of its
-     * session to that endpoint (API.md §5: in order per session and endpoint).
+     * The earliest pending delivery of each session to one endpoint (API.md §5: in order per session
+     * and endpoint) that is due and that no instance holds, oldest first. The sessions with something
+     * pending are walked one index seek at a time (deliveries_heads), so the cost follows their
+     * number, not the backlog behind each head: with a receiver behind, a session's head is in
+     * flight and thousands wait after it, and a scan of those ran on every poll.
      */
-    private static final String DUE = "SELECT " + Delivery.COLUMNS + """
-             FROM webhook_deliveries d
-            WHERE d.status = 'pending' AND d.endpoint = :endpoint AND d.next_attempt_at <= :now
-                AND (d.lease_until IS NULL OR d.lease_until < :now)
-                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.endpoint = d.endpoint
-                    AND e.session_id = d.session_id AND e.status = 'pending' AND e.delivery_id < d.delivery_id)
+    private static final String HEADS = "WITH RECURSIVE s (sid) AS (" + """
+                SELECT MIN(session_id) FROM webhook_deliveries
+                 WHERE endpoint = :endpoint AND status = 'pending'
+                UNION ALL
+                SELECT (SELECT MIN(w.session_id) FROM webhook_deliveries w
+                         WHERE w.endpoint = :endpoint AND w.status = 'pending' AND w.session_id > s.sid)
+                  FROM s WHERE s.sid IS NOT NULL)
+            SELECT\s""" + Delivery.COLUMNS + """
+             FROM s JOIN webhook_deliveries d ON d.delivery_id = (SELECT MIN(x.delivery_id) FROM webhook_deliveries x
+                    WHERE x.endpoint = :endpoint AND x.status = 'pending' AND x.session_id = s.sid)
+            WHERE d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now)
             ORDER BY d.delivery_id LIMIT :limit""";
 
-    /** Takes the lease unless another instance took it first: the row lock decides. */
+    /** A session's pending deliveries to one endpoint from its head on, in order: a run to send one after another. */
+    private static final String RUN = "SELECT " + Delivery.COLUMNS + ", lease_until" + """
+             FROM webhook_deliveries
+            WHERE endpoint = :endpoint AND status = 'pending' AND session_id = :sessionId AND delivery_id >= :head
+            ORDER BY delivery_id LIMIT :limit""";
+
+    /** Takes the leases of the rows no instance holds (the row locks decide between instances), under one claim's name. */
     private static final String LEASE = """
             UPDATE webhook_deliveries SET lease_owner = :owner, lease_until = :until
-            WHERE delivery_id = :id AND status = 'pending' AND (lease_until IS NULL OR lease_until < :now)""";
+            WHERE delivery_id IN (:ids) AND status = 'pending' AND (lease_until IS NULL OR lease_until < :now)""";
+
+    private static final String LEASED = """
+            SELECT delivery_id FROM webhook_deliveries WHERE delivery_id IN (:ids) AND lease_owner = :owner""";
+
+    private static final String RELEASE = """
+            UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL
+            WHERE delivery_id = :id AND lease_owner = :owner AND status = 'pending'""";
 
     private static final String OUTCOME = """
             UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1, last_status = :lastStatus,
@@ -74,30 +97,93 @@ class DeliveryRepository {
         this.insertEndpoint = db.dialect().insertIfAbsent(INSERT_ENDPOINT);
     }
 
-    /** Leases up to {@code limit} due deliveries of the endpoint for this instance until {@code until}. */
-    List<Delivery> claim(String endpoint, int limit, long now, String owner, long until) {
-        List<Delivery> due = db.write().sql(DUE).param("endpoint", endpoint).param("now", now).param("limit", limit)
+    /** Up to {@code limit} heads of sessions that may be sent now, read without the writer. */
+    List<Delivery> heads(String endpoint, int limit, long now) {
+        return db.read().sql(HEADS).param("endpoint", endpoint).param("now", now).param("limit", limit)
                 .query(Delivery::map).list();
-        List<Delivery> claimed = new ArrayList<>();
-        for (Delivery d : due) {
-            if (db.write().sql(LEASE).param("owner", owner).param("until", until).param("id", d.deliveryId())
-                    .param("now", now).update() == 1) {
-                claimed.add(d);
-            }
-        }
-        return claimed;
     }
 
-    /** Records an attempt's outcome, unless this instance's lease was lost meanwhile (then the other one decides). */
-    boolean outcome(long deliveryId, String owner, String status, Integer lastStatus, String lastError, long next) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("id", deliveryId);
-        p.put("owner", owner);
-        p.put("status", status);
-        p.put("lastStatus", lastStatus);
-        p.put("lastError", lastError == null ? null : lastError.substring(0, Math.min(500, lastError.length())));
-        p.put("next", next);
-        return db.write().sql(OUTCOME).params(p).update() == 1;
+    /**
+     * The head and the pending deliveries after it, up to {@code limit}, cut before the first one
+     * that is not due or is held: what may be sent one after another once their leases are taken.
+     */
+    List<Delivery> run(Delivery head, int limit, long now) {
+        List<Delivery> run = new ArrayList<>();
+        for (Map.Entry<Delivery, Long> row : db.read().sql(RUN).param("endpoint", head.endpoint())
+                .param("sessionId", head.sessionId()).param("head", head.deliveryId()).param("limit", limit)
+                .query((rs, n) -> {
+                    long until = rs.getLong("lease_until");
+                    return Map.entry(Delivery.map(rs, n), rs.wasNull() ? Long.MIN_VALUE : until);
+                }).list()) {
+            Delivery d = row.getKey();
+            if (d.nextAttemptAt() > now || row.getValue() >= now) {
+                break;
+            }
+            run.add(d);
+        }
+        return run;
+    }
+
+    /**
+     * Takes the leases of the runs for {@code owner}, the name of this claim, until {@code until}, in
+     * one statement, and keeps of each run the part before the first delivery it could not take
+     * (another instance has it, or it is done): sending a later one would overtake it. The rest is
+     * released. Runs inside {@code db.submit}.
+     */
+    List<List<Delivery>> lease(List<List<Delivery>> runs, String owner, long now, long until) {
+        List<Long> ids = runs.stream().flatMap(List::stream).map(Delivery::deliveryId).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        db.write().sql(LEASE).param("owner", owner).param("until", until).param("now", now).param("ids", ids).update();
+        java.util.Set<Long> leased = new java.util.HashSet<>(db.write().sql(LEASED).param("ids", ids)
+                .param("owner", owner).query(Long.class).list());
+        List<List<Delivery>> taken = new ArrayList<>();
+        List<Long> release = new ArrayList<>();
+        for (List<Delivery> run : runs) {
+            int n = 0;
+            while (n < run.size() && leased.contains(run.get(n).deliveryId())) {
+                n++;
+            }
+            if (n > 0) {
+                taken.add(List.copyOf(run.subList(0, n)));
+            }
+            run.subList(n, run.size()).stream().map(Delivery::deliveryId).filter(leased::contains).forEach(release::add);
+        }
+        release(release, owner);
+        return taken;
+    }
+
+    /** Gives back leases this claim holds without an attempt (a run cut short): other dispatchers may take them. */
+    void release(List<Long> ids, String owner) {
+        if (!ids.isEmpty()) {
+            db.batchUpdate(RELEASE, ids.stream().map(id -> new MapSqlParameterSource("id", id).addValue("owner", owner))
+                    .toArray(SqlParameterSource[]::new));
+        }
+    }
+
+    /** One attempt's outcome: see {@link #outcomes}. */
+    record Outcome(long deliveryId, String owner, String status, Integer lastStatus, String lastError, long next) {
+    }
+
+    /**
+     * Records attempts' outcomes in one JDBC batch, each unless its lease was lost meanwhile (then
+     * the instance that took it over decides). Runs inside {@code db.submit}.
+     */
+    void outcomes(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        db.batchUpdate(OUTCOME, outcomes.stream().map(o -> {
+            Map<String, Object> p = new HashMap<>();
+            p.put("id", o.deliveryId());
+            p.put("owner", o.owner());
+            p.put("status", o.status());
+            p.put("lastStatus", o.lastStatus());
+            p.put("lastError", o.lastError() == null ? null : o.lastError().substring(0, Math.min(500, o.lastError().length())));
+            p.put("next", o.next());
+            return new MapSqlParameterSource(p);
+        }).toArray(SqlParameterSource[]::new));
     }
 
     Optional<Map<String, Object>> event(String eventId) {

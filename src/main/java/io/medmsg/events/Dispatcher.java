@@ -7,13 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -28,18 +29,29 @@ import io.medmsg.db.Database;
 import io.medmsg.shared.Ids;
 
 /**
- * Delivers the outbox (API.md §5) on every instance. A loop takes due deliveries under a lease in
- * the database (so with several instances one delivery is in flight from one of them at a time,
- * and a dead instance's lease simply runs out), at most {@code concurrency} at once, and only the
- * earliest pending one of a session per endpoint (in order per session and endpoint); each is
- * POSTed on a virtual thread with the JDK client, and its outcome — success, the next retry of
- * the schedule, failed, or 410 which disables the endpoint — is written back through the group
- * commit. Times come from the application's {@link Clock}, so tests can move through the schedule.
+ * Delivers the outbox (API.md §5) on every instance, off the send path. A loop finds, with a read
+ * (never on the group-commit writer that every send waits for), the earliest pending delivery of
+ * each session per endpoint that is due and free, and with it the run of that session's pending
+ * deliveries after it (up to {@link #RUN}); it takes the leases of all the runs in one write (so
+ * with several instances one delivery is in flight from one of them at a time, and a dead
+ * instance's lease simply runs out), keeping of each run only the part before the first delivery
+ * it could not take. Each run is sent in order on one virtual thread, at most {@code concurrency}
+ * runs (so requests) at once, with the JDK client; the run stops at the first attempt that does not
+ * succeed (its retry is scheduled; the rest of the run is released: in order per session) or when
+ * its lease would run out before one more timeout. Outcomes — success, the next retry of the
+ * schedule, failed, or 410 which disables the endpoint — are queued and written by one thread in
+ * batches, one group commit for many deliveries; a session's next run is claimed once they are.
+ * Times come from the application's {@link Clock}, so tests can move through the schedule.
  */
 @Component
 class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** At most this many deliveries of one session are claimed and sent one after another. */
+    static final int RUN = 100;
+    /** At most this many outcomes are written in one group commit. */
+    private static final int OUTCOME_BATCH = 2_000;
 
     private final WebhookSettings settings;
     private final Endpoints endpoints;
@@ -49,16 +61,25 @@ class Dispatcher implements SmartLifecycle {
     private final JsonMapper json;
     private final Clock clock;
     private final WebhookMetrics metrics;
-    /** This instance's name on the leases it holds. */
-    private final String owner = Ids.next();
+    /** Runs being sent (each one request at a time): the dispatcher's bounded share of the machine. */
     private final Semaphore permits;
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final HttpClient http;
     private final Object signal = new Object();
+    /** Outcomes, released leases and disabled endpoints waiting to be written, in the order they happened. */
+    private final BlockingQueue<Object> written = new LinkedBlockingQueue<>();
     private ExecutorService senders;
     private Thread loop;
+    private Thread writer;
     private volatile boolean running;
     private boolean woken;
+
+    /** A lease given back without an attempt. */
+    private record Release(long deliveryId, String owner) {
+    }
+
+    /** An endpoint that answered 410: written after the outcomes queued before it. */
+    private record Disable(String endpoint, long at) {
+    }
 
     Dispatcher(WebhookSettings settings, Endpoints endpoints, DeliveryRepository deliveries, Database db,
             MessageSource messages, JsonMapper json, Clock clock, WebhookMetrics metrics) {
@@ -71,7 +92,8 @@ class Dispatcher implements SmartLifecycle {
         this.clock = clock;
         this.metrics = metrics;
         this.permits = new Semaphore(settings.concurrency());
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout())
+        // HTTP/1.1: the JDK client's default (HTTP/2) asks a plain-http receiver to upgrade on each new connection
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -82,6 +104,7 @@ class Dispatcher implements SmartLifecycle {
         }
         running = true;
         senders = Executors.newVirtualThreadPerTaskExecutor();
+        writer = Thread.ofPlatform().name("medmsg-webhook-outcomes").daemon(true).start(this::writeOutcomes);
         loop = Thread.ofPlatform().name("medmsg-webhooks").daemon(true).start(this::run);
     }
 
@@ -95,6 +118,7 @@ class Dispatcher implements SmartLifecycle {
                 senders.shutdown();
                 // a delivery cut short here is sent again once its lease runs out
                 senders.awaitTermination(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                writer.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -147,35 +171,55 @@ class Dispatcher implements SmartLifecycle {
                 continue;
             }
             long now = clock.millis();
-            List<Delivery> claimed = db.submit(() -> deliveries.claim(e.url(), free, now, owner,
-                    now + settings.lease().toMillis()));
-            for (Delivery d : claimed) {
-                if (inFlight.add(d.deliveryId())) {
-                    permits.acquireUninterruptibly();
-                    senders.submit(() -> deliver(e, d));
+            List<List<Delivery>> runs = new ArrayList<>();
+            for (Delivery head : deliveries.heads(e.url(), free, now)) {
+                List<Delivery> run = deliveries.run(head, RUN, now);
+                if (!run.isEmpty()) {
+                    runs.add(run);
                 }
+            }
+            if (runs.isEmpty()) {
+                continue;
+            }
+            // each claim leases under a name of its own, so that it knows exactly which rows it took
+            String claim = Ids.next();
+            long until = now + settings.lease().toMillis();
+            for (List<Delivery> run : db.submit(() -> deliveries.lease(runs, claim, now, until))) {
+                permits.acquireUninterruptibly();
+                senders.submit(() -> send(e, run, claim, until));
             }
         }
     }
 
-    private void deliver(WebhookSettings.Endpoint e, Delivery d) {
+    /** Sends a run in order, stopping at the first delivery that does not succeed; releases what it did not try. */
+    private void send(WebhookSettings.Endpoint e, List<Delivery> run, String claim, long until) {
+        int sent = 0;
         try {
-            attempt(e, d);
+            while (sent < run.size() && running && clock.millis() + settings.timeout().toMillis() < until) {
+                Delivery d = run.get(sent++);
+                if (!attempt(e, d, claim)) {
+                    break;
+                }
+            }
         } catch (RuntimeException ex) {
-            // the outcome could not be written: the lease runs out and the delivery is tried again
-            log.warn("webhook delivery {} to {}: {}", d.deliveryId(), e.url(), ex.toString());
+            // the event could not be read (the database is down for a moment?): it is released with the rest
+            sent--;
+            log.warn("webhook delivery {} to {}: {}", run.get(sent).deliveryId(), e.url(), ex.toString());
         } finally {
-            inFlight.remove(d.deliveryId());
+            for (Delivery rest : run.subList(sent, run.size())) {
+                written.add(new Release(rest.deliveryId(), claim));
+            }
             permits.release();
             wake();
         }
     }
 
-    private void attempt(WebhookSettings.Endpoint e, Delivery d) {
+    /** One attempt; true if the run may go on with the session's next delivery. */
+    private boolean attempt(WebhookSettings.Endpoint e, Delivery d, String claim) {
         String body = body(d);
         if (body == null) {
-            record(d, Delivery.FAILED, null, "the event's message no longer exists", "failed");
-            return;
+            record(d, claim, Delivery.FAILED, null, "the event's message no longer exists", "failed");
+            return true;
         }
         long timestamp = clock.millis() / 1000;
         HttpRequest request = HttpRequest.newBuilder(URI.create(e.url())).timeout(settings.timeout())
@@ -189,44 +233,102 @@ class Dispatcher implements SmartLifecycle {
         try {
             status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException ex) {
-            retryOrFail(d, null, ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
-            return;
+            retryOrFail(d, claim, null, ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+            return false;
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         }
         if (status >= 200 && status < 300) {
-            record(d, Delivery.SUCCEEDED, status, null, "succeeded");
-        } else if (status == 410) {
+            record(d, claim, Delivery.SUCCEEDED, status, null, "succeeded");
+            return true;
+        }
+        if (status == 410) {
             long now = clock.millis();
-            db.submit(() -> {
-                deliveries.outcome(d.deliveryId(), owner, Delivery.FAILED, status, "410 Gone: the endpoint is disabled", now);
-                deliveries.disable(e.url(), now);
-                return null;
-            });
+            written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, Delivery.FAILED, status,
+                    "410 Gone: the endpoint is disabled", now));
+            written.add(new Disable(e.url(), now));
             metrics.delivered("gone");
             log.warn("webhook endpoint {} answered 410 Gone: disabled until an admin redelivers to it", e.url());
-        } else {
-            retryOrFail(d, status, "HTTP " + status);
+            return false;
         }
+        retryOrFail(d, claim, status, "HTTP " + status);
+        return false;
     }
 
     /** The schedule of API.md §5: after the n-th failed attempt wait RETRIES[n-1]; after the last, failed. */
-    private void retryOrFail(Delivery d, Integer status, String error) {
+    private void retryOrFail(Delivery d, String claim, Integer status, String error) {
         int failedAttempts = d.attempts() + 1;
         if (failedAttempts > WebhookSettings.RETRIES.size()) {
-            record(d, Delivery.FAILED, status, error, "failed");
+            record(d, claim, Delivery.FAILED, status, error, "failed");
         } else {
             long next = clock.millis() + WebhookSettings.RETRIES.get(failedAttempts - 1).toMillis();
-            db.submit(() -> deliveries.outcome(d.deliveryId(), owner, Delivery.PENDING, status, error, next));
+            written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, Delivery.PENDING, status, error, next));
             metrics.delivered("retried");
         }
     }
 
-    private void record(Delivery d, String status, Integer lastStatus, String error, String outcome) {
-        long now = clock.millis();
-        db.submit(() -> deliveries.outcome(d.deliveryId(), owner, status, lastStatus, error, now));
+    private void record(Delivery d, String claim, String status, Integer lastStatus, String error, String outcome) {
+        written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, status, lastStatus, error, clock.millis()));
         metrics.delivered(outcome);
+    }
+
+    /**
+     * Writes what the runs queued, many at a time in one group commit: the outcomes, then the
+     * released leases, then the endpoints that answered 410 (whose pending deliveries fail, after
+     * the outcomes of those that went before). A batch that cannot be written is tried again:
+     * until it is, its deliveries stay leased (so their sessions wait), and should this instance
+     * die first they are sent again once the leases run out (at least once).
+     */
+    private void writeOutcomes() {
+        List<Object> batch = new ArrayList<>();
+        while (running || !written.isEmpty() || !batch.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    Object first = written.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    written.drainTo(batch, OUTCOME_BATCH - 1);
+                }
+                List<DeliveryRepository.Outcome> outcomes = new ArrayList<>();
+                Map<String, List<Long>> releases = new LinkedHashMap<>();
+                List<Disable> disables = new ArrayList<>();
+                for (Object o : batch) {
+                    switch (o) {
+                        case DeliveryRepository.Outcome outcome -> outcomes.add(outcome);
+                        case Release r -> releases.computeIfAbsent(r.owner(), k -> new ArrayList<>()).add(r.deliveryId());
+                        case Disable d -> disables.add(d);
+                        default -> throw new IllegalStateException("not an outcome: " + o);
+                    }
+                }
+                db.submit(() -> {
+                    deliveries.outcomes(outcomes);
+                    releases.forEach((owner, ids) -> deliveries.release(ids, owner));
+                    for (Disable d : disables) {
+                        deliveries.disable(d.endpoint(), d.at());
+                    }
+                    return null;
+                });
+                batch.clear();
+                wake();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("webhook outcomes not written, trying again: {}", e.toString());
+                if (!running) {
+                    return;
+                }
+                try {
+                    Thread.sleep(settings.pollInterval().toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** The event as POSTed: {type, id, timestamp, data}; null when a message.created's message is gone. */

@@ -47,6 +47,12 @@ class WebhookDeliveryTest extends ApiTest {
     static final Receiver receiver = new Receiver();
     /** Events naming one of these ids are answered 500: that receiver is "down" for them. */
     static final Set<String> down = ConcurrentHashMap.newKeySet();
+    /** Events containing one of these texts are answered 500. */
+    static final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** Events naming one of these ids are held (not answered) until {@link #release} opens. */
+    static final Set<String> held = ConcurrentHashMap.newKeySet();
+    static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
+    static final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
 
     @DynamicPropertySource
     static void webhooks(DynamicPropertyRegistry registry) {
@@ -57,8 +63,21 @@ class WebhookDeliveryTest extends ApiTest {
         registry.add("medmsg.webhooks.endpoints[1].secret", () -> whsec(KEY_GONE));
         registry.add("medmsg.webhooks.endpoints[1].events", () -> "message.created");
         registry.add("medmsg.webhooks.poll-interval", () -> "20ms");
-        receiver.answer = r -> r.path().equals("/gone") ? 410
-                : down.stream().anyMatch(id -> r.body().contains(id)) ? 500 : 200;
+        receiver.answer = r -> {
+            if (held.stream().anyMatch(id -> r.body().contains(id))) {
+                holding.incrementAndGet();
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    holding.decrementAndGet();
+                }
+            }
+            return r.path().equals("/gone") ? 410
+                    : down.stream().anyMatch(id -> r.body().contains(id)) ? 500
+                    : refused.stream().anyMatch(text -> r.body().contains(text)) ? 500 : 200;
+        };
     }
 
     @AfterAll
@@ -255,6 +274,42 @@ class WebhookDeliveryTest extends ApiTest {
         clock.advance(Duration.ofSeconds(5));
         awaitDelivered(slowSession, "message.created");
         assertThat(types(delivered(slowSession))).containsExactly("consultation.opened", "message.created");
+    }
+
+    @Test
+    void aSessionsBacklogGoesOutInOrderAndStopsAtAFailureUntilItsRetry() throws Exception {
+        Chat.Consultation pair = chat.newPair();
+        release = new java.util.concurrent.CountDownLatch(1);
+        held.add(pair.doctorId());
+        String sessionId = chat.open(pair.patient(), pair.doctorId());
+        // while the session's first event is held at the receiver, the rest piles up behind it
+        awaitTrue(() -> holding.get() > 0, "the first event held");
+        for (String text : List.of("backlog 1", "backlog 2 refused", "backlog 3", "backlog 4")) {
+            assertThat(chat.patientSends(pair.patient(), pair.doctorId(), text).status()).isEqualTo(200);
+        }
+        refused.add("backlog 2 refused");
+        held.remove(pair.doctorId());
+        release.countDown();
+
+        awaitTrue(() -> texts(receiver.of("/hook", sessionId)).contains("backlog 2 refused"), "the refused one tried");
+        Thread.sleep(300);
+        assertThat(texts(receiver.of("/hook", sessionId))).as("nothing of the session after its failed event")
+                .containsExactly("您好，我想咨询一下", "backlog 1", "backlog 2 refused");
+        assertThat(receiver.of("/hook", sessionId).getLast().answered()).isEqualTo(500);
+
+        refused.remove("backlog 2 refused");
+        clock.advance(Duration.ofSeconds(5));
+        awaitTrue(() -> texts(delivered(sessionId)).contains("backlog 4"), "the rest after the retry");
+        Thread.sleep(200);
+        assertThat(types(delivered(sessionId)).getFirst()).isEqualTo("consultation.opened");
+        assertThat(texts(delivered(sessionId))).as("each once, in order").containsExactly("您好，我想咨询一下", "backlog 1",
+                "backlog 2 refused", "backlog 3", "backlog 4");
+    }
+
+    /** The texts of the message.created events among the requests, in order. */
+    private static List<String> texts(List<Receiver.Request> requests) {
+        return requests.stream().filter(r -> r.type().equals("message.created"))
+                .map(r -> r.json().get("data").get("message").get("text").asString()).toList();
     }
 
     @Test
