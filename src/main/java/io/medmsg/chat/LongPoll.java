@@ -154,7 +154,9 @@ class LongPoll {
             if (known != null) {
                 String key = ChangeHub.sessionKey(known);
                 long mark = hub.mark(key);
-                if (mark >= 0 && mark <= after) {
+                // exactly at the mark: nothing new, the idle poll. Past it, the client is ahead of
+                // what this instance knows: the database says whether it is right (else a 400)
+                if (mark >= 0 && mark == after) {
                     return hold(known, after, mark);
                 }
             }
