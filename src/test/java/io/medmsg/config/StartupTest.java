@@ -75,6 +75,14 @@ class StartupTest {
     }
 
     @Test
+    void perUserCapsBelowOneAreRefused() {
+        assertThatThrownBy(() -> start(null, "--medmsg.limits.streams-per-user=0"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.limits.streams-per-user"));
+        assertThatThrownBy(() -> start(null, "--medmsg.limits.held-polls-per-user=-1"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.limits.held-polls-per-user"));
+    }
+
+    @Test
     void prodStartsWithAVerifierAndWithoutDemo() {
         try (ConfigurableApplicationContext context = start("prod", "--medmsg.auth.hs256-secret=" + "s".repeat(32))) {
             assertThat(context.containsBean("demoTokenController")).isFalse();
