@@ -110,6 +110,11 @@ class ChatReader {
 
     /** Messages after {@code afterSeq} of a session already resolved for this caller. */
     Views.NewMessages newMsg(Side side, StoredSession s, long afterSeq, int limit, LinkBase base) {
+        if (afterSeq > s.lastSeq()) {
+            // no answer ever gave such a position: a client bug, refused at once rather than held
+            // for a message that would not be the next one anyway
+            throw ApiException.badParameter("after_seq must not be beyond the session's last_seq (" + s.lastSeq() + ")");
+        }
         List<StoredMessage> rows = messages.after(s.sessionId(), Math.max(afterSeq, s.deletedSeq(side)), limit + 1);
         boolean hasMore = rows.size() > limit;
         List<StoredMessage> page = hasMore ? rows.subList(0, limit) : rows;

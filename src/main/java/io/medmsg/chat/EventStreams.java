@@ -3,6 +3,12 @@ package io.medmsg.chat;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -46,6 +52,9 @@ class EventStreams {
     private final EventFeed feed;
     private final ChangeHub hub;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    /** Each user's open streams, oldest first; guarded by itself (opens and ends are rare). */
+    private final Map<String, Deque<Stream>> byUser = new HashMap<>();
+    private final int perUser;
     private final Duration heartbeat;
     private final Audit audit;
 
@@ -54,6 +63,7 @@ class EventStreams {
         this.feed = feed;
         this.hub = hub;
         this.heartbeat = properties.realtime().heartbeat();
+        this.perUser = properties.limits().streamsPerUser();
         Gauge.builder("medmsg.streams.open", open, Set::size).description("event streams open on this instance")
                 .register(meters);
     }
@@ -73,18 +83,51 @@ class EventStreams {
         long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
         Stream stream = new Stream(side, caller.id(), start, expiresAt, base, stamp, new SseEmitter(lifetime + 5_000));
         open.add(stream);
+        List<Stream> evicted = admit(stream);
         // Called by the container once the response is over for whatever reason, and only then are
         // its connection and descriptor free: until then the stream counts as open.
         stream.emitter.onCompletion(() -> {
             stream.close();
             open.remove(stream);
+            leave(stream);
         });
         // the container saw the client go (or the stream outlive its token): stop both threads now
         stream.emitter.onTimeout(stream::close);
         stream.emitter.onError(e -> stream.close());
         Thread.ofVirtual().name("sse-pull-" + caller.id()).start(stream::pull);
         Thread.ofVirtual().name("sse-write-" + caller.id()).start(stream::write);
+        for (Stream old : evicted) {
+            log.debug("closing the oldest event stream of {} {}: more than {} open", side.wire(), caller.id(), perUser);
+            old.finish();
+        }
         return stream.emitter;
+    }
+
+    /**
+     * Counts the stream as its user's newest and returns those of the user's streams it pushes
+     * past {@code medmsg.limits.streams-per-user}, oldest first, to be closed. The oldest goes,
+     * not the new one: a phone or a tab that reconnects after a network change leaves its old
+     * stream behind until a write to it fails, and the one now opening is the one in use.
+     */
+    private List<Stream> admit(Stream stream) {
+        List<Stream> evicted = new ArrayList<>();
+        synchronized (byUser) {
+            Deque<Stream> mine = byUser.computeIfAbsent(stream.userKey(), k -> new ArrayDeque<>());
+            mine.addLast(stream);
+            while (mine.size() > perUser) {
+                evicted.add(mine.removeFirst());
+            }
+        }
+        return evicted;
+    }
+
+    private void leave(Stream stream) {
+        synchronized (byUser) {
+            Deque<Stream> mine = byUser.get(stream.userKey());
+            if (mine != null && mine.remove(stream) && mine.isEmpty()) {
+                byUser.remove(stream.userKey());
+            }
+        }
     }
 
     private final class Stream {
@@ -99,6 +142,10 @@ class EventStreams {
         /** What the puller waits on; cancelled by close(), which takes it out of the hub at once. */
         volatile CompletableFuture<Boolean> waiting;
         long after;
+
+        String userKey() {
+            return side.wire() + ":" + userId;
+        }
 
         Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, AuditStamp stamp, SseEmitter emitter) {
             this.stamp = stamp;

@@ -3,6 +3,8 @@ package io.medmsg.chat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,10 +16,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.config.MedMsgProperties;
 import io.medmsg.files.LinkBase;
 import io.medmsg.realtime.ChangeHub;
 import io.medmsg.shared.Side;
+import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
+import io.medmsg.web.ErrorCode;
 
 /**
  * new_msg and new_session, with {@code wait}. The idle poll — nothing new since the client's
@@ -35,6 +40,8 @@ import io.medmsg.web.Envelope;
 class LongPoll {
 
     static final int MAX_WAIT_SECONDS = 30;
+    /** What a poll refused for too many held ones is told to wait: long enough not to be a loop. */
+    static final Duration RETRY_HELD = Duration.ofSeconds(5);
 
     private final ChatReader reader;
     private final ChangeHub hub;
@@ -42,11 +49,15 @@ class LongPoll {
     private final Executor afterWake = Executors.newVirtualThreadPerTaskExecutor();
     /** Polls waiting on a mark right now: {@code medmsg_polls_held}. */
     private final AtomicInteger held = new AtomicInteger();
+    /** Polls held right now per user ("patient:p1"); a user without any has no entry. */
+    private final ConcurrentMap<String, Integer> heldPerUser = new ConcurrentHashMap<>();
+    private final int maxHeldPerUser;
 
-    LongPoll(ChatReader reader, ChangeHub hub, KnownSessions known, MeterRegistry meters) {
+    LongPoll(ChatReader reader, ChangeHub hub, KnownSessions known, MedMsgProperties properties, MeterRegistry meters) {
         this.reader = reader;
         this.hub = hub;
         this.known = known;
+        this.maxHeldPerUser = properties.limits().heldPollsPerUser();
         Gauge.builder("medmsg.polls.held", held, AtomicInteger::get)
                 .description("long-polls (new_msg, new_session with wait) held on this instance").register(meters);
     }
@@ -63,11 +74,40 @@ class LongPoll {
 
     CompletableFuture<Envelope<Views.NewMessages>> newMsg(Caller caller, ChatReader.SessionRef ref, long afterSeq,
             int limit, int wait, LinkBase base) {
-        return new NewMsg(caller, ref, afterSeq, limit, wait, base).answer();
+        return new NewMsg(caller, ref, afterSeq, limit, wait, base).answer(caller);
     }
 
     CompletableFuture<Envelope<Views.SessionChanges>> newSession(Caller caller, String cursor, int wait, LinkBase base) {
-        return new NewSession(caller, cursor, wait, base).answer();
+        return new NewSession(caller, cursor, wait, base).answer(caller);
+    }
+
+    /**
+     * Takes one of the user's places for a held poll, or refuses the poll at once: past
+     * {@code medmsg.limits.held-polls-per-user} one client could otherwise hold the instance's
+     * connections and memory for everyone (issue 16: 2,000 polls of one token). Per instance.
+     */
+    private void takePlace(String user) {
+        boolean[] taken = {false};
+        heldPerUser.compute(user, (k, n) -> {
+            int held = n == null ? 0 : n;
+            if (held >= maxHeldPerUser) {
+                return n;
+            }
+            taken[0] = true;
+            return held + 1;
+        });
+        if (!taken[0]) {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "at most " + maxHeldPerUser
+                    + " long-polls of one user may be held at once; answer or end one first", RETRY_HELD);
+        }
+    }
+
+    private void freePlace(String user) {
+        heldPerUser.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private static String userOf(Caller caller) {
+        return caller.side().wire() + ":" + caller.id();
     }
 
     /** What one attempt at a poll came to. */
@@ -114,8 +154,26 @@ class LongPoll {
             };
         }
 
-        CompletableFuture<T> answer() {
-            return settle(attempt(start()));
+        /**
+         * A poll that would be held takes one of its user's places first, and gives it back when it
+         * is answered, however: a change, the end of its wait, or the service stopping.
+         */
+        CompletableFuture<T> answer(Caller caller) {
+            Outcome<T> first = attempt(start());
+            if (!(first instanceof Hold<T>) || !timeLeft()) {
+                return settle(first);
+            }
+            String user = userOf(caller);
+            takePlace(user);
+            CompletableFuture<T> answer;
+            try {
+                answer = settle(first);
+            } catch (RuntimeException e) {
+                freePlace(user);
+                throw e;
+            }
+            answer.whenComplete((done, failed) -> freePlace(user));
+            return answer;
         }
 
         private CompletableFuture<T> settle(Outcome<T> outcome) {
@@ -164,7 +222,9 @@ class LongPoll {
             if (known != null) {
                 String key = ChangeHub.sessionKey(known);
                 long mark = hub.mark(key);
-                if (mark >= 0 && mark <= after) {
+                // exactly at the mark: nothing new, the idle poll. Past it, the client is ahead of
+                // what this instance knows: the database says whether it is right (else a 400)
+                if (mark >= 0 && mark == after) {
                     return hold(known, after, mark);
                 }
             }

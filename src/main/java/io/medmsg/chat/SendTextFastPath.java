@@ -30,6 +30,7 @@ import io.medmsg.files.LinkBases;
 import io.medmsg.records.Audit;
 import io.medmsg.records.AuditStamp;
 import io.medmsg.web.EnvelopeWriter;
+import io.medmsg.web.JsonText;
 
 /**
  * {@code send_text_msg}, the request every consultation is made of, answered without Spring
@@ -39,7 +40,8 @@ import io.medmsg.web.EnvelopeWriter;
  * answered by the one exception handler of Spring MVC.
  *
  * <p>Only the plain case is taken: POST with a declared length, {@code application/json} in
- * UTF-8, a valid bearer token of the face's role, a body that binds. Anything else continues down
+ * UTF-8, a valid bearer token of the face's role, a body that binds under the same strict rules
+ * (the application's JSON mapper, {@link JsonText}). Anything else continues down
  * the usual chain, untouched (or, once the body is read, with the same bytes), so every error a
  * client can meet is still answered where it always was.
  */
@@ -83,8 +85,21 @@ final class SendTextFastPath implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = request.getInputStream().readAllBytes();
-        Object parsed = parse(body, role == Role.PATIENT ? ChatController.PatientText.class : ChatController.DoctorText.class);
+        byte[] body;
+        try {
+            body = request.getInputStream().readAllBytes();
+        } catch (IOException clientFailed) {
+            // the body stopped arriving or the client went away: answered (408, 400) and logged
+            // as the client's doing by the one exception handler, as on the usual path
+            security.writeHeaders(request, response);
+            if (errors.resolveException(request, response, null, clientFailed) == null) {
+                throw clientFailed;
+            }
+            return;
+        }
+        // anything the strict rules refuse goes the usual way, which answers it (web.StrictBodies)
+        Object parsed = JsonText.problem(body, json) != null ? null
+                : parse(body, role == Role.PATIENT ? ChatController.PatientText.class : ChatController.DoctorText.class);
         if (parsed == null) {
             chain.doFilter(new ReadAgain(request, body), response);
             return;
@@ -124,7 +139,7 @@ final class SendTextFastPath implements Filter {
         }
     }
 
-    /** Exactly what Spring MVC reads as JSON in UTF-8; any other charset takes the usual way. */
+    /** Exactly JSON in UTF-8; any other type or charset takes the usual way, which refuses it. */
     static boolean isUtf8Json(String contentType) {
         if (contentType == null) {
             return false;

@@ -71,13 +71,21 @@ public record MedMsgProperties(
     public record Demo(@DefaultValue("true") boolean enabled, @DefaultValue("false") boolean allowRemote) {
     }
 
-    /** The limits of API.md section 1; all configurable, defaults as documented there. */
+    /**
+     * The limits of API.md section 1; all configurable, defaults as documented there. {@code
+     * streamsPerUser} and {@code heldPollsPerUser} bound what one user (one stolen token, one
+     * buggy client) can hold on an instance: its oldest event stream is closed past the first, a
+     * new held long-poll is refused (429) past the second. The defaults are far above what an app
+     * uses (a stream or two per device, a poll per open conversation).
+     */
     public record Limits(
             @DefaultValue("4000") int textMaxCodePoints,
             @DefaultValue("65536") int jsonBodyBytes,
             @DefaultValue("10") double sendRatePerSecond,
             @DefaultValue("20") int sendBurst,
-            @DefaultValue("120s") Duration recallWindow) {
+            @DefaultValue("120s") Duration recallWindow,
+            @DefaultValue("5") int streamsPerUser,
+            @DefaultValue("20") int heldPollsPerUser) {
 
         public Limits {
             require(textMaxCodePoints >= 1, "medmsg.limits.text-max-code-points must be at least 1");
@@ -85,6 +93,8 @@ public record MedMsgProperties(
             require(sendRatePerSecond > 0, "medmsg.limits.send-rate-per-second must be positive");
             require(sendBurst >= 1, "medmsg.limits.send-burst must be at least 1");
             require(!recallWindow.isNegative(), "medmsg.limits.recall-window must not be negative");
+            require(streamsPerUser >= 1, "medmsg.limits.streams-per-user must be at least 1, not " + streamsPerUser);
+            require(heldPollsPerUser >= 1, "medmsg.limits.held-polls-per-user must be at least 1, not " + heldPollsPerUser);
         }
     }
 

@@ -42,6 +42,16 @@ interface BlobStore {
     /** A signed URL that downloads the ready file until {@code expiresAt}; one back to MedMsg starts with {@code base}. */
     String downloadUrl(String fileId, String fileName, String mimeType, Instant expiresAt, LinkBase base);
 
+    /**
+     * Removes what uploads that never finished left in the store's own scratch space (a crash in
+     * the middle of one) and returns how many; only what was last written before {@code
+     * writtenBefore}, so that an upload still arriving, perhaps on another instance, keeps its
+     * part. Stores without scratch space have nothing to remove.
+     */
+    default int removeAbandonedUploads(Instant writtenBefore) {
+        return 0;
+    }
+
     /** The URL, method PUT, and the headers the client must send with it. */
     record UploadTarget(String url, Map<String, String> headers) {
     }

@@ -6,6 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
@@ -23,11 +25,36 @@ class FileCleanup implements SchedulingConfigurer {
     private final FileRepository files;
     private final BlobStore blobs;
     private final Duration interval;
+    /** How long a part file may go unwritten before it counts as abandoned: far past any idle timeout. */
+    private final Duration partsAbandonedAfter;
 
     FileCleanup(FileRepository files, BlobStore blobs, StorageSettings settings) {
         this.files = files;
         this.blobs = blobs;
         this.interval = settings.cleanupInterval();
+        this.partsAbandonedAfter = settings.slotTtl();
+    }
+
+    /**
+     * Part files a crash left behind go at start-up, not one cleanup interval later. Only the
+     * store's scratch directory is read here: nothing on the way to the first answer grows with
+     * the data (the database's expired slots wait for the job).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartUp() {
+        int parts = removeAbandonedParts(Instant.now());
+        if (parts > 0) {
+            log.info("file cleanup at start-up: removed {} part files of uploads that never finished", parts);
+        }
+    }
+
+    private int removeAbandonedParts(Instant now) {
+        try {
+            return blobs.removeAbandonedUploads(now.minus(partsAbandonedAfter));
+        } catch (RuntimeException e) {
+            log.warn("could not remove abandoned upload parts, will retry: {}", e.toString());
+            return 0;
+        }
     }
 
     @Override
@@ -47,9 +74,9 @@ class FileCleanup implements SchedulingConfigurer {
     void run() {
         try {
             FileService.CleanupResult result = sweep(Instant.now());
-            if (result.expiredSlots() + result.rejectedSlots() + result.uploadLeftovers() > 0) {
-                log.info("file cleanup: removed {} expired slots, {} rejected files, {} upload leftovers",
-                        result.expiredSlots(), result.rejectedSlots(), result.uploadLeftovers());
+            if (result.expiredSlots() + result.rejectedSlots() + result.uploadLeftovers() + result.abandonedParts() > 0) {
+                log.info("file cleanup: removed {} expired slots, {} rejected files, {} upload leftovers, {} part files",
+                        result.expiredSlots(), result.rejectedSlots(), result.uploadLeftovers(), result.abandonedParts());
             }
         } catch (RuntimeException e) {
             log.warn("file cleanup failed, will retry: {}", e.toString());
@@ -58,7 +85,8 @@ class FileCleanup implements SchedulingConfigurer {
 
     /**
      * Removes slots that expired unconfirmed (row and objects), rows of rejected files past their
-     * slot's expiry, and the upload objects S3 keeps beside ready files. Never touches the object
+     * slot's expiry, the upload objects S3 keeps beside ready files, and the part files of local
+     * uploads that a crash interrupted ({@link BlobStore#removeAbandonedUploads}). Never touches the object
      * of a ready file: a slot's row is deleted only while it is still pending (so a confirm that
      * won the race keeps its file), and only then its objects.
      */
@@ -83,7 +111,7 @@ class FileCleanup implements SchedulingConfigurer {
                 leftovers++;
             }
         }
-        return new FileService.CleanupResult(expired, rejected, leftovers);
+        return new FileService.CleanupResult(expired, rejected, leftovers, removeAbandonedParts(now));
     }
 
     /** A store that fails now leaves the object for the next sweep, not a failed request or sweep. */

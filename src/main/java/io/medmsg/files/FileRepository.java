@@ -9,7 +9,10 @@ import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
 
-/** The SQL of the files feature; every statement is the same on SQLite, PostgreSQL and MySQL. */
+/**
+ * The SQL of the files feature; every statement is the same on SQLite, PostgreSQL and MySQL but
+ * the owner lock's, whose insert and locking read come from the dialect.
+ */
 @Repository
 class FileRepository {
 
@@ -28,6 +31,12 @@ class FileRepository {
     private static final String COUNT_PENDING = """
             SELECT COUNT(*) FROM files
             WHERE owner_id = :ownerId AND owner_role = :ownerRole AND status = 'pending' AND expires_at > :now""";
+
+    private static final String INSERT_OWNER = """
+            INSERT INTO upload_owners (owner_role, owner_id) VALUES (:ownerRole, :ownerId)""";
+
+    private static final String LOCK_OWNER = """
+            SELECT owner_id FROM upload_owners WHERE owner_role = :ownerRole AND owner_id = :ownerId""";
 
     private static final String EARLIEST_PENDING_EXPIRY = """
             SELECT MIN(expires_at) FROM files
@@ -67,6 +76,17 @@ class FileRepository {
 
     Optional<FileRecord> find(String fileId) {
         return db.read().sql(FIND).param("fileId", fileId).query(FileRepository::map).optional();
+    }
+
+    /**
+     * Locks the user's row of upload_owners (creating it the first time) until the transaction
+     * ends: the pre_uploads of one user take turns at counting and inserting, on every database.
+     */
+    void lockOwner(String ownerId, String ownerRole) {
+        db.write().sql(db.dialect().insertBeforeUpdate(INSERT_OWNER, "owner_id")).param("ownerId", ownerId)
+                .param("ownerRole", ownerRole).update();
+        db.write().sql(db.dialect().lockingRead(LOCK_OWNER)).param("ownerId", ownerId).param("ownerRole", ownerRole)
+                .query(String.class).single();
     }
 
     /** Counted on the writer, inside the transaction that inserts the next slot. */

@@ -71,7 +71,7 @@ public class FileService {
         }
     }
 
-    record CleanupResult(int expiredSlots, int rejectedSlots, int uploadLeftovers) {
+    record CleanupResult(int expiredSlots, int rejectedSlots, int uploadLeftovers, int abandonedParts) {
     }
 
     /** A new upload slot for the caller, after checking name, size, type, sha256 and the pending-slot limit. */

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +23,8 @@ import io.medmsg.web.ErrorCode;
  * Files under {@code <data-dir>/files}, each at {@code <first two chars of the id>/<file id>}.
  * The client's PUT goes to MedMsg itself ({@link LocalFileController}), streams into a temporary
  * file and is then linked into place only if nothing is there yet, so a slot takes exactly one
- * upload and a verified file can never be replaced. Upload and download URLs carry an
+ * upload and a verified file can never be replaced. Part files a crash left in {@code .incoming}
+ * are removed at start-up and by the cleanup job. Upload and download URLs carry an
  * {@link UrlSigner} signature.
  */
 class LocalBlobStore implements BlobStore {
@@ -149,6 +151,29 @@ class LocalBlobStore implements BlobStore {
 
     private static ApiException alreadyUploaded() {
         return new ApiException(ErrorCode.FILE_STATE, "this upload slot has been used already; request a new one");
+    }
+
+    /**
+     * A part file is written at least every idle timeout (20 s) while its upload lives, and removed
+     * when it ends; one not written since {@code writtenBefore} was left by a process that died.
+     */
+    @Override
+    public int removeAbandonedUploads(Instant writtenBefore) {
+        int removed = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(incoming, "upload-*.part")) {
+            for (Path part : parts) {
+                try {
+                    if (Files.getLastModifiedTime(part).toInstant().isBefore(writtenBefore) && Files.deleteIfExists(part)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException finishedMeanwhile) {
+                    // its upload ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return removed;
     }
 
     @Override

@@ -51,8 +51,11 @@ class UploadSlots {
         FileRecord slot = new FileRecord(fileId, caller.id(), caller.role().wire(), name, mimeType, size, sha256,
                 FileRecord.Status.PENDING, blobs.storageKey(fileId), blobs.newUploadKey(), now,
                 now + settings.slotTtl().toMillis(), null);
-        // counted and inserted in one transaction, so concurrent requests cannot both take the last slot
+        // counted and inserted in one transaction under the user's own lock, so concurrent requests
+        // cannot both take the last slot: a transaction alone did not stop that on PostgreSQL and
+        // MySQL/MariaDB, whose isolation lets two counts miss each other's insert
         db.inTransaction(() -> {
+            files.lockOwner(slot.ownerId(), slot.ownerRole());
             if (files.countPending(slot.ownerId(), slot.ownerRole(), now) >= settings.maxPendingSlots()) {
                 long earliest = files.earliestPendingExpiry(slot.ownerId(), slot.ownerRole(), now).orElse(now + 1000);
                 throw new ApiException(ErrorCode.RATE_LIMITED, "at most " + settings.maxPendingSlots()

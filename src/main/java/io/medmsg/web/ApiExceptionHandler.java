@@ -1,5 +1,7 @@
 package io.medmsg.web;
 
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -21,8 +25,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 import io.medmsg.shared.DependencyFailure;
 
@@ -58,13 +65,63 @@ class ApiExceptionHandler {
         if (BodyLimitFilter.wasExceeded(e)) {
             return respond(ErrorCode.TOO_LARGE, BodyLimitFilter.message(request), request);
         }
-        if (e.getCause() instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-            String field = databind.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            return respond(ErrorCode.BAD_PARAMETER, "the request body field " + field + " has the wrong type", request);
+        BodyLimitFilter.ClientBodyFailure client = BodyLimitFilter.clientFailure(e);
+        if (client != null) {
+            return clientFailure(client, request);
+        }
+        if (e.getCause() instanceof JacksonException jackson) {
+            String duplicate = duplicateKey(jackson);
+            String field = field(jackson.getPath(), duplicate);
+            if (duplicate != null) {
+                return respond(ErrorCode.BAD_PARAMETER, "the request body has the field " + field
+                        + " more than once", request);
+            }
+            if (jackson instanceof DatabindException && field != null) {
+                String expected = jackson instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                        ? describe(mismatch.getTargetType()) : null;
+                return respond(ErrorCode.BAD_PARAMETER, "the request body field " + field
+                        + (expected != null ? " must be " + expected : " has the wrong type"), request);
+            }
         }
         return respond(ErrorCode.BAD_PARAMETER, "the request body is missing or is not valid JSON", request);
+    }
+
+    /** Jackson's words for a duplicate key (StreamReadFeature.STRICT_DUPLICATE_DETECTION): the key, or null. */
+    private static String duplicateKey(JacksonException e) {
+        java.util.regex.Matcher m = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE =
+            java.util.regex.Pattern.compile("^Duplicate (?:Object property|field) [\"']([^\"']{1,100})[\"']");
+
+    /** {@code card.fields[0].value} from Jackson's path, with {@code last} appended; null when there is nothing. */
+    private static String field(java.util.List<JacksonException.Reference> path, String last) {
+        String joined = path.stream()
+                .map(ref -> ref.getPropertyName() != null ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("")) + (last != null ? "." + last : "");
+        return joined.isEmpty() ? null : joined.startsWith(".") ? joined.substring(1) : joined;
+    }
+
+    /**
+     * The client stopped sending its body (408, so that it knows to send again) or went away (a
+     * 400 it may never read). Either is its doing: one line at INFO, no stack, and the connection
+     * is closed since the rest of the body will not come.
+     */
+    private static ResponseEntity<Envelope<Void>> clientFailure(BodyLimitFilter.ClientBodyFailure failure,
+            HttpServletRequest request) {
+        if (failure.timedOut()) {
+            log.info("{} {}: the request body did not arrive in time ({}); answered 408", request.getMethod(),
+                    request.getRequestURI(), failure.getMessage());
+            return status(ErrorCode.REQUEST_TIMEOUT, request).header(HttpHeaders.CONNECTION, "close")
+                    .body(Envelope.error(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive in time: it "
+                            + "stopped before its declared length", RequestIds.of(request)));
+        }
+        log.info("{} {}: the client went away or ended the body early ({})", request.getMethod(),
+                request.getRequestURI(), failure.getMessage());
+        return status(ErrorCode.BAD_PARAMETER, request).header(HttpHeaders.CONNECTION, "close")
+                .body(Envelope.error(ErrorCode.BAD_PARAMETER, "the request body ended before its declared length",
+                        RequestIds.of(request)));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
@@ -72,9 +129,15 @@ class ApiExceptionHandler {
         return respond(ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here", request);
     }
 
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<Envelope<Void>> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
-        return respond(ErrorCode.UNSUPPORTED_TYPE, "the request body must be sent as application/json", request);
+    /**
+     * Also a Content-Type Spring cannot parse or use: a wildcard ({@code *}{@code /*}), a
+     * multipart type (no endpoint takes one; multipart parsing is off), an unknown charset.
+     */
+    @ExceptionHandler({HttpMediaTypeNotSupportedException.class, InvalidMediaTypeException.class,
+        MultipartException.class, UnsupportedCharsetException.class, IllegalCharsetNameException.class})
+    ResponseEntity<Envelope<Void>> mediaType(Exception e, HttpServletRequest request) {
+        return respond(ErrorCode.UNSUPPORTED_TYPE, "the request body must be sent as application/json in UTF-8",
+                request);
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
@@ -124,6 +187,10 @@ class ApiExceptionHandler {
         if (DependencyFailure.in(e) != null) {
             return dependency(e, request);
         }
+        BodyLimitFilter.ClientBodyFailure client = BodyLimitFilter.clientFailure(e);
+        if (client != null) {
+            return clientFailure(client, request);
+        }
         log.error("internal error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(ErrorCode.INTERNAL, "internal error", request);
     }
@@ -132,8 +199,13 @@ class ApiExceptionHandler {
         return status(code, request).body(Envelope.error(code, msg, RequestIds.of(request)));
     }
 
+    /**
+     * The content type is set, not negotiated: an error is the JSON envelope whatever the request's
+     * Accept says (audit/records with Accept: text/csv included).
+     */
     static ResponseEntity.BodyBuilder status(ErrorCode code, HttpServletRequest request) {
-        return ResponseEntity.status(code.status()).headers(headers -> UnreadBody.closeIfPending(request, headers));
+        return ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_JSON)
+                .headers(headers -> UnreadBody.closeIfPending(request, headers));
     }
 
     private static String describe(Class<?> type) {
@@ -142,6 +214,9 @@ class ApiExceptionHandler {
         }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
         }
         return "a valid value";
     }

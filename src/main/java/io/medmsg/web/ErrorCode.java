@@ -11,6 +11,8 @@ public enum ErrorCode {
     BAD_SIGNATURE(HttpStatus.FORBIDDEN, 40302),
     NOT_FOUND(HttpStatus.NOT_FOUND, 40401),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, 40501),
+    /** Not in API.md's table: the request body stopped arriving before its declared end (the idle timeout passed). */
+    REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, 40801),
     CLIENT_MSG_ID_CONFLICT(HttpStatus.CONFLICT, 40901),
     DOCTOR_NOT_ACCEPTING(HttpStatus.CONFLICT, 40902),
     FILE_STATE(HttpStatus.CONFLICT, 40903),
@@ -57,6 +59,7 @@ public enum ErrorCode {
             case 403 -> FORBIDDEN_ROLE;
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
+            case 408 -> REQUEST_TIMEOUT;
             case 413 -> TOO_LARGE;
             case 415 -> UNSUPPORTED_TYPE;
             case 431 -> HEADERS_TOO_LARGE;

@@ -38,6 +38,8 @@ class ClosedStreamsTest extends ApiTest {
         ownDataDir(registry);
         // a dead peer is found by the next write; the heartbeat is the write an idle stream makes
         registry.add("medmsg.realtime.heartbeat", () -> "1s");
+        // one doctor opens them all: past the per-user cap (5) the oldest would be closed by the server
+        registry.add("medmsg.limits.streams-per-user", () -> Integer.toString(STREAMS));
     }
 
     @Test

@@ -75,6 +75,26 @@ class StartupTest {
     }
 
     @Test
+    void perUserCapsBelowOneAreRefused() {
+        assertThatThrownBy(() -> start(null, "--medmsg.limits.streams-per-user=0"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.limits.streams-per-user"));
+        assertThatThrownBy(() -> start(null, "--medmsg.limits.held-polls-per-user=-1"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.limits.held-polls-per-user"));
+    }
+
+    @Test
+    void partFilesLeftByACrashedUploadAreRemovedAtStartUp() throws Exception {
+        Path incoming = Files.createDirectories(dataDir.resolve("files").resolve(".incoming"));
+        Path crashed = Files.writeString(incoming.resolve("upload-1.part"), "the first half of a picture");
+        Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        try (ConfigurableApplicationContext context = start(null)) {
+            assertThat(crashed).doesNotExist();
+            assertThat(incoming).isDirectory();
+        }
+    }
+
+    @Test
     void prodStartsWithAVerifierAndWithoutDemo() {
         try (ConfigurableApplicationContext context = start("prod", "--medmsg.auth.hs256-secret=" + "s".repeat(32))) {
             assertThat(context.containsBean("demoTokenController")).isFalse();

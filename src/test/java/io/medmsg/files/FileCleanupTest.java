@@ -81,6 +81,21 @@ class FileCleanupTest extends ApiTest {
     }
 
     @Test
+    void partFilesThatNoUploadWritesAnyMoreAreRemovedAndLiveOnesKept() throws Exception {
+        // what a crash in the middle of an upload leaves behind, and an upload still arriving
+        Path incoming = properties.dataDir().resolve("files").resolve(".incoming");
+        Path crashed = java.nio.file.Files.writeString(incoming.resolve("upload-" + unique("c") + ".part"), "half");
+        java.nio.file.Files.setLastModifiedTime(crashed,
+                java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path arriving = java.nio.file.Files.writeString(incoming.resolve("upload-" + unique("a") + ".part"), "half");
+
+        fileService.cleanup(Instant.now());
+        assertThat(crashed).doesNotExist();
+        assertThat(arriving).exists();
+        java.nio.file.Files.delete(arriving);
+    }
+
+    @Test
     void cleanupIntervalsAreJitteredAroundTheSetting() {
         Duration interval = Duration.ofMinutes(5);
         for (int i = 0; i < 200; i++) {

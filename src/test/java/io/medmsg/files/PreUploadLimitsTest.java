@@ -109,6 +109,27 @@ class PreUploadLimitsTest extends ApiTest {
     }
 
     @Test
+    void twentyConcurrentPreUploadsOfOneUserGetExactlyFiveSlots() throws Exception {
+        // counted and inserted under a lock of the user's own: exact on every database, not "five or six"
+        for (int round = 0; round < 3; round++) {
+            String user = Tokens.patient(unique("race" + round));
+            java.util.concurrent.atomic.AtomicInteger granted = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger limited = new java.util.concurrent.atomic.AtomicInteger();
+            io.medmsg.support.Concurrently.run(20, thread -> {
+                Reply r = uploads.preUpload("patient", user, "r" + thread + ".png", 10, "image/png", null);
+                if (r.status() == 200) {
+                    granted.incrementAndGet();
+                } else {
+                    assertRefused(r, 429, 42901, "at most 5 upload slots");
+                    limited.incrementAndGet();
+                }
+            });
+            assertThat(granted.get()).as("round %d: slots granted", round).isEqualTo(5);
+            assertThat(limited.get()).isEqualTo(15);
+        }
+    }
+
+    @Test
     void aConfirmedSlotNoLongerCountsAsPending() {
         byte[] bytes = Samples.png(50);
         String first = null;
