@@ -27,6 +27,13 @@ import io.medmsg.web.EnvelopeWriter;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig implements WebMvcConfigurer {
 
+    /** The API's routes that need no token (the OpenAPI document says so too: {@link ApiDocsSecurity}). */
+    static final List<String> PUBLIC_API = List.of("/demo/token", "/files/**");
+    /** The one API route any role may call; every other route that needs a token needs a role. */
+    static final String ANY_ROLE = "GET /pati_service/manager_service/doctor_list";
+    /** The OpenAPI security scheme of bearer tokens (io.medmsg.web's OpenApiConfig declares it). */
+    static final String BEARER = "bearer";
+
     static {
         // The caller comes from the verified token, not from the request: keep it out of the OpenAPI document.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
