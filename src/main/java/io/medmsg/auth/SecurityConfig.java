@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.servlet.DispatcherType;
 
 import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -14,6 +15,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -58,7 +60,8 @@ class SecurityConfig implements WebMvcConfigurer {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer,
+            @Qualifier("corsConfigurationSource") CorsConfigurationSource cors) throws Exception {
         EnvelopeAuthHandlers handlers = new EnvelopeAuthHandlers(writer);
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("role");
@@ -66,7 +69,9 @@ class SecurityConfig implements WebMvcConfigurer {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(roles);
 
-        http.csrf(csrf -> csrf.disable())
+        // CORS first: a preflight carries no token, and an answer the page may read needs its headers
+        http.cors(c -> c.configurationSource(cors))
+                .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
