@@ -10,6 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -22,8 +25,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.medmsg.config.MedMsgProperties;
+import io.medmsg.web.ApiErrors;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
+import io.medmsg.web.ErrorCode;
 
 /**
  * Demo mode only: hands out tokens so that the service can be tried without an identity
@@ -52,12 +57,18 @@ class DemoTokenController {
                         : "clients on this machine only");
     }
 
-    record TokenRequest(String role, String userId, String name) {
+    record TokenRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"patient", "doctor", "admin", "auditor"})
+            String role,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "^[A-Za-z0-9_-]{1,64}$") String userId,
+            @Schema(maxLength = 64, description = "display name") String name) {
     }
 
     record TokenResponse(String token, long expiresAt) {
     }
 
+    @Operation(summary = "Demo mode only: a token for any user and role (loopback clients only by default)")
+    @ApiErrors(ErrorCode.FORBIDDEN_ROLE)
     @PostMapping("/demo/token")
     Envelope<TokenResponse> token(@RequestBody TokenRequest request, HttpServletRequest http) {
         access.check(http);

@@ -6,6 +6,7 @@ import jakarta.servlet.DispatcherType;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -15,6 +16,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -27,6 +29,13 @@ import io.medmsg.web.EnvelopeWriter;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig implements WebMvcConfigurer {
+
+    /** The API's routes that need no token (the OpenAPI document says so too: {@link ApiDocsSecurity}). */
+    static final List<String> PUBLIC_API = List.of("/demo/token", "/files/**");
+    /** The one API route any role may call; every other route that needs a token needs a role. */
+    static final String ANY_ROLE = "GET /pati_service/manager_service/doctor_list";
+    /** The OpenAPI security scheme of bearer tokens (io.medmsg.web's OpenApiConfig declares it). */
+    static final String BEARER = "bearer";
 
     static {
         // The caller comes from the verified token, not from the request: keep it out of the OpenAPI document.
@@ -52,8 +61,8 @@ class SecurityConfig implements WebMvcConfigurer {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer, MeterRegistry meters)
-            throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer, MeterRegistry meters,
+            @Qualifier("corsConfigurationSource") CorsConfigurationSource cors) throws Exception {
         EnvelopeAuthHandlers handlers = new EnvelopeAuthHandlers(writer, meters);
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName("role");
@@ -61,7 +70,9 @@ class SecurityConfig implements WebMvcConfigurer {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(roles);
 
-        http.csrf(csrf -> csrf.disable())
+        // CORS first: a preflight carries no token, and an answer the page may read needs its headers
+        http.cors(c -> c.configurationSource(cors))
+                .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())

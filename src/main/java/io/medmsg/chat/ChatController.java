@@ -2,6 +2,12 @@ package io.medmsg.chat;
 
 import java.util.concurrent.CompletableFuture;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -17,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 import io.medmsg.auth.Caller;
 import io.medmsg.files.LinkBase;
 import io.medmsg.records.AuditStamp;
+import io.medmsg.web.ApiErrors;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
+import io.medmsg.web.ErrorCode;
 import io.medmsg.web.Params;
 
 /**
@@ -47,33 +55,69 @@ class ChatController {
         this.streams = streams;
     }
 
-    record PatientText(String doctorId, String text, String clientMsgId) {
+    // The limits the OpenAPI document states; the rules themselves are MessageRules and CardRules.
+    static final String ID = "^[A-Za-z0-9_-]{1,64}$";
+    static final String CLIENT_MSG_ID = "^[A-Za-z0-9_.:-]{1,64}$";
+    static final String CLIENT_MSG_ID_DOC = "makes a resend idempotent: the same sender sending the same id again in "
+            + "the same session gets the original message back";
+    static final String FAST_PATH_DOC = "Answered by the send fast path outside Spring MVC in the plain case; the same "
+            + "rules and answers either way.";
+    static final String HELD_SESSION_DOC = "With wait > 0 and nothing changed, the answer is held until a change or "
+            + "wait seconds.";
+    static final String HELD_MSG_DOC = "With wait > 0 and no message, the answer is held until one arrives or wait "
+            + "seconds.";
+    static final String TEXT_DOC = "1-4000 Unicode code points by default (medmsg.limits.text-max-code-points), not "
+            + "only whitespace; no control characters other than tab and line breaks";
+
+    record PatientText(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ID) String doctorId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = TEXT_DOC) String text,
+            @Schema(pattern = CLIENT_MSG_ID, description = CLIENT_MSG_ID_DOC) String clientMsgId) {
     }
 
-    record DoctorText(String sessionId, String text, String clientMsgId) {
+    record DoctorText(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ID) String sessionId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = TEXT_DOC) String text,
+            @Schema(pattern = CLIENT_MSG_ID, description = CLIENT_MSG_ID_DOC) String clientMsgId) {
     }
 
-    record PatientFile(String doctorId, String fileId, String clientMsgId) {
+    record PatientFile(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ID) String doctorId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "a ready file this caller uploaded") String fileId,
+            @Schema(pattern = CLIENT_MSG_ID, description = CLIENT_MSG_ID_DOC) String clientMsgId) {
     }
 
-    record DoctorFile(String sessionId, String fileId, String clientMsgId) {
+    record DoctorFile(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ID) String sessionId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "a ready file this caller uploaded") String fileId,
+            @Schema(pattern = CLIENT_MSG_ID, description = CLIENT_MSG_ID_DOC) String clientMsgId) {
     }
 
-    record SessionOnly(String sessionId) {
+    record SessionOnly(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String sessionId) {
     }
 
-    record DoctorCard(String sessionId, JsonNode card, String clientMsgId) {
+    record DoctorCard(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ID) String sessionId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, implementation = Card.class) JsonNode card,
+            @Schema(pattern = CLIENT_MSG_ID, description = CLIENT_MSG_ID_DOC) String clientMsgId) {
     }
 
-    record SystemNotice(String sessionId, String text, JsonNode card, String clientMsgId) {
+    record SystemNotice(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ID) String sessionId,
+            @Schema(description = "exactly one of text and card; " + TEXT_DOC) String text,
+            @Schema(implementation = Card.class, description = "exactly one of text and card") JsonNode card,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = CLIENT_MSG_ID,
+                    description = CLIENT_MSG_ID_DOC) String clientMsgId) {
     }
 
-    record MarkRead(String sessionId, Long seq) {
+    record MarkRead(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String sessionId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0",
+                    description = "read_seq becomes max(read_seq, min(seq, last_seq))") Long seq) {
     }
 
-    record Recall(String sessionId, String msgId) {
+    record Recall(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String sessionId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String msgId) {
     }
 
+    @Operation(summary = "Send a text to a doctor (opens the session if there is none)",
+            description = FAST_PATH_DOC)
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
+        ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
+        ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED})
     @PostMapping(P + "send_text_msg")
     Envelope<Views.Sent> patientSendText(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody PatientText body) {
         String doctorId = MessageRules.id("doctor_id", body.doctorId());
@@ -81,6 +125,11 @@ class ChatController {
                 ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base, stamp));
     }
 
+    @Operation(summary = "Send a text into one of the doctor's sessions",
+            description = FAST_PATH_DOC)
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
+        ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
+        ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED})
     @PostMapping(D + "send_text_msg")
     Envelope<Views.Sent> doctorSendText(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody DoctorText body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
@@ -88,6 +137,10 @@ class ChatController {
                 ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base, stamp));
     }
 
+    @Operation(summary = "Send an uploaded file (picture, voice, video, file) to a doctor")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
+        ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
+        ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED, ErrorCode.FILE_STATE})
     @PostMapping(P + "send_res_msg")
     Envelope<Views.Sent> patientSendFile(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody PatientFile body) {
         String doctorId = MessageRules.id("doctor_id", body.doctorId());
@@ -95,6 +148,10 @@ class ChatController {
                 chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base, stamp));
     }
 
+    @Operation(summary = "Send an uploaded file into one of the doctor's sessions")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
+        ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
+        ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED, ErrorCode.FILE_STATE})
     @PostMapping(D + "send_res_msg")
     Envelope<Views.Sent> doctorSendFile(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody DoctorFile body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
@@ -102,6 +159,10 @@ class ChatController {
                 chat.ownReadyFile(caller, body.fileId()), body.clientMsgId(), base, stamp));
     }
 
+    @Operation(summary = "Send a card (notice, prescription, summary, x-...) into a session")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
+        ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
+        ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED})
     @PostMapping(D + "send_card_msg")
     Envelope<Views.Sent> doctorSendCard(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody DoctorCard body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
@@ -110,6 +171,8 @@ class ChatController {
     }
 
     /** The hospital back end's notices: exactly one of text and card. */
+    @Operation(summary = "Append a system notice (text or card) to a session (the hospital's back end)")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT})
     @PostMapping("/msg_service/msg/admin/send_system_msg")
     Envelope<Views.Sent> adminSendSystem(LinkBase base, AuditStamp stamp, @RequestBody SystemNotice body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
@@ -122,32 +185,51 @@ class ChatController {
         return Envelope.ok(chat.sendSystem(sessionId, content, body.clientMsgId(), base, stamp));
     }
 
+    @Operation(summary = "The caller's sessions, newest updated first")
+    @ApiErrors(ErrorCode.BAD_CURSOR)
     @GetMapping({P + "session_list", D + "session_list"})
-    Envelope<Views.SessionPage> sessionList(Caller caller, LinkBase base, @RequestParam(required = false) String cursor,
+    Envelope<Views.SessionPage> sessionList(Caller caller, LinkBase base,
+            @Parameter(description = "next_cursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20"))
             @RequestParam(defaultValue = "20") int limit) {
         Params.range("limit", limit, 1, 100);
         return Envelope.ok(reader.sessionList(caller, emptyToNull(cursor), limit, base));
     }
 
+    @Operation(summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
+            description = HELD_SESSION_DOC)
+    @ApiErrors(ErrorCode.BAD_CURSOR)
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "!wait")
     Envelope<Views.SessionChanges> newSession(Caller caller, LinkBase base,
-            @RequestParam(required = false) String cursor) {
+            @Parameter(description = "the cursor of the previous answer") @RequestParam(required = false) String cursor) {
         return longPoll.newSessionNow(caller, emptyToNull(cursor), base);
     }
 
     /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
+    @Operation(summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
+            description = HELD_SESSION_DOC)
+    @ApiErrors(ErrorCode.BAD_CURSOR)
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
     CompletableFuture<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller, LinkBase base,
-            @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "0") int wait) {
+            @Parameter(description = "the cursor of the previous answer") @RequestParam(required = false) String cursor,
+            @Parameter(description = "seconds to hold the request while nothing changed",
+                    schema = @Schema(type = "integer", minimum = "0", maximum = "30", defaultValue = "0"))
+            @RequestParam(defaultValue = "0") int wait) {
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
         return longPoll.newSession(caller, emptyToNull(cursor), wait, base);
     }
 
+    @Operation(summary = "A page of a session's messages before a seq, ascending")
+    @ApiErrors(ErrorCode.NOT_FOUND)
     @GetMapping({P + "msg_list", D + "msg_list"})
     Envelope<Views.MessagePage> msgList(Caller caller, LinkBase base,
+            @Parameter(description = "the session (or, for a patient, doctor_id)")
             @RequestParam(name = "session_id", required = false) String sessionId,
+            @Parameter(description = "patients only: the session with this doctor")
             @RequestParam(name = "doctor_id", required = false) String doctorId,
+            @Parameter(description = "omit for the newest", schema = @Schema(type = "integer", format = "int64", minimum = "1"))
             @RequestParam(name = "before_seq", required = false) Long beforeSeq,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20"))
             @RequestParam(defaultValue = "20") int limit) {
         Params.range("limit", limit, 1, 100);
         if (beforeSeq != null) {
@@ -156,23 +238,40 @@ class ChatController {
         return Envelope.ok(reader.msgList(caller, ref(sessionId, doctorId), beforeSeq, limit, base));
     }
 
+    @Operation(summary = "A session's messages after a seq, ascending",
+            description = HELD_MSG_DOC)
+    @ApiErrors(ErrorCode.NOT_FOUND)
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "!wait")
     Envelope<Views.NewMessages> newMsg(Caller caller, LinkBase base,
+            @Parameter(description = "the session (or, for a patient, doctor_id)")
             @RequestParam(name = "session_id", required = false) String sessionId,
+            @Parameter(description = "patients only: the session with this doctor")
             @RequestParam(name = "doctor_id", required = false) String doctorId,
+            @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0"))
             @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "100"))
             @RequestParam(defaultValue = "100") int limit) {
         checkNewMsg(afterSeq, limit);
         return longPoll.newMsgNow(caller, ref(sessionId, doctorId), afterSeq, limit, base);
     }
 
     /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
+    @Operation(summary = "A session's messages after a seq, ascending",
+            description = HELD_MSG_DOC)
+    @ApiErrors(ErrorCode.NOT_FOUND)
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
     CompletableFuture<Envelope<Views.NewMessages>> newMsgHeld(Caller caller, LinkBase base,
+            @Parameter(description = "the session (or, for a patient, doctor_id)")
             @RequestParam(name = "session_id", required = false) String sessionId,
+            @Parameter(description = "patients only: the session with this doctor")
             @RequestParam(name = "doctor_id", required = false) String doctorId,
+            @Parameter(schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0"))
             @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
-            @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int wait) {
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "100"))
+            @RequestParam(defaultValue = "100") int limit,
+            @Parameter(description = "seconds to hold the request while there is no message",
+                    schema = @Schema(type = "integer", minimum = "0", maximum = "30", defaultValue = "0"))
+            @RequestParam(defaultValue = "0") int wait) {
         checkNewMsg(afterSeq, limit);
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
         return longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait, base);
@@ -183,11 +282,15 @@ class ChatController {
         Params.range("limit", limit, 1, 200);
     }
 
+    @Operation(summary = "Hide a session and its messages so far from the caller (idempotent)")
+    @ApiErrors(ErrorCode.NOT_FOUND)
     @PostMapping({P + "session_del", D + "session_del"})
     Envelope<Views.Deleted> sessionDel(Caller caller, @RequestBody SessionOnly body) {
         return Envelope.ok(chat.delete(caller, body.sessionId()));
     }
 
+    @Operation(summary = "Move the caller's read pointer of a session")
+    @ApiErrors(ErrorCode.NOT_FOUND)
     @PostMapping({P + "mark_read", D + "mark_read"})
     Envelope<Views.ReadState> markRead(Caller caller, @RequestBody MarkRead body) {
         if (body.seq() == null) {
@@ -196,13 +299,23 @@ class ChatController {
         return Envelope.ok(chat.markRead(caller, body.sessionId(), body.seq()));
     }
 
+    @Operation(summary = "Recall one of the caller's messages within the recall window")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.RECALL_TOO_LATE})
     @PostMapping({P + "recall", D + "recall"})
     Envelope<Views.Sent> recall(Caller caller, LinkBase base, AuditStamp stamp, @RequestBody Recall body) {
         return Envelope.ok(chat.recall(caller, body.sessionId(), body.msgId(), base, stamp));
     }
 
+    @Operation(summary = "Server-Sent Events of all the caller's sessions",
+            description = "Events 'message' (data: {session_id, message}) and 'session' (data: a Session), each with "
+                    + "an id; reconnect with Last-Event-ID to resume. A comment line at least every 15 s.",
+            responses = @ApiResponse(responseCode = "200", description = "the event stream",
+                    content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"))))
     @GetMapping(path = {P + "events", D + "events"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(Caller caller, LinkBase base, AuditStamp stamp, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    SseEmitter events(Caller caller, LinkBase base, AuditStamp stamp, 
+            @Parameter(description = "the id of the last event received, to resume after it",
+                    schema = @Schema(pattern = "^[0-9]+$"))
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {

@@ -2,6 +2,10 @@ package io.medmsg.chat;
 
 import java.util.regex.Pattern;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,8 +16,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.medmsg.auth.Caller;
+import io.medmsg.web.ApiErrors;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
+import io.medmsg.web.ErrorCode;
 import io.medmsg.web.Params;
 
 /**
@@ -42,19 +48,35 @@ class ConsultationController {
         this.json = json;
     }
 
-    record Open(String patientId, String patientName, String doctorId, String orderNo, String kind, Integer roundsLimit,
-            Long acceptWithinS, Long durationS, JsonNode intake) {
+    record Open(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ChatController.ID) String patientId,
+            @Schema(maxLength = 64) String patientName,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ChatController.ID) String doctorId,
+            @Schema(pattern = "^[A-Za-z0-9_.:-]{1,64}$", description = "the hospital's order: the same order again "
+                    + "returns the original consultation") String orderNo,
+            @Schema(minLength = 1, maxLength = 32, description = "the hospital's product name; default text") String kind,
+            @Schema(minimum = "1", maximum = "10000", description = "patient messages allowed; omit for unlimited")
+            Integer roundsLimit,
+            @Schema(minimum = "1", maximum = "2592000") Long acceptWithinS,
+            @Schema(minimum = "1", maximum = "2592000") Long durationS,
+            @Schema(implementation = Card.class, description = "an intake card, appended after the opened message")
+            JsonNode intake) {
     }
 
-    record SessionOnly(String sessionId) {
+    record SessionOnly(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ChatController.ID) String sessionId) {
     }
 
-    record Close(String sessionId, JsonNode summary) {
+    record Close(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ChatController.ID) String sessionId,
+            @Schema(implementation = Card.class, description = "a summary card, appended before the closed message")
+            JsonNode summary) {
     }
 
-    record AdminClose(String consultationId, String reason) {
+    record AdminClose(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = ChatController.ID) String consultationId,
+            @Schema(maxLength = 200) String reason) {
     }
 
+    @Operation(summary = "Open a consultation after payment (the hospital's back end; idempotent by order_no)")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
+        ErrorCode.CONSULTATION_STATE})
     @PostMapping(A + "consultation/open")
     Envelope<Views.Opened> open(@RequestBody Open body) {
         String patientName = body.patientName();
@@ -84,22 +106,30 @@ class ConsultationController {
         }
     }
 
+    @Operation(summary = "Accept the session's waiting consultation")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.CONSULTATION_STATE})
     @PostMapping(D + "consultation/accept")
     Envelope<Views.OneConsultation> accept(Caller caller, @RequestBody SessionOnly body) {
         return Envelope.ok(consultations.accept(caller, MessageRules.id("session_id", body.sessionId())));
     }
 
+    @Operation(summary = "Close the session's consultation, with an optional summary card")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.CONSULTATION_STATE})
     @PostMapping(D + "consultation/close")
     Envelope<Views.OneConsultation> close(Caller caller, @RequestBody Close body) {
         String sessionId = MessageRules.id("session_id", body.sessionId());
         return Envelope.ok(consultations.close(caller, sessionId, CardRules.json(body.summary(), "summary", false, json)));
     }
 
+    @Operation(summary = "Cancel the session's consultation while it waits for the doctor")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.CONSULTATION_STATE})
     @PostMapping(P + "consultation/cancel")
     Envelope<Views.OneConsultation> cancel(Caller caller, @RequestBody SessionOnly body) {
         return Envelope.ok(consultations.cancel(caller, MessageRules.id("session_id", body.sessionId())));
     }
 
+    @Operation(summary = "Close a consultation (the hospital's back end; close_reason admin)")
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CONSULTATION_STATE})
     @PostMapping(A + "consultation/close")
     Envelope<Views.OneConsultation> adminClose(@RequestBody AdminClose body) {
         String reason = body.reason();
@@ -109,16 +139,27 @@ class ConsultationController {
         return Envelope.ok(consultations.adminClose(MessageRules.id("consultation_id", body.consultationId()), reason));
     }
 
+    @Operation(summary = "A session's consultations, newest first")
+    @ApiErrors({ErrorCode.BAD_CURSOR, ErrorCode.NOT_FOUND})
     @GetMapping({P + "consultation_list", D + "consultation_list"})
-    Envelope<Views.ConsultationPage> list(Caller caller, @RequestParam(name = "session_id", required = false) String sessionId,
-            @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "20") int limit) {
+    Envelope<Views.ConsultationPage> list(Caller caller,
+            @Parameter(required = true, schema = @Schema(pattern = ChatController.ID))
+            @RequestParam(name = "session_id", required = false) String sessionId,
+            @Parameter(description = "next_cursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20"))
+            @RequestParam(defaultValue = "20") int limit) {
         Params.range("limit", limit, 1, 100);
         return Envelope.ok(desk.list(caller, MessageRules.id("session_id", sessionId),
                 cursor == null || cursor.isEmpty() ? null : cursor, limit));
     }
 
+    @Operation(summary = "One consultation by consultation_id or order_no (the hospital's back end)")
+    @ApiErrors(ErrorCode.NOT_FOUND)
     @GetMapping(A + "consultation")
-    Envelope<Views.OneConsultation> find(@RequestParam(name = "consultation_id", required = false) String consultationId,
+    Envelope<Views.OneConsultation> find(
+            @Parameter(description = "exactly one of consultation_id and order_no", schema = @Schema(pattern = ChatController.ID))
+            @RequestParam(name = "consultation_id", required = false) String consultationId,
+            @Parameter(schema = @Schema(pattern = "^[A-Za-z0-9_.:-]{1,64}$"))
             @RequestParam(name = "order_no", required = false) String orderNo) {
         if (consultationId != null) {
             MessageRules.id("consultation_id", consultationId);

@@ -2,34 +2,67 @@ package io.medmsg.chat;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import io.medmsg.records.AuditFacts;
 
 /**
  * The JSON shapes of API.md section 2 that the chat endpoints answer with. Those that show or
- * change a session's content say so for their audit record ({@link AuditFacts}).
+ * change a session's content say so for their audit record ({@link AuditFacts}). Every field is
+ * always written; {@code @Schema(nullable = true)} marks those that may be null, for the OpenAPI
+ * document (a nullable object is referred to through allOf, where a bare $ref could not say so).
  */
 final class Views {
 
     private Views() {
     }
 
-    record Resource(String fileId, String fileName, String mimeType, long size, String url, Long urlExpiresAt) {
+    record Resource(String fileId, String fileName, String mimeType, long size, @Schema(nullable = true) String url,
+            @Schema(nullable = true) Long urlExpiresAt) {
     }
 
     /** {@code card} and {@code event} are JSON as stored, written out as they are. */
-    record Message(String msgId, String sessionId, long seq, String senderRole, String senderId, String msgType,
-            String consultationId, @JsonRawValue String card, @JsonRawValue String event, String text,
-            Resource resource, String recalledMsgId, String clientMsgId, long createdAt) {
+    record Message(String msgId, String sessionId, long seq,
+            @Schema(allowableValues = {"patient", "doctor", "system"}) String senderRole,
+            String senderId,
+            @Schema(allowableValues = {"text", "image", "voice", "video", "file", "card", "system", "recall", "recalled"})
+            String msgType,
+            @Schema(nullable = true) String consultationId,
+            @Schema(implementation = Card.class, nullable = true, schemaResolution = Schema.SchemaResolution.ALL_OF_REF)
+            @JsonRawValue String card,
+            @Schema(implementation = Event.class, nullable = true, schemaResolution = Schema.SchemaResolution.ALL_OF_REF)
+            @JsonRawValue String event,
+            @Schema(nullable = true) String text,
+            @Schema(nullable = true, schemaResolution = Schema.SchemaResolution.ALL_OF_REF) Resource resource,
+            @Schema(nullable = true) String recalledMsgId,
+            @Schema(nullable = true) String clientMsgId,
+            long createdAt) {
     }
 
-    record Session(String sessionId, String patientId, String patientName, DoctorSummary doctor, long lastSeq,
-            Message lastMsg, long unreadCount, long readSeq, long peerReadSeq, Consultation consultation,
+    record Session(String sessionId, String patientId,
+            @Schema(nullable = true) String patientName,
+            DoctorSummary doctor,
+            long lastSeq,
+            @Schema(nullable = true, schemaResolution = Schema.SchemaResolution.ALL_OF_REF) Message lastMsg,
+            long unreadCount, long readSeq, long peerReadSeq,
+            @Schema(nullable = true, schemaResolution = Schema.SchemaResolution.ALL_OF_REF) Consultation consultation,
             long createdAt, long updatedAt) {
     }
 
-    record Consultation(String consultationId, String sessionId, String patientId, String doctorId, String status,
-            String orderNo, String kind, Integer roundsLimit, int roundsUsed, long acceptDeadline, Long endDeadline,
-            long openedAt, Long acceptedAt, Long closedAt, String closeReason, long firstSeq, Long lastSeq) {
+    record Consultation(String consultationId, String sessionId, String patientId, String doctorId,
+            @Schema(allowableValues = {"waiting", "active", "closed", "cancelled", "expired"}) String status,
+            @Schema(nullable = true) String orderNo,
+            String kind,
+            @Schema(nullable = true) Integer roundsLimit,
+            int roundsUsed, long acceptDeadline,
+            @Schema(nullable = true) Long endDeadline,
+            long openedAt,
+            @Schema(nullable = true) Long acceptedAt,
+            @Schema(nullable = true) Long closedAt,
+            @Schema(nullable = true, allowableValues = {"doctor", "patient_cancel", "timeout", "accept_timeout", "admin"})
+            String closeReason,
+            long firstSeq,
+            @Schema(nullable = true) Long lastSeq) {
     }
 
     record OneConsultation(Consultation consultation) implements AuditFacts {
@@ -56,7 +89,7 @@ final class Views {
         }
     }
 
-    record ConsultationPage(java.util.List<Consultation> list, String nextCursor) {
+    record ConsultationPage(java.util.List<Consultation> list, @Schema(nullable = true) String nextCursor) {
     }
 
     /** The {@code event} of a system message. */
@@ -91,7 +124,7 @@ final class Views {
     }
 
     /** Many sessions: the record names none (the actor and the time say whose list it was). */
-    record SessionPage(java.util.List<Session> list, String nextCursor) implements AuditFacts {
+    record SessionPage(java.util.List<Session> list, @Schema(nullable = true) String nextCursor) implements AuditFacts {
     }
 
     record SessionChanges(java.util.List<Session> list, String cursor) implements AuditFacts {

@@ -3,6 +3,7 @@ package io.medmsg.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,7 +20,8 @@ public record MedMsgProperties(
         @DefaultValue Limits limits,
         @DefaultValue Realtime realtime,
         @DefaultValue Consultations consultations,
-        @DefaultValue List<String> trustedProxies) {
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue Cors cors) {
 
     public MedMsgProperties {
         dataDir = dataDir.toAbsolutePath().normalize();
@@ -95,6 +97,30 @@ public record MedMsgProperties(
             require(!recallWindow.isNegative(), "medmsg.limits.recall-window must not be negative");
             require(streamsPerUser >= 1, "medmsg.limits.streams-per-user must be at least 1, not " + streamsPerUser);
             require(heldPollsPerUser >= 1, "medmsg.limits.held-polls-per-user must be at least 1, not " + heldPollsPerUser);
+        }
+    }
+
+    /**
+     * {@code medmsg.cors.allowed-origins}: the web origins (scheme://host[:port]) whose pages may call
+     * the API from a browser; none by default. {@code *} allows any origin (refused in the prod
+     * profile by {@link ProfileGuard}). Credentials are never allowed: tokens travel in a header.
+     */
+    public record Cors(@DefaultValue List<String> allowedOrigins) {
+
+        private static final Pattern ORIGIN =
+                Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
+
+        public Cors {
+            allowedOrigins = allowedOrigins == null ? List.of()
+                    : allowedOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
+            for (String origin : allowedOrigins) {
+                require(origin.equals("*") || ORIGIN.matcher(origin).matches(), "medmsg.cors.allowed-origins: " + origin
+                        + " is not an origin: write scheme://host or scheme://host:port, without a path or a trailing /");
+            }
+        }
+
+        public boolean anyOrigin() {
+            return allowedOrigins.contains("*");
         }
     }
 

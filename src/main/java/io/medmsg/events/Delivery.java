@@ -3,6 +3,8 @@ package io.medmsg.events;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** A row of {@code webhook_deliveries}: one event to one endpoint. */
 record Delivery(long deliveryId, String eventId, String type, String endpoint, String sessionId, String status,
         int attempts, Integer lastStatus, String lastError, long nextAttemptAt, long createdAt) {
@@ -24,8 +26,13 @@ record Delivery(long deliveryId, String eventId, String type, String endpoint, S
     }
 
     /** As the admin API shows it (API.md §5). */
-    record View(String deliveryId, String eventId, String type, String endpoint, String status, int attempts,
-            Integer lastStatus, String lastError, Long nextAttemptAt, long createdAt) {
+    record View(String deliveryId, String eventId, String type, String endpoint,
+            @Schema(allowableValues = {"pending", "failed", "succeeded"}) String status,
+            int attempts,
+            @Schema(nullable = true) Integer lastStatus,
+            @Schema(nullable = true) String lastError,
+            @Schema(nullable = true) Long nextAttemptAt,
+            long createdAt) {
     }
 
     View view() {

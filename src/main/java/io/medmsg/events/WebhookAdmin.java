@@ -3,6 +3,8 @@ package io.medmsg.events;
 import java.time.Clock;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.stereotype.Service;
 
 import io.medmsg.db.Database;
@@ -26,7 +28,7 @@ class WebhookAdmin {
         this.dispatcher = dispatcher;
     }
 
-    record Page(List<Delivery.View> list, String nextCursor) {
+    record Page(List<Delivery.View> list, @Schema(nullable = true) String nextCursor) {
     }
 
     record Queued(int queued) {

@@ -1,5 +1,7 @@
 package io.medmsg.files;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import io.medmsg.records.AuditFacts;
 import java.time.Instant;
 import java.util.Map;
@@ -52,10 +54,17 @@ public class FileService {
         this.linkBases = linkBases;
     }
 
-    record PreUploadRequest(String fileName, Long size, String mimeType, String sha256) {
+    record PreUploadRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String fileName,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1",
+                    description = "bytes; at most 20 MiB by default") Long size,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "one of the allowed types: image/jpeg, "
+                    + "image/png, image/gif, image/webp, audio/mpeg, audio/mp4, audio/aac, audio/amr, audio/webm, "
+                    + "audio/ogg, video/mp4, application/pdf") String mimeType,
+            @Schema(pattern = "^[0-9a-fA-F]{64}$", description = "checked at upload_access when given") String sha256) {
     }
 
-    record UploadSlot(String fileId, String uploadUrl, String uploadMethod, Map<String, String> uploadHeaders,
+    record UploadSlot(String fileId, String uploadUrl, @Schema(allowableValues = "PUT") String uploadMethod,
+            @Schema(description = "headers to send with the upload") Map<String, String> uploadHeaders,
             long expiresAt) implements AuditFacts {
         @Override
         public String auditFileId() {
@@ -63,7 +72,8 @@ public class FileService {
         }
     }
 
-    record ReadyFile(String fileId, String status, String fileName, String mimeType, long size, String url,
+    record ReadyFile(String fileId, @Schema(allowableValues = "ready") String status, String fileName, String mimeType,
+            long size, @Schema(description = "a signed download URL") String url,
             long urlExpiresAt) implements AuditFacts {
         @Override
         public String auditFileId() {

@@ -10,6 +10,10 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.medmsg.web.ApiErrors;
 import io.medmsg.web.ApiException;
 import io.medmsg.web.ErrorCode;
 import io.medmsg.web.Envelope;
@@ -45,17 +50,27 @@ class AuditController {
         this.audit = audit;
     }
 
-    record AuditPage(List<AuditRecord> list, String nextCursor) {
+    record AuditPage(List<AuditRecord> list, @Schema(nullable = true) String nextCursor) {
     }
 
+    @Operation(summary = "Audit records, oldest first (role auditor); Accept: text/csv streams every match as CSV")
+    @ApiErrors(ErrorCode.BAD_CURSOR)
     @GetMapping(RECORDS)
     Envelope<AuditPage> records(AuditStamp stamp, HttpServletResponse response,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            @Parameter(description = "text/csv for CSV") @RequestHeader(name = HttpHeaders.ACCEPT, required = false)
+            String accept,
             @RequestParam(name = "actor_id", required = false) String actorId,
             @RequestParam(name = "patient_id", required = false) String patientId,
             @RequestParam(name = "session_id", required = false) String sessionId,
-            @RequestParam(required = false) String action, @RequestParam(required = false) Long from,
-            @RequestParam(required = false) Long to, @RequestParam(required = false) String cursor,
+            @Parameter(description = "e.g. msg_list, send_text_msg") @RequestParam(required = false) String action,
+            @Parameter(description = "milliseconds since the epoch, inclusive",
+                    schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+            @RequestParam(required = false) Long from,
+            @Parameter(description = "milliseconds since the epoch",
+                    schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+            @RequestParam(required = false) Long to,
+            @Parameter(description = "next_cursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "100"))
             @RequestParam(defaultValue = "100") int limit) throws IOException {
         Params.range("limit", limit, 1, 500);
         if (from != null) {

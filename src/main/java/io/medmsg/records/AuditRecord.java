@@ -3,9 +3,21 @@ package io.medmsg.records;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** An audit record as the auditors' API shows it (API.md §6); {@code at} in epoch milliseconds. */
-record AuditRecord(String auditId, long at, String actorRole, String actorId, String action, String sessionId,
-        String consultationId, Long seqFrom, Long seqTo, String fileId, String requestId, String ip, int outcome) {
+record AuditRecord(String auditId, long at,
+        @Schema(nullable = true) String actorRole,
+        @Schema(nullable = true) String actorId,
+        String action,
+        @Schema(nullable = true) String sessionId,
+        @Schema(nullable = true) String consultationId,
+        @Schema(nullable = true) Long seqFrom,
+        @Schema(nullable = true) Long seqTo,
+        @Schema(nullable = true) String fileId,
+        @Schema(nullable = true) String requestId,
+        @Schema(nullable = true) String ip,
+        @Schema(description = "the HTTP status of the answer") int outcome) {
 
     static final String COLUMNS = """
             audit_id, at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from, seq_to, file_id,

@@ -3,6 +3,8 @@ package io.medmsg.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -14,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * timeout) still answers with the envelope and without the framework's own message. Requests
  * Jetty refuses before the application sees them are answered by {@link JsonErrorHandler}.
  */
+@Hidden // not an endpoint of the API: where the container sends errors
 @RestController
 class FallbackErrorController implements ErrorController {
 

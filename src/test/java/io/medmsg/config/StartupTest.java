@@ -95,6 +95,20 @@ class StartupTest {
     }
 
     @Test
+    void prodRefusesCorsForAnyOrigin() {
+        assertThatThrownBy(() -> start("prod", "--medmsg.cors.allowed-origins=https://h5.example.org,*",
+                "--medmsg.auth.hs256-secret=" + "s".repeat(32)))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.cors.allowed-origins=*"));
+    }
+
+    @Test
+    void aCorsOriginWithAPathIsRefused() {
+        assertThatThrownBy(() -> start(null, "--medmsg.cors.allowed-origins=https://h5.example.org/app/"))
+                .satisfies(e -> assertThat(root(e).getMessage()).contains("medmsg.cors.allowed-origins")
+                        .contains("https://h5.example.org/app/"));
+    }
+
+    @Test
     void prodStartsWithAVerifierAndWithoutDemo() {
         try (ConfigurableApplicationContext context = start("prod", "--medmsg.auth.hs256-secret=" + "s".repeat(32))) {
             assertThat(context.containsBean("demoTokenController")).isFalse();

@@ -11,7 +11,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Real HTTP against the running server; every call returns the status and the parsed envelope. */
+/**
+ * Real HTTP against the running server; every call returns the status and the parsed envelope, once
+ * the answer has been checked against the server's OpenAPI document.
+ */
 public final class Api {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
@@ -61,10 +64,14 @@ public final class Api {
         return b;
     }
 
+    /** Sends the request; the answer is checked against the server's OpenAPI document ({@link OpenApiConformance}). */
     public Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.headers().map(), response.body());
+            HttpRequest built = request.build();
+            HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            Reply reply = new Reply(response.statusCode(), response.headers().map(), response.body());
+            OpenApiConformance.check(base, built, reply);
+            return reply;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
