@@ -208,7 +208,7 @@ class ChatController {
     /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
     @Operation(summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
             description = HELD_SESSION_DOC)
-    @ApiErrors(ErrorCode.BAD_CURSOR)
+    @ApiErrors({ErrorCode.BAD_CURSOR, ErrorCode.RATE_LIMITED})
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
     CompletableFuture<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller, LinkBase base,
             @Parameter(description = "the cursor of the previous answer") @RequestParam(required = false) String cursor,
@@ -258,7 +258,7 @@ class ChatController {
     /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
     @Operation(summary = "A session's messages after a seq, ascending",
             description = HELD_MSG_DOC)
-    @ApiErrors(ErrorCode.NOT_FOUND)
+    @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED})
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
     CompletableFuture<Envelope<Views.NewMessages>> newMsgHeld(Caller caller, LinkBase base,
             @Parameter(description = "the session (or, for a patient, doctor_id)")

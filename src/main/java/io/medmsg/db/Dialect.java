@@ -5,6 +5,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.transaction.TransactionSystemException;
 
 import io.medmsg.shared.DependencyFailure;
 
@@ -288,6 +289,18 @@ public enum Dialect {
             if (t instanceof DependencyFailure known) {
                 return known.kind();
             }
+            if (t instanceof TransactionSystemException rollbackFailed) {
+                // a rollback that failed hides what made the transaction fail: the statement's or
+                // the commit's failure, kept as its application exception when the manager has it
+                DependencyFailure.Kind first = rollbackFailed.getApplicationException() == null ? null
+                        : outageOf(rollbackFailed.getApplicationException());
+                if (first != null) {
+                    return first;
+                }
+            }
+            if (closedByPool(t)) {
+                return DependencyFailure.Kind.UNAVAILABLE;
+            }
             if (t instanceof SQLException sql) {
                 if (storageFull(sql)) {
                     return DependencyFailure.Kind.STORAGE_FULL;
@@ -300,6 +313,16 @@ public enum Dialect {
             }
         }
         return null;
+    }
+
+    /**
+     * HikariCP's answer to a call on a connection it has closed, which inside a transaction means
+     * it found the connection broken (a connection exception) and evicted it: a rollback after a
+     * commit that failed so meets this, and the commit's own failure is then lost (Spring throws
+     * the rollback's). Hikari gives it no SQLState, only this message.
+     */
+    private static boolean closedByPool(Throwable t) {
+        return t instanceof SQLException sql && sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage());
     }
 
     /** Whether this error says the database has no room for the write ({@link #outageOf}). */

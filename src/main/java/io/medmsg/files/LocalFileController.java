@@ -48,7 +48,7 @@ class LocalFileController {
                     description = "the file's bytes, sent with the Content-Type declared at pre_upload",
                     content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary"))))
     @ApiErrors({ErrorCode.BAD_SIGNATURE, ErrorCode.NOT_FOUND, ErrorCode.FILE_STATE, ErrorCode.UNSUPPORTED_TYPE,
-        ErrorCode.VERIFICATION_FAILED})
+        ErrorCode.VERIFICATION_FAILED, ErrorCode.REQUEST_TIMEOUT})
     @PutMapping("/files/upload/{fileId}")
     Envelope<Received> upload(@PathVariable String fileId,
             @Parameter(description = "part of the signed URL") @RequestParam(required = false) String exp,

@@ -38,7 +38,7 @@ public final class ApiDocs {
 
     /** What a request with a JSON body can be answered besides: unreadable, too large, another type. */
     static final List<ErrorCode> JSON_BODY = List.of(ErrorCode.BAD_PARAMETER, ErrorCode.TOO_LARGE,
-            ErrorCode.UNSUPPORTED_TYPE);
+            ErrorCode.UNSUPPORTED_TYPE, ErrorCode.REQUEST_TIMEOUT);
 
     private ApiDocs() {
     }

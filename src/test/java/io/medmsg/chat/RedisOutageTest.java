@@ -3,10 +3,8 @@ package io.medmsg.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.medmsg.support.Instance;
+import io.medmsg.support.RedisServer;
 import io.medmsg.support.TestDatabase;
 import io.medmsg.support.Tokens;
 
@@ -26,24 +25,24 @@ import io.medmsg.support.Tokens;
 @ExtendWith(TestDatabase.Reachable.class)
 class RedisOutageTest {
 
-    private Process redis;
+    private RedisServer redis;
     private Instance instance;
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         if (instance != null) {
             instance.close();
         }
         if (redis != null) {
-            redis.destroyForcibly();
+            redis.stop();
         }
     }
 
     @Test
     void sendsGoOnLimitedPerInstanceWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
-        int port = freePort();
-        redis = startRedis(port);
-        instance = Instance.start(TestDatabase.create(TestDatabase.kind()), "--spring.data.redis.url=redis://127.0.0.1:" + port,
+        redis = RedisServer.start();
+        int port = redis.port();
+        instance = Instance.start(TestDatabase.create(TestDatabase.kind()), "--spring.data.redis.url=" + redis.url(),
                 "--medmsg.limits.send-rate-per-second=1", "--medmsg.limits.send-burst=3");
         String doctorId = instance.chat().newDoctor("doc" + Long.toString(System.nanoTime(), 36), true);
 
@@ -51,11 +50,11 @@ class RedisOutageTest {
         assertLimitedToABurstOfThree(before, doctorId);
         assertThat(sharedBucketExists(port, before)).as("the bucket is in Redis").isTrue();
 
-        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        redis.stop();
         // the instance's own bucket, and no error
         assertLimitedToABurstOfThree("during" + Long.toString(System.nanoTime(), 36), doctorId);
 
-        redis = startRedis(port);
+        redis.startAgain();
         String after = "after" + Long.toString(System.nanoTime(), 36);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         // Lettuce reconnects by itself; until it has, sends are limited locally
@@ -86,28 +85,6 @@ class RedisOutageTest {
             byte[] reply = new byte[4096];
             int n = socket.getInputStream().read(reply);
             return n > 0 && new String(reply, 0, n).contains(sub);
-        }
-    }
-
-    private static Process startRedis(int port) throws Exception {
-        Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("redis-server did not start on port " + port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -3,8 +3,6 @@ package io.medmsg.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -99,10 +97,7 @@ class DatabaseOutageTest {
 
     /** The same database, reached through a proxy the test can cut. */
     private TestDatabase.Fresh throughProxy(TestDatabase.Fresh db) {
-        Matcher m = Pattern.compile("^(jdbc:[a-z]+://)([^/:]+):(\\d+)(/.*)$").matcher(db.url());
-        assertThat(m.matches()).as(db.url()).isTrue();
-        proxy = TcpProxy.to(m.group(2), Integer.parseInt(m.group(3)));
-        return new TestDatabase.Fresh(db.kind(), db.name(), m.group(1) + "127.0.0.1:" + proxy.port() + m.group(4),
-                db.user(), db.password());
+        proxy = db.proxy();
+        return db.throughProxy(proxy);
     }
 }

@@ -149,4 +149,24 @@ class DialectTest {
         assertThat(Dialect.SQLITE.outageOf(new SQLException("[SQLITE_CONSTRAINT] UNIQUE constraint failed", null, 19)))
                 .isNull();
     }
+
+    @Test
+    void aRollbackThatFailsOnAConnectionThePoolClosedAsBrokenIsAnOutage() {
+        // seen with the server's sessions ended under load (faults.DatabaseOutageIT): the statement
+        // broke the connection (08006), the pool closed it, and the rollback that followed failed
+        // on the closed connection; the transaction manager throws the rollback's failure
+        SQLException closedByPool = new SQLException("Connection is closed");
+        org.springframework.transaction.TransactionSystemException afterCommit =
+                new org.springframework.transaction.TransactionSystemException("JDBC rollback failed", closedByPool);
+        org.springframework.transaction.TransactionSystemException afterStatement =
+                new org.springframework.transaction.TransactionSystemException("JDBC rollback failed", closedByPool);
+        afterStatement.initApplicationException(statement(POSTGRES_SPRING, postgres("08006", "An I/O error occurred")));
+        for (Dialect d : Dialect.values()) {
+            assertThat(d.outageOf(afterCommit)).as(d.name()).isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+            assertThat(d.outageOf(afterStatement)).as(d.name()).isEqualTo(DependencyFailure.Kind.UNAVAILABLE);
+        }
+        // a rollback that failed for another reason is not
+        assertThat(Dialect.POSTGRES.outageOf(new org.springframework.transaction.TransactionSystemException(
+                "JDBC rollback failed", postgres("XX000", "internal error")))).isNull();
+    }
 }

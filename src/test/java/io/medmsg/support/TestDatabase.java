@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -56,12 +58,34 @@ public final class TestDatabase {
                     "--spring.datasource.password=" + password);
         }
 
+        /**
+         * The same database reached through a {@link TcpProxy} to its server, which a test can cut
+         * as a network outage or a server restart would.
+         */
+        public Fresh throughProxy(TcpProxy proxy) {
+            Matcher m = SERVER_URL.matcher(url);
+            if (!m.matches()) {
+                throw new IllegalStateException("not a server URL: " + url);
+            }
+            return new Fresh(kind, name, m.group(1) + "127.0.0.1:" + proxy.port() + m.group(4), user, password);
+        }
+
+        /** A proxy to this database's server, for {@link #throughProxy}. */
+        public TcpProxy proxy() {
+            Matcher m = SERVER_URL.matcher(url);
+            if (!m.matches()) {
+                throw new IllegalStateException("not a server URL: " + url);
+            }
+            return TcpProxy.to(m.group(2), Integer.parseInt(m.group(3)));
+        }
+
         /** A plain JDBC connection to it, for tests that look at or change the database itself. */
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(url, user, password);
         }
     }
 
+    private static final Pattern SERVER_URL = Pattern.compile("^(jdbc:[a-z]+://)([^/:]+):(\\d+)(/.*)$");
     private static final long STALE_SECONDS = TimeUnit.HOURS.toSeconds(3);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static Fresh shared;
