@@ -1434,6 +1434,27 @@ export interface components {
                 };
             };
         };
+        /** @description 40801: the request body stopped arriving before its declared end */
+        Error408_40801: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int32
+                     * @description the error code (API.md section 1)
+                     * @enum {integer}
+                     */
+                    code: 40801;
+                    /** @description always null in an error answer */
+                    data: Record<string, never> | null;
+                    /** @description what was wrong: which field, which limit */
+                    msg: string;
+                    request_id: string;
+                };
+            };
+        };
         /** @description 40901: client_msg_id (or order_no) reused with different content */
         Error409_40901: {
             headers: {
@@ -1829,6 +1850,7 @@ export interface operations {
             };
             400: components["responses"]["Error400_40001"];
             403: components["responses"]["Error403_40301"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
@@ -1913,6 +1935,7 @@ export interface operations {
             400: components["responses"]["Error400_40001"];
             403: components["responses"]["Error403_40302"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40903"];
             415: components["responses"]["Error415_41501"];
             422: components["responses"]["Error422_42201"];
@@ -1980,6 +2003,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2015,6 +2039,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901_40902_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2050,6 +2075,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2119,6 +2145,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
@@ -2228,6 +2255,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40905_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2263,6 +2291,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40905_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2360,6 +2389,7 @@ export interface operations {
             400: components["responses"]["Error400_40001"];
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             429: components["responses"]["Error429_42901"];
@@ -2395,6 +2425,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40903"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2431,6 +2462,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
@@ -2506,6 +2538,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            429: components["responses"]["Error429_42901"];
             431: components["responses"]["Error431_43101"];
             500: components["responses"]["Error500_50001"];
             503: components["responses"]["Error503_50301"];
@@ -2538,6 +2571,7 @@ export interface operations {
             400: components["responses"]["Error400_40001_40002"];
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
+            429: components["responses"]["Error429_42901"];
             431: components["responses"]["Error431_43101"];
             500: components["responses"]["Error500_50001"];
             503: components["responses"]["Error503_50301"];
@@ -2570,6 +2604,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40904"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2605,6 +2640,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901_40902_40905_40906_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2642,6 +2678,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901_40902_40903_40905_40906_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2679,6 +2716,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901_40902_40905_40906_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2716,6 +2754,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
@@ -2781,6 +2820,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40905_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2878,6 +2918,7 @@ export interface operations {
             400: components["responses"]["Error400_40001"];
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             429: components["responses"]["Error429_42901"];
@@ -2913,6 +2954,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40903"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -2949,6 +2991,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
@@ -3024,6 +3067,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            429: components["responses"]["Error429_42901"];
             431: components["responses"]["Error431_43101"];
             500: components["responses"]["Error500_50001"];
             503: components["responses"]["Error503_50301"];
@@ -3056,6 +3100,7 @@ export interface operations {
             400: components["responses"]["Error400_40001_40002"];
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
+            429: components["responses"]["Error429_42901"];
             431: components["responses"]["Error431_43101"];
             500: components["responses"]["Error500_50001"];
             503: components["responses"]["Error503_50301"];
@@ -3088,6 +3133,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40904"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -3123,6 +3169,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901_40902_40903_40905_40906_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -3160,6 +3207,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             409: components["responses"]["Error409_40901_40902_40905_40906_40907"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
@@ -3197,6 +3245,7 @@ export interface operations {
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
             404: components["responses"]["Error404_40401"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
@@ -3296,6 +3345,7 @@ export interface operations {
             400: components["responses"]["Error400_40001"];
             401: components["responses"]["Error401_40101"];
             403: components["responses"]["Error403_40301"];
+            408: components["responses"]["Error408_40801"];
             413: components["responses"]["Error413_41301"];
             415: components["responses"]["Error415_41501"];
             431: components["responses"]["Error431_43101"];
