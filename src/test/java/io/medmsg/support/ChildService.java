@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The packaged service as a child process, the way an operator runs it: {@code java -jar}.
+ * The packaged service as a child process, the way an operator runs it with {@code ./medmsg}: the
+ * extracted jar with the JVM's AOT cache ({@link AotLaunch}).
  * The output goes to a file in the data dir, so a failing test can show it.
  */
 public final class ChildService implements AutoCloseable {
@@ -31,10 +32,8 @@ public final class ChildService implements AutoCloseable {
             throw new IllegalStateException("medmsg.jar is not set: run this test with failsafe (./mvnw verify)");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar, "--medmsg.data-dir=" + dataDir, "--server.port=" + port,
+        List<String> command = new ArrayList<>(AotLaunch.command(jar, jvmOptions));
+        command.addAll(List.of("--medmsg.data-dir=" + dataDir, "--server.port=" + port,
                 "--medmsg.auth.hs256-secret=" + Tokens.SECRET));
         command.addAll(List.of(args));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + port + ".log");
@@ -67,7 +66,7 @@ public final class ChildService implements AutoCloseable {
         return new Api(port);
     }
 
-    /** From {@code java -jar} to the first healthy answer. */
+    /** From launching java to the first healthy answer. */
     public Duration startup() {
         return startup;
     }
@@ -98,7 +97,7 @@ public final class ChildService implements AutoCloseable {
                 // connection refused while starting
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
