@@ -30,10 +30,12 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
 
     private final Audit audit;
     private final AuditSettings settings;
+    private final AuditMetrics metrics;
 
-    AuditAdvice(Audit audit, AuditSettings settings) {
+    AuditAdvice(Audit audit, AuditSettings settings, AuditMetrics metrics) {
         this.audit = audit;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     @Override
@@ -71,6 +73,7 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
             // the database or the disk is what failed: a record could not be written either, and
             // trying would hold the error answer for another connection wait
             LOG.warn("audit record of a {} answer on {} not written: storage unavailable", status, uri);
+            metrics.failed();
             return body;
         }
         if (status < 400) {
@@ -83,6 +86,7 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
             // an error answer carries no records: it goes out even when its audit record cannot be
             // written (a full disk, the database gone), rather than turning into a 500
             LOG.warn("audit record of a {} answer on {} not written: {}", status, uri, e.toString());
+            metrics.failed();
         }
         return body;
     }

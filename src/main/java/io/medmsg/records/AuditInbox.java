@@ -30,12 +30,14 @@ class AuditInbox implements SmartLifecycle {
 
     private final Database db;
     private final AuditRepository repository;
+    private final AuditMetrics metrics;
     private ScheduledExecutorService timer;
     private int idleTicks;
 
-    AuditInbox(Database db, AuditRepository repository) {
+    AuditInbox(Database db, AuditRepository repository, AuditMetrics metrics) {
         this.db = db;
         this.repository = repository;
+        this.metrics = metrics;
     }
 
     /** Moves everything committed to the inbox so far; returns how many records. */
@@ -45,6 +47,7 @@ class AuditInbox implements SmartLifecycle {
         do {
             n = db.submit(() -> repository.moveInbox(MOVE));
             moved += n;
+            metrics.moved(n);
         } while (n == MOVE);
         return moved;
     }

@@ -125,6 +125,9 @@ class MetricsTest extends ApiTest {
         assertMoved(before, after, "medmsg_auth_failures_total", "reason=\"invalid\"", 1);
         assertMoved(before, after, "medmsg_auth_failures_total", "reason=\"expired\"", 1);
         assertMoved(before, after, "medmsg_auth_failures_total", "reason=\"role\"", 1);
+        // the sends' and reads' audit records reach audit_records within about a second
+        double movedBefore = value(before, "medmsg_audit_records_moved_total", "");
+        awaitAtLeast(() -> value(scrape(), "medmsg_audit_records_moved_total", ""), movedBefore + 4 + 20);
     }
 
     @Test
