@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The cost of the word list (issue: under 50 µs per 4,000-character message with 10,000 words):
  * a small benchmark that prints what it measured, on messages that match no word (each is read to
  * its end). It asserts no time (test machines are shared while tests run), only that the messages
- * matched nothing; it prints the median of three rounds per message, and beside it the same
+ * matched nothing and that words of the list, upper-cased, are found inside them; it prints the median of three rounds per message, and beside it the same
  * messages merely read char by char in the same run (the machine's floor for touching every char)
  * and the ratio of the two, which says more than a figure from a machine of unknown load.
  * {@code -Dwordlist.warmup=45} (seconds) for a figure to quote.
@@ -66,7 +66,7 @@ class WordListBenchmarkTest {
         }
         double micros = median(scan);
         double floorMicros = median(floor);
-        System.out.printf("word list: %d words (%d KiB of cells), %d messages of 4000 characters x %d rounds, %d s warm-up:"
+        System.out.printf("word list: %d words (%d KiB of cells), %d messages of 4000 characters x %d passes per round, %d s warm-up:"
                 + " %.1f µs per message (median of %.1f / %.1f / %.1f); floor (charAt of every char, summed) %.1f µs"
                 + " (median of %.1f / %.1f / %.1f); ratio %.1f (sink %d)%n",
                 list.size(), list.cellCount() / 256, messages.size(), ROUNDS, warmupNanos / 1_000_000_000L,
@@ -84,6 +84,7 @@ class WordListBenchmarkTest {
         }
     }
 
+    /** Passes over the messages per measured round. */
     private static final int ROUNDS = 25;
 
     /** The messages that contain a word (none here, each read to its end). */
