@@ -3,7 +3,9 @@ package io.medmsg.moderation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -11,8 +13,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The cost of the word list (issue: under 50 µs per 4,000-character message with 10,000 words):
  * a small benchmark that prints what it measured, on messages that match no word (each is read to
- * its end). The bound asserted is far looser than the target, since test machines are shared
- * while tests run; the printed figure, on a quiet machine, is the one to quote.
+ * its end). It asserts no time (test machines are shared while tests run), only that the messages
+ * matched nothing and that words of the list, upper-cased, are found inside them; it prints the median of three rounds per message, and beside it the same
+ * messages merely read char by char in the same run (the machine's floor for touching every char)
+ * and the ratio of the two, which says more than a figure from a machine of unknown load.
+ * {@code -Dwordlist.warmup=45} (seconds) for a figure to quote.
  */
 class WordListBenchmarkTest {
 
@@ -40,33 +45,92 @@ class WordListBenchmarkTest {
         assertThat(messages).hasSizeGreaterThan(50);
         // -Dwordlist.warmup=45 for a figure to quote (the JIT on two cores); the test run keeps it short
         long warmupNanos = Long.getLong("wordlist.warmup", 1) * 1_000_000_000L;
-        int matched = 0;
+        // warm-up and measurement call the same methods, so what is measured is the code the JIT
+        // compiled while warming up (a loop in this method would be compiled anew, on the spot)
+        long[] sink = new long[1];
         for (long until = System.nanoTime() + warmupNanos; System.nanoTime() < until; ) {
-            for (String m : messages) {
-                matched += list.matches(m) ? 1 : 0;
+            scanRound(list, messages, sink);
+            floorRound(messages, sink);
+        }
+        // the word list and the floor in turns, so that both see the same moments of a shared machine
+        double[] scan = new double[3];
+        double[] floor = new double[3];
+        for (int r = 0; r < 3; r++) {
+            scan[r] = scanRound(list, messages, sink) / 1_000.0 / (ROUNDS * messages.size());
+            floor[r] = floorRound(messages, sink) / 1_000.0 / (ROUNDS * messages.size());
+        }
+        double micros = median(scan);
+        double floorMicros = median(floor);
+        System.out.printf("word list: %d words (%d KiB of cells), %d messages of 4000 characters x %d passes per round, %d s warm-up:"
+                + " %.1f µs per message (median of %.1f / %.1f / %.1f); floor (charAt of every char, summed) %.1f µs"
+                + " (median of %.1f / %.1f / %.1f); ratio %.1f (sink %d)%n",
+                list.size(), list.cellCount() / 256, messages.size(), ROUNDS, warmupNanos / 1_000_000_000L,
+                micros, scan[0], scan[1], scan[2], floorMicros, floor[0], floor[1], floor[2], micros / floorMicros, sink[0]);
+        // no bound on time here (figures, not a verdict: the machine is shared); what was measured
+        // must still have been the worst case, every message read to its end
+        assertThat(messages).noneMatch(list::matches);
+        // and a word is found in any case at any place of such a message: the speed is not that of a list that misses
+        for (int i = 0; i < words.size(); i += 97) {
+            String word = words.get(i);
+            String m = messages.get(i % messages.size());
+            int at = (i * 31) % m.length();
+            assertThat(list.matches(m.substring(0, at) + word.toUpperCase(Locale.ROOT) + m.substring(at)))
+                    .as("word %d", i).isTrue();
+        }
+    }
+
+    /** Passes over the messages per measured round. */
+    private static final int ROUNDS = 25;
+
+    /** Nanoseconds for {@link #ROUNDS} passes of the word list over the messages. */
+    private static long scanRound(WordList list, List<String> messages, long[] sink) {
+        long start = System.nanoTime();
+        for (int round = 0; round < ROUNDS; round++) {
+            sink[0] += scan(list, messages);
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** Nanoseconds for {@link #ROUNDS} passes of {@link #floor}. */
+    private static long floorRound(List<String> messages, long[] sink) {
+        long start = System.nanoTime();
+        for (int round = 0; round < ROUNDS; round++) {
+            sink[0] += floor(messages);
+        }
+        return System.nanoTime() - start;
+    }
+
+    // One pass per call: called thousands of times in the warm-up, each is compiled with a profile
+    // that has seen its loops end (a method called a few times with long loops was compiled on a
+    // profile where they never ended, and deoptimized in the middle of the measurement).
+
+    /** The messages that contain a word (none here: each is read to its end). */
+    private static int scan(WordList list, List<String> messages) {
+        int matched = 0;
+        for (String m : messages) {
+            matched += list.matches(m) ? 1 : 0;
+        }
+        return matched;
+    }
+
+    /**
+     * The least a scan of every char can cost here: read each with charAt and sum them (the sum goes
+     * to the sink, which is printed, so it is kept).
+     */
+    private static long floor(List<String> messages) {
+        long sum = 0;
+        for (String m : messages) {
+            for (int i = 0, n = m.length(); i < n; i++) {
+                sum += m.charAt(i);
             }
         }
-        double[] runs = new double[3];
-        for (int r = 0; r < runs.length; r++) {
-            int count = 0;
-            long start = System.nanoTime();
-            for (int round = 0; round < 25; round++) {
-                for (String m : messages) {
-                    matched += list.matches(m) ? 1 : 0;
-                    count++;
-                }
-            }
-            runs[r] = (System.nanoTime() - start) / 1_000.0 / count;
-        }
+        return sum;
+    }
+
+    private static double median(double[] runs) {
         double[] sorted = runs.clone();
-        java.util.Arrays.sort(sorted);
-        double micros = sorted[1];
-        System.out.printf("word list: %d words, 4000-character messages: %.1f µs per message, median of %.1f / %.1f / %.1f"
-                + " (%d messages x 25 each, %d s warm-up, %d matched)%n", list.size(), micros, runs[0], runs[1], runs[2],
-                messages.size(), warmupNanos / 1_000_000_000L, matched);
-        // a scan per word (indexOf of 10,000 words) costs tens of milliseconds here: this bound
-        // catches that, and tolerates a machine shared with other builds
-        assertThat(micros).as("µs per message").isLessThan(2_000);
+        Arrays.sort(sorted);
+        return sorted[1];
     }
 
     private static String hanzi(Random random, int n) {
