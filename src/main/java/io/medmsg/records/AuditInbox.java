@@ -45,7 +45,12 @@ class AuditInbox implements SmartLifecycle {
         long moved = 0;
         int n;
         do {
-            n = db.submit(() -> repository.moveInbox(MOVE));
+            try {
+                n = db.submit(() -> repository.moveInbox(MOVE));
+            } catch (RuntimeException e) {
+                repository.moveFailed();
+                throw e;
+            }
             moved += n;
             metrics.moved(n);
         } while (n == MOVE);

@@ -39,8 +39,8 @@ class AuditRepository {
             ) VALUES (:at_ms, :actor_role, :actor_id, :action, :session_id, :consultation_id, :seq_from, :seq_to,
                 :file_id, :request_id, :ip, :outcome)""";
     private static final String TAKE_FROM_INBOX = "DELETE FROM audit_inbox WHERE inbox_id = :inbox_id";
-    private static final String[] COLUMNS = {"inbox_id", "at_ms", "actor_role", "actor_id", "action", "session_id",
-        "consultation_id", "seq_from", "seq_to", "file_id", "request_id", "ip", "outcome"};
+    /** The columns OLDEST_IN_INBOX reads, which FILE and TAKE_FROM_INBOX take as parameters. */
+    private static final String[] COLUMNS = ("inbox_id, " + FIELDS).split("\\s*,\\s*");
 
     private static final String PAGE = "SELECT " + AuditRecord.COLUMNS + " FROM audit_records WHERE audit_id > :after";
     private static final String BY_ACTOR = " AND actor_id = :actorId";
@@ -125,6 +125,11 @@ class AuditRepository {
 
     boolean queuedSinceMove() {
         return queuedSinceMove;
+    }
+
+    /** A move that failed (rolled back) left its records in the inbox: the next tick moves them. */
+    void moveFailed() {
+        queuedSinceMove = true;
     }
 
     /** The records of one transaction, inserted before it commits. */
