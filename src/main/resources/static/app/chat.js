@@ -8,6 +8,7 @@
 import { ConsultationBar, composerBlock, learnManaged, newerConsultation, sendRefusal } from './consultation.js';
 import { avatar } from './directory.js';
 import { errorText, h, newClientMsgId, setChildren } from './dom.js';
+import { retryAt, retryable } from './errors.js';
 import { t } from './i18n.js';
 import { MessageList } from './messages.js';
 import { peerName } from './sessions.js';
@@ -98,6 +99,7 @@ export class ChatView {
             onRecall: m => this.recall(m),
             onRetry: p => this.deliver(p),
             onDiscard: p => this.discard(p),
+            onEdit: p => this.editAgain(p),
             onImageLoad: () => { if (this.stick) { this.scroller.scrollTop = this.scroller.scrollHeight; } },
         });
         this.list = this.messageList.el;
@@ -441,7 +443,14 @@ export class ChatView {
             }
         } catch (err) {
             item.state = 'failed';
+            item.err = err;
             item.error = t(step) + (sendRefusal(err, this.role) || errorText(err));
+            item.canRetry = retryable(err);
+            item.retryAt = retryAt(err);
+            if (item.retryAt > Date.now()) {
+                // 429: Retry is offered once the server's Retry-After has passed
+                setTimeout(() => this.renderMessages(), item.retryAt - Date.now() + 50);
+            }
             if (err.code === 40905 && this.role === 'patient') {
                 learnManaged();
             }
@@ -519,6 +528,14 @@ export class ChatView {
             URL.revokeObjectURL(item.preview);
         }
         this.renderMessages();
+    }
+
+    /** A text that cannot be sent as it is (moderation, a conflict): back into the composer. */
+    editAgain(item) {
+        this.discard(item);
+        this.input.value = item.text;
+        this.autosize();
+        this.input.focus();
     }
 
     async recall(message) {

@@ -1,6 +1,6 @@
 // The doctor directory (patients): search, department filter, paging, and "consult".
 
-import { errorText, h, initial, setChildren } from './dom.js';
+import { errorDetails, errorText, h, initial, setChildren } from './dom.js';
 import { t } from './i18n.js';
 
 const PAGE_SIZE = 10;
@@ -63,7 +63,7 @@ export class DirectoryView {
             if (mine !== this.request) {
                 return;
             }
-            this.error = t('error.load') + errorText(err);
+            this.error = err;
         }
         this.renderResults();
     }
@@ -98,7 +98,8 @@ export class DirectoryView {
             return;
         }
         if (this.error) {
-            setChildren(this.results, h('p', { class: 'error', role: 'alert' }, this.error));
+            setChildren(this.results, h('div', { class: 'error', role: 'alert' }, t('error.load') + errorText(this.error),
+                errorDetails(this.error)));
             return;
         }
         if (!this.result) {

@@ -1,5 +1,6 @@
 // Labels in Chinese and English. The server's error messages (the envelope's `msg`) are English
-// sentences; they are shown as they are, after a translated lead-in.
+// sentences: the UI says what happened in its own words (errors.js) and shows `msg` only in a
+// folded details line.
 
 const STRINGS = {
     zh: {
@@ -71,6 +72,7 @@ const STRINGS = {
         'chat.failed': '发送失败',
         'chat.retry': '重试',
         'chat.discard': '放弃',
+        'chat.edit': '重新编辑',
         'chat.read': '已读',
         'chat.unread': '未读',
         'chat.recall': '撤回',
@@ -224,6 +226,7 @@ const STRINGS = {
         'chat.failed': 'Not sent',
         'chat.retry': 'Retry',
         'chat.discard': 'Discard',
+        'chat.edit': 'Edit again',
         'chat.read': 'Read',
         'chat.unread': 'Unread',
         'chat.recall': 'Recall',
@@ -337,6 +340,13 @@ export function setLang(next) {
 export function onLangChange(fn) {
     listeners.add(fn);
     return () => listeners.delete(fn);
+}
+
+/** Adds labels from another module (errors.js, ...), so that no one file holds them all. */
+export function addStrings(more) {
+    for (const [language, labels] of Object.entries(more)) {
+        Object.assign(STRINGS[language], labels);
+    }
 }
 
 /** The label for `key`, with `{name}` placeholders filled from `params`. */

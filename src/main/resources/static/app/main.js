@@ -5,7 +5,7 @@
 import { Api } from './api.js';
 import { ChatView } from './chat.js';
 import { DirectoryView } from './directory.js';
-import { errorText, h, setChildren } from './dom.js';
+import { errorDetails, errorText, h, setChildren } from './dom.js';
 import { currentLang, onLangChange, setLang, t } from './i18n.js';
 import { Live } from './live.js';
 import { SessionsView } from './sessions.js';
@@ -71,7 +71,9 @@ class App {
         this.modeEl = h('span', { class: 'live', id: 'live-state', 'data-mode': this.mode || 'connecting' },
             t(`live.${this.mode || 'connecting'}`));
         this.bannerText = h('span', { class: 'banner-text', id: 'banner-text' });
+        this.bannerDetails = h('span', { class: 'banner-details' });
         this.banner = h('div', { class: 'banner', id: 'banner', hidden: true, role: 'alert' }, this.bannerText,
+            this.bannerDetails,
             h('button', { type: 'button', class: 'link', id: 'banner-close', 'aria-label': t('dismiss'),
                 onclick: () => { this.banner.hidden = true; } }, '×'));
         this.listBody = h('div', { class: 'pane-body', id: 'list-body' });
@@ -159,15 +161,16 @@ class App {
     }
 
     showError(prefix, err) {
-        this.flash(prefix + errorText(err), 'error', 12_000);
+        this.flash(prefix + errorText(err), 'error', 12_000, errorDetails(err));
     }
 
-    showNotice(text) {
-        this.flash(text, 'notice', 5000);
+    showNotice(text, ms = 5000) {
+        this.flash(text, 'notice', ms);
     }
 
-    flash(text, kind, ms) {
+    flash(text, kind, ms, details = null) {
         this.bannerText.textContent = text;
+        setChildren(this.bannerDetails, details);
         this.banner.dataset.kind = kind;
         this.banner.hidden = false;
         clearTimeout(this.bannerTimer);

@@ -4,7 +4,7 @@
 
 import { renderCard } from './cards.js';
 import { eventText } from './consultation.js';
-import { clockTime, fileSize, h, setChildren } from './dom.js';
+import { clockTime, errorDetails, fileSize, h, setChildren } from './dom.js';
 import { t } from './i18n.js';
 
 const RECALL_WINDOW_MS = 120_000;
@@ -64,9 +64,11 @@ export class MessageList {
                 content = h('div', { class: 'bubble text' }, p.text);
             } else {
                 p.progressEl = h('progress', { class: 'upload-progress', max: 100, value: Math.round(p.progress * 100) });
-                content = h('div', { class: 'bubble file' },
-                    p.preview ? h('img', { class: 'msg-image', src: p.preview, alt: p.file.name }) : h('div', { class: 'file-name' }, p.file.name),
-                    p.progressEl);
+                const name = () => h('div', { class: 'file-name' }, p.file.name);
+                // a "picture" the browser cannot decode shows its name, never a broken-image icon
+                const preview = p.preview ? h('img', { class: 'msg-image', src: p.preview, alt: p.file.name,
+                    onerror: () => preview.replaceWith(name()) }) : null;
+                content = h('div', { class: 'bubble file' }, preview || name(), p.progressEl);
             }
             const el = h('li', { class: 'msg mine pending', 'data-client-msg-id': p.cid }, content, meta);
             return { el, meta };
@@ -138,13 +140,23 @@ export class MessageList {
             const p = entry.pending;
             if (p.state === 'failed') {
                 node.el.classList.add('failed');
-                parts.push(h('span', { class: 'state failed', role: 'alert' }, p.error || t('chat.failed')),
-                    h('button', { type: 'button', class: 'link retry', onclick: () => this.ctx.onRetry(p) }, t('chat.retry')),
-                    h('button', { type: 'button', class: 'link discard', onclick: () => this.ctx.onDiscard(p) }, t('chat.discard')));
+                parts.push(h('span', { class: 'state failed', role: 'alert' }, p.error || t('chat.failed')));
+                // Retry only where it can succeed (errors.js); a refused text can be edited instead
+                if (p.canRetry) {
+                    parts.push(h('button', { type: 'button', class: 'link retry', disabled: Date.now() < (p.retryAt || 0),
+                        onclick: () => this.ctx.onRetry(p) }, t('chat.retry')));
+                } else if (p.kind === 'text') {
+                    parts.push(h('button', { type: 'button', class: 'link edit', onclick: () => this.ctx.onEdit(p) }, t('chat.edit')));
+                }
+                parts.push(h('button', { type: 'button', class: 'link discard', onclick: () => this.ctx.onDiscard(p) }, t('chat.discard')),
+                    errorDetails(p.err));
             } else {
                 node.el.classList.remove('failed');
                 parts.push(h('span', { class: 'state sending' }, p.state === 'uploading'
                     ? t('chat.uploading', { pct: Math.round(p.progress * 100) }) : t('chat.sending') + '…'));
+            }
+            if (p.progressEl) {
+                p.progressEl.hidden = p.state === 'failed';
             }
             node.el.dataset.state = p.state;
             setChildren(node.meta, parts);

@@ -274,7 +274,7 @@ class WebClientTest extends ApiTest {
         patient.write("I have dry eyes.");
         WebElement refused = patient.await("the refused message", d -> patient.el("#msg-list li.failed"));
         assertThat(refused.findElement(By.cssSelector(".state.failed")).getText())
-                .isEqualTo("Not sent: the doctor is not accepting consultations");
+                .isEqualTo("Not sent: This doctor is not taking consultations at the moment.");
         refused.findElement(By.cssSelector(".discard")).click();
         patient.await("the refused message discarded", d -> patient.all("#msg-list li").isEmpty());
 
