@@ -10,6 +10,7 @@ import { avatar } from './directory.js';
 import { errorText, h, newClientMsgId, setChildren } from './dom.js';
 import { retryAt, retryable } from './errors.js';
 import { t } from './i18n.js';
+import { showLightbox } from './lightbox.js';
 import { MessageList } from './messages.js';
 import { peerName } from './sessions.js';
 import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
@@ -94,8 +95,14 @@ export class ChatView {
         this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
             onclick: () => this.loadEarlier() }, t('chat.earlier'));
         this.intro = h('p', { class: 'chat-intro muted', id: 'chat-intro', hidden: true });
+        this.recalledTexts = this.recalledTexts || new Map(); // msg_id -> text I recalled here (重新编辑)
         this.messageList = new MessageList({
             role: this.role,
+            me: this.app.me,
+            peerAvatar: () => ({ name: this.peer || '?', url: this.role === 'patient' && this.doctor ? this.doctor.avatar_url : null }),
+            recalledText: msgId => this.recalledTexts.get(msgId) || null,
+            onReedit: m => this.putInComposer(this.recalledTexts.get(m.msg_id) || ''),
+            onImage: (m, opener) => this.showImage(m, opener),
             onRecall: m => this.recall(m),
             onRetry: p => this.deliver(p),
             onDiscard: p => this.discard(p),
@@ -174,6 +181,7 @@ export class ChatView {
         if (this.input.value) {
             this.input.style.height = Math.min(this.input.scrollHeight + 2, 160) + 'px';
         }
+        this.input.style.overflowY = this.input.scrollHeight > 160 ? 'auto' : '';
     }
 
     renderHeader() {
@@ -533,12 +541,27 @@ export class ChatView {
     /** A text that cannot be sent as it is (moderation, a conflict): back into the composer. */
     editAgain(item) {
         this.discard(item);
-        this.input.value = item.text;
+        this.putInComposer(item.text);
+    }
+
+    putInComposer(text) {
+        this.input.value = text;
         this.autosize();
         this.input.focus();
     }
 
+    /** The conversation's pictures in the lightbox, from the one tapped. */
+    showImage(message, opener) {
+        const images = [...this.msgs.values()].filter(m => m.msg_type === 'image' && m.resource)
+            .sort((a, b) => a.seq - b.seq);
+        const index = Math.max(0, images.findIndex(m => m.msg_id === message.msg_id));
+        showLightbox(images.map(m => ({ url: m.resource.url, name: m.resource.file_name })), index, opener);
+    }
+
     async recall(message) {
+        if (message.msg_type === 'text' && message.text) {
+            this.recalledTexts.set(message.msg_id, message.text);
+        }
         try {
             const answer = await this.app.api.chatPost('recall', { session_id: this.sessionId, msg_id: message.msg_id });
             this.add([answer.message]);

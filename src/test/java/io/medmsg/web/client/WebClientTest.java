@@ -151,25 +151,34 @@ class WebClientTest extends ApiTest {
 
         // the patient sees the answer, and that the doctor read all three messages
         patient.message("theirs", answer, "sent");
-        patient.await("read receipts on the patient's messages", d -> {
+        // (the read state sits under the patient's last message only, not under every one)
+        patient.await("the read receipt on the patient's last message", d -> {
             List<WebElement> receipts = patient.all("#msg-list li.mine .receipt");
-            return receipts.size() == 3 && receipts.stream().allMatch(r -> r.getDomAttribute("class").contains("read")
-                    && r.getText().equals("已读"));
+            return receipts.size() == 1 && receipts.get(0).getDomAttribute("class").contains("read")
+                    && receipts.get(0).getText().equals("已读");
         });
+        assertThat(patient.message("mine", xss, "sent").findElements(By.cssSelector(".receipt"))).hasSize(1);
+        assertThat(patient.message("mine", complaint, "sent").findElements(By.cssSelector(".receipt"))).isEmpty();
         // ... and the doctor sees that the patient read the answer
         doctor.await("a read receipt on the doctor's answer",
                 d -> doctor.message("mine", answer, "sent").findElement(By.cssSelector(".receipt")).getText().equals("Read"));
         patient.screenshot(SHOTS, "chat-patient-1280");
         doctor.screenshot(SHOTS, "chat-doctor-360");
 
-        // the patient recalls the first message; both see it recalled
-        // found and clicked in one retried step: the client redraws the message's meta line every few seconds
-        patient.await("the recall button clicked", d -> {
-            patient.message("mine", complaint, "sent").findElement(By.cssSelector(".recall")).click();
-            return true;
-        });
+        // the patient recalls the first message from its menu (right-click), after a confirmation
+        new org.openqa.selenium.interactions.Actions(patient.driver)
+                .contextClick(patient.message("mine", complaint, "sent").findElement(By.cssSelector(".bubble.text"))).perform();
+        patient.el("#msg-menu .menu-copy");
+        patient.el("#msg-menu .menu-recall").click();
+        assertThat(patient.el("#menu-question").getText()).startsWith("撤回这条消息？");
+        assertThat(patient.all("#msg-list li.recalled-note")).as("nothing recalled before the confirmation").isEmpty();
+        patient.el("#msg-menu .menu-confirm-recall").click();
         patient.await("the recalled note for the patient", d -> patient.all("#msg-list li.recalled-note").size() == 1);
-        assertThat(patient.el("#msg-list li.recalled-note").getText()).isEqualTo("你撤回了一条消息");
+        assertThat(patient.el("#msg-list li.recalled-note span").getText()).isEqualTo("你撤回了一条消息");
+        // 重新编辑: the recalled text back in the composer
+        patient.el("#msg-list li.recalled-note .reedit").click();
+        assertThat(patient.el("#composer-input").getDomProperty("value")).isEqualTo(complaint);
+        patient.el("#composer-input").clear();
         doctor.await("the recalled note for the doctor", d -> doctor.all("#msg-list li.recalled-note").size() == 1);
         assertThat(doctor.el("#msg-list li.recalled-note").getText()).isEqualTo("陈小雨 recalled a message");
         assertThat(doctor.all("#msg-list li.theirs .bubble.text")).extracting(e -> e.getDomProperty("textContent"))
@@ -225,9 +234,9 @@ class WebClientTest extends ApiTest {
         assertThat(pdf.getDomAttribute("href")).contains("/files/download/");
         assertThat(pdf.getDomAttribute("download")).isEqualTo("检查报告.pdf");
         assertThat(pdf.getText()).contains("检查报告.pdf");
-        WebElement voice = doctor.el("#msg-list li[data-type=voice] audio");
+        doctor.el("#msg-list li[data-type=voice] .voice-play");
+        WebElement voice = doctor.all("#msg-list li[data-type=voice] audio").get(0);
         assertThat(voice.getDomAttribute("src")).contains("/files/download/");
-        assertThat(voice.getDomProperty("controls")).isEqualTo("true");
         doctor.el("#load-earlier").click();
         doctor.await("all 26 messages, in order", d -> doctor.all("#msg-list li.msg").size() == 26);
         assertThat(doctor.all("#msg-list li.msg")).extracting(li -> Long.parseLong(li.getDomAttribute("data-seq")))
