@@ -462,6 +462,11 @@ export class ChatView {
             if (err.code === 40905 && this.role === 'patient') {
                 learnManaged();
             }
+            if (err.code === 40902 && this.role === 'patient') {
+                // paused meanwhile: close the composer, and the directory shows it too
+                this.doctor = { ...(this.doctor || {}), accepting: false };
+                this.app.doctorPaused(this.doctorId);
+            }
             if (err.code >= 40905 && err.code <= 40907) {
                 this.refreshConsultation(); // the state changed under us: show it, close the composer
             }
@@ -521,7 +526,8 @@ export class ChatView {
     renderConsultation() {
         const c = this.consultation();
         this.bar.render(c);
-        const reason = this.loaded ? composerBlock(this.role, c) : null;
+        const paused = this.role === 'patient' && !this.session() && this.doctor && this.doctor.accepting === false;
+        const reason = this.loaded ? composerBlock(this.role, c) || (paused ? t('chat.notAccepting') : null) : null;
         this.reason.hidden = !reason;
         this.reason.textContent = reason || '';
         this.input.disabled = !!reason;
@@ -587,17 +593,10 @@ export class ChatView {
             now: this.app.serverNow() });
         this.earlier.hidden = !this.hasMore;
         const empty = this.loaded && messages.length === 0 && this.pending.length === 0 && !this.hasMore;
-        const closed = this.role === 'patient' && this.doctor && this.doctor.accepting === false;
-        this.intro.hidden = !empty && !closed;
-        if (!this.intro.hidden) {
-            const lines = [];
-            if (empty && this.role === 'patient') {
-                lines.push(t('chat.start', { name: this.peer }));
-            }
-            if (closed) {
-                lines.push(t('chat.notAccepting'));
-            }
-            this.intro.textContent = lines.join(' ');
+        // (a paused doctor is said once, where the composer would be: renderConsultation)
+        this.intro.hidden = !empty;
+        if (empty) {
+            this.intro.textContent = this.role === 'patient' ? t('chat.start', { name: this.peer }) : '';
         }
         if (stick) {
             this.scroller.scrollTop = this.scroller.scrollHeight;

@@ -1,7 +1,14 @@
 // The doctor directory (patients): search, department filter, paging, and "consult".
 
 import { errorDetails, errorText, h, initial, setChildren } from './dom.js';
-import { t } from './i18n.js';
+import { addStrings, t } from './i18n.js';
+
+addStrings({
+    zh: { 'dir.consultWho': '咨询 {name}医生', 'dir.notAcceptingWho': '{name}医生暂停接诊', 'dir.continue': '继续咨询',
+        'dir.pick': '选择一位医生查看介绍，或直接点“咨询”。' },
+    en: { 'dir.consultWho': 'Consult Dr {name}', 'dir.notAcceptingWho': 'Dr {name} is not accepting consultations',
+        'dir.continue': 'Continue', 'dir.pick': 'Choose a doctor to see their profile, or press Consult.' },
+});
 
 const PAGE_SIZE = 10;
 
@@ -10,6 +17,30 @@ export function avatar(name, url) {
         return h('img', { class: 'avatar', src: url, alt: '', referrerpolicy: 'no-referrer' });
     }
     return h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(name));
+}
+
+/**
+ * 咨询, named for the doctor ("咨询 王建国医生") so that screen readers tell the buttons apart;
+ * disabled and labelled 暂停接诊 for a doctor who takes no new consultations, unless the patient
+ * already has a conversation with them (an open consultation goes on).
+ */
+export function consultButton(app, d, extraClass = '') {
+    const ongoing = !!app.store.byDoctor(d.doctor_id);
+    const closed = d.accepting === false && !ongoing;
+    return h('button', { type: 'button', class: `primary consult ${extraClass}`.trim(), 'data-doctor-id': d.doctor_id,
+        disabled: closed, 'aria-label': t(closed ? 'dir.notAcceptingWho' : 'dir.consultWho', { name: d.name }),
+        onclick: () => app.openDoctor(d) }, t(closed ? 'dir.notAccepting' : ongoing ? 'dir.continue' : 'dir.consult'));
+}
+
+/** A doctor in full, for the right-hand pane of a desktop while no conversation is open. */
+export function doctorDetail(app, d) {
+    return h('article', { class: 'doctor-detail', id: 'doctor-detail', 'data-doctor-id': d.doctor_id },
+        h('div', { class: 'detail-head' }, avatar(d.name, d.avatar_url),
+            h('div', {}, h('h2', {}, d.name, ' ', h('span', { class: 'muted detail-title' }, d.title || '')),
+                h('div', { class: 'muted' }, [d.dept, d.hospital].filter(Boolean).join(' · ')))),
+        d.accepting === false ? h('p', { class: 'detail-off', id: 'detail-off' }, t('chat.notAccepting')) : null,
+        d.intro ? h('p', { class: 'detail-intro' }, d.intro) : null,
+        consultButton(app, d, 'detail-consult'));
 }
 
 export class DirectoryView {
@@ -121,7 +152,11 @@ export class DirectoryView {
     }
 
     card(d) {
-        return h('article', { class: 'doctor-card', 'data-doctor-id': d.doctor_id },
+        const selected = this.app.selectedDoctor === d.doctor_id;
+        return h('article', { class: 'doctor-card' + (d.accepting ? '' : ' off') + (selected ? ' selected' : ''),
+            'data-doctor-id': d.doctor_id,
+            // a tap on the card (not its button) shows the doctor in the right-hand pane on a desktop
+            onclick: e => { if (!e.target.closest('button')) { this.app.selectDoctor(d); } } },
             avatar(d.name, d.avatar_url),
             h('div', { class: 'doctor-main' },
                 h('div', { class: 'doctor-name' },
@@ -129,7 +164,6 @@ export class DirectoryView {
                     d.accepting ? null : h('span', { class: 'tag off' }, t('dir.notAccepting'))),
                 h('div', { class: 'muted small' }, [d.dept, d.hospital].filter(Boolean).join(' · ')),
                 d.intro ? h('p', { class: 'intro' }, d.intro) : null),
-            h('button', { type: 'button', class: 'primary consult', 'data-doctor-id': d.doctor_id,
-                onclick: () => this.app.openDoctor(d) }, t('dir.consult')));
+            consultButton(this.app, d));
     }
 }

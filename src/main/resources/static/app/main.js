@@ -4,7 +4,7 @@
 
 import { Api } from './api.js';
 import { ChatView } from './chat.js';
-import { DirectoryView } from './directory.js';
+import { DirectoryView, doctorDetail } from './directory.js';
 import { errorDetails, errorText, h, setChildren } from './dom.js';
 import { currentLang, onLangChange, setLang, t } from './i18n.js';
 import { Live } from './live.js';
@@ -138,11 +138,15 @@ class App {
     }
 
     mountChat() {
+        const picked = this.me.role === 'patient' && this.selectedDoctor ? this.doctorInfo(this.selectedDoctor) : null;
         if (this.chat) {
             setChildren(this.chatPane, this.chat.el);
+        } else if (picked) {
+            setChildren(this.chatPane, doctorDetail(this, picked));
         } else {
             setChildren(this.chatPane, h('div', { class: 'chat-empty muted', id: 'chat-empty' },
-                h('img', { src: 'app/icon.svg', alt: '', width: 56, height: 56 }), h('p', {}, t('chat.placeholder'))));
+                h('img', { src: 'app/icon.svg', alt: '', width: 56, height: 56 }),
+                h('p', {}, t(`chat.placeholder.${this.me.role}`))));
         }
         document.body.classList.toggle('chat-open', !!this.chat);
     }
@@ -228,6 +232,25 @@ class App {
     }
 
     // ---- what views ask of the app ---------------------------------------------------------
+
+    /** A doctor tapped in the directory: their profile beside it (desktop; a phone shows the list). */
+    selectDoctor(d) {
+        this.rememberDoctor(d);
+        this.selectedDoctor = d.doctor_id;
+        this.directory?.renderResults();
+        if (!this.chat) {
+            this.mountChat();
+        }
+    }
+
+    /** The server said 40902: this doctor takes no new consultations now. */
+    doctorPaused(doctorId) {
+        const d = this.doctorInfo(doctorId);
+        if (d) {
+            this.rememberDoctor({ ...d, accepting: false });
+        }
+        this.directory?.renderResults();
+    }
 
     rememberDoctor(d) {
         this.doctors.set(d.doctor_id, d);

@@ -15,6 +15,7 @@ import org.openqa.selenium.WebElement;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.medmsg.support.Chat;
 import io.medmsg.support.Samples;
 import io.medmsg.web.ErrorCode;
 
@@ -76,12 +77,19 @@ class ErrorsWebClientTest extends BrowserTest {
         Browser patient = browser("patient", 1280, 800);
         patient.signInAsPatient(base(), unique("p"), "陈小雨", "zh");
 
-        // a doctor who stopped taking consultations (reached by a link, before the directory says so)
-        patient.open(base() + "#/chat/doctor/d6001");
+        // a doctor who stops taking consultations while the patient writes the first message
+        Chat chat = new Chat(api);
+        String doctorId = chat.newDoctor(unique("doc"), true);
+        patient.open(base() + "#/chat/doctor/" + doctorId);
+        patient.el("#chat-intro");
+        chat.newDoctor(doctorId, false);
         patient.write("医生您好，我眼睛干涩。");
         WebElement notAccepting = failed(patient, 1);
         assertThat(notAccepting.findElement(By.cssSelector(".state.failed")).getText())
                 .isEqualTo("发送失败：该医生暂停接诊，暂时无法咨询。");
+        // ... and learns it: the composer closes with the reason
+        patient.await("the composer closed", d -> !patient.el("#composer-input").isEnabled());
+        assertThat(patient.el("#composer-reason").getText()).isEqualTo("该医生暂停接诊新的问诊。");
         notAccepting.findElement(By.cssSelector(".discard")).click();
         patient.await("the refused message discarded", d -> patient.all("#msg-list li.failed").isEmpty());
 

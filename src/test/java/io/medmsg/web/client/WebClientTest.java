@@ -276,16 +276,12 @@ class WebClientTest extends ApiTest {
         Browser patient = browser("patient", 1280, 800);
         patient.signInAsPatient(base(), patientId, "Li Lei", "en");
 
-        // the server's refusal, in its own words
+        // a doctor who takes no new consultations cannot be consulted: the button says so, disabled
         patient.el("#dir-search").sendKeys("郑红\n");
-        patient.el(".doctor-card[data-doctor-id=d6001] .consult").click();
-        patient.el("#chat-intro");
-        patient.write("I have dry eyes.");
-        WebElement refused = patient.await("the refused message", d -> patient.el("#msg-list li.failed"));
-        assertThat(refused.findElement(By.cssSelector(".state.failed")).getText())
-                .isEqualTo("Not sent: This doctor is not taking consultations at the moment.");
-        refused.findElement(By.cssSelector(".discard")).click();
-        patient.await("the refused message discarded", d -> patient.all("#msg-list li").isEmpty());
+        WebElement paused = patient.el(".doctor-card[data-doctor-id=d6001] .consult");
+        assertThat(paused.isEnabled()).isFalse();
+        assertThat(paused.getText()).isEqualTo("Not accepting");
+        assertThat(paused.getDomAttribute("aria-label")).isEqualTo("Dr 郑红 is not accepting consultations");
 
         // no network: the message waits as failed; once back, Retry sends it with the same client_msg_id
         patient.el("#dir-search").clear();
