@@ -12,6 +12,7 @@ import { retryAt, retryable } from './errors.js';
 import { t } from './i18n.js';
 import { showLightbox } from './lightbox.js';
 import { MessageList } from './messages.js';
+import { quickReplies } from './quickreplies.js';
 import { peerName } from './sessions.js';
 import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
 
@@ -91,6 +92,7 @@ export class ChatView {
     build() {
         this.title = h('div', { class: 'chat-title', id: 'chat-title' });
         this.subtitle = h('div', { class: 'muted small', id: 'chat-sub' });
+        this.intake = h('div', { class: 'chat-intake', id: 'chat-intake', hidden: true });
         this.avatarSlot = h('span', {});
         this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
             onclick: () => this.loadEarlier() }, t('chat.earlier'));
@@ -137,6 +139,8 @@ export class ChatView {
         this.reason = h('p', { class: 'composer-reason', id: 'composer-reason', role: 'status', hidden: true });
         this.sendButton = h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'));
         this.attach = h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') });
+        this.quick = this.role === 'doctor' ? quickReplies(this.app.me.id, text => this.putInComposer(text),
+            () => this.input.value) : null;
         this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
             class: 'visually-hidden', onchange: e => {
                 [...e.target.files].forEach(file => this.sendFile(file));
@@ -147,13 +151,15 @@ export class ChatView {
                 h('button', { type: 'button', class: 'back', id: 'chat-back', 'aria-label': t('chat.back'),
                     onclick: () => this.app.closeChat() }, '‹'),
                 this.avatarSlot,
-                h('div', { class: 'chat-who' }, this.title, this.subtitle)),
+                h('div', { class: 'chat-who' }, this.title, this.subtitle, this.intake)),
             this.bar.el,
             this.scroller,
             this.bar.panel,
+            this.quick ? this.quick.panel : null,
             this.reason,
             h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
                 setChildren(this.attach, this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
+                this.quick ? this.quick.toggle : null,
                 this.input,
                 this.sendButton));
         this.renderHeader();
@@ -198,11 +204,28 @@ export class ChatView {
         } else {
             name = s ? peerName(s, 'doctor') : '';
             sub = s ? s.patient_id : '';
+            this.renderIntake();
         }
         this.peer = name;
         this.title.textContent = name;
         this.subtitle.textContent = sub;
         setChildren(this.avatarSlot, avatar(name, avatarUrl));
+    }
+
+    /**
+     * The doctor's header: the patient's intake card (主诉 and its fields) from the newest intake
+     * card of the conversation, so that the patient's context stays in view while scrolling.
+     */
+    renderIntake() {
+        const card = [...this.msgs.values()].filter(m => m.msg_type === 'card' && m.card && m.card.card_type === 'intake')
+            .sort((a, b) => b.seq - a.seq).map(m => m.card)[0];
+        this.intake.hidden = !card;
+        if (!card) {
+            return;
+        }
+        const fields = Array.isArray(card.fields) ? card.fields : [];
+        setChildren(this.intake, h('span', { class: 'intake-title' }, card.title || ''),
+            fields.map(f => h('span', { class: 'intake-field' }, h('span', { class: 'intake-label' }, f.label || ''), ' ', f.value || '')));
     }
 
     // ---- loading ---------------------------------------------------------------------------
@@ -588,6 +611,9 @@ export class ChatView {
     renderMessages(scrollToEnd = false) {
         const stick = scrollToEnd || this.stick;
         this.renderConsultation();
+        if (this.role === 'doctor') {
+            this.renderIntake();
+        }
         const messages = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
         this.messageList.draw(messages, this.pending, { peer: this.peer, peerReadSeq: this.peerReadSeq,
             now: this.app.serverNow() });
