@@ -13,7 +13,7 @@ import { t } from './i18n.js';
 import { showLightbox } from './lightbox.js';
 import { MessageList } from './messages.js';
 import { quickReplies } from './quickreplies.js';
-import { peerName } from './sessions.js';
+import { deletedWith, peerName } from './sessions.js';
 import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
 
 const PAGE = 20;
@@ -97,6 +97,7 @@ export class ChatView {
         this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
             onclick: () => this.loadEarlier() }, t('chat.earlier'));
         this.intro = h('p', { class: 'chat-intro muted', id: 'chat-intro', hidden: true });
+        this.deletedNote = h('p', { class: 'deleted-note', id: 'deleted-note', hidden: true }, t('chat.deletedBefore'));
         this.recalledTexts = this.recalledTexts || new Map(); // msg_id -> text I recalled here (重新编辑)
         this.messageList = new MessageList({
             role: this.role,
@@ -113,7 +114,7 @@ export class ChatView {
         });
         this.list = this.messageList.el;
         this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
-            onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.intro, this.list);
+            onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.deletedNote, this.intro, this.list);
         this.input = h('textarea', { id: 'composer-input', rows: 1,
             'aria-label': t('chat.input'), enterkeyhint: 'send',
             onkeydown: e => {
@@ -618,6 +619,13 @@ export class ChatView {
         this.messageList.draw(messages, this.pending, { peer: this.peer, peerReadSeq: this.peerReadSeq,
             now: this.app.serverNow() });
         this.earlier.hidden = !this.hasMore;
+        // API.md: after session_del the patient sees only later messages, and the API offers no
+        // way to show the earlier ones again; so the client says why they are missing: the first
+        // visible message is not seq 1 and there is nothing earlier to load, or (before a new
+        // message) this browser remembers the deletion
+        const hiddenBefore = this.loaded && !this.hasMore && (messages.length ? messages[0].seq > 1
+            : this.role === 'patient' && deletedWith(this.app.me.id).includes(this.doctorId));
+        this.deletedNote.hidden = !(this.role === 'patient' && hiddenBefore);
         const empty = this.loaded && messages.length === 0 && this.pending.length === 0 && !this.hasMore;
         // (a paused doctor is said once, where the composer would be: renderConsultation)
         this.intro.hidden = !empty;

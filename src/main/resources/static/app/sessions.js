@@ -82,7 +82,7 @@ export class SessionsView {
         const actions = [];
         if (me.role === 'patient') {
             if (this.confirming === s.session_id) {
-                actions.push(
+                actions.push(h('p', { class: 'delete-question', id: 'delete-question' }, t('list.deleteQuestion')),
                     h('button', { type: 'button', class: 'danger small-btn confirm-delete', onclick: e => {
                         e.stopPropagation();
                         this.remove(s.session_id);
@@ -122,9 +122,13 @@ export class SessionsView {
         this.confirming = null;
         try {
             await this.app.api.chatPost('session_del', { session_id: sessionId });
+            const s = this.app.store.get(sessionId);
+            if (s && s.doctor) {
+                rememberDeletion(this.app.me.id, s.doctor.doctor_id);
+            }
             this.app.store.remove(sessionId);
             this.app.sessionDeleted(sessionId);
-            this.app.showNotice(t('list.deleted'));
+            this.app.showNotice(t('list.deleted'), 20_000);
         } catch (err) {
             this.render();
             this.app.showError(t('error.delete'), err);
@@ -132,6 +136,22 @@ export class SessionsView {
     }
 }
 
+const deletedKey = patientId => `medmsg.deletedWith.${patientId}`;
+
+/** Doctors whose conversation this patient deleted in this browser (to explain the empty history). */
+export function deletedWith(patientId) {
+    try {
+        const list = JSON.parse(localStorage.getItem(deletedKey(patientId)));
+        return Array.isArray(list) ? list : [];
+    } catch {
+        return [];
+    }
+}
+
+function rememberDeletion(patientId, doctorId) {
+    const list = deletedWith(patientId).filter(id => id !== doctorId);
+    localStorage.setItem(deletedKey(patientId), JSON.stringify([...list, doctorId].slice(-200)));
+}
 
 function waiting(s) {
     return !!(s.consultation && s.consultation.status === 'waiting');

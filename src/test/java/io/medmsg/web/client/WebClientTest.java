@@ -308,14 +308,23 @@ class WebClientTest extends ApiTest {
         // the patient removes the consultation from the list; the doctor still has the record
         patient.el("#tab-sessions").click();
         patient.el(".session-item .delete").click();
+        assertThat(patient.el("#delete-question").getText()).contains("the doctor and the hospital keep the whole record");
         patient.el(".session-item .confirm-delete").click();
         patient.el("#sessions-empty");
         patient.el("#chat-empty");
         assertThat(patient.el("#banner").getDomAttribute("data-kind")).isEqualTo("notice");
-        assertThat(api.get(Chat.P + "session_list", token).data().get("list")).isEmpty();
+        assertThat(patient.el("#banner-text").getText()).startsWith("Removed from your list. The doctor and the hospital keep the whole record;");
+        // consulting the same doctor again: the empty history is explained, before and after a new message
+        patient.el("#tab-doctors").click();
+        patient.el(".doctor-card[data-doctor-id=d3002] .consult").click();
+        patient.await("the deletion explained", d -> patient.el("#deleted-note").getText().startsWith("You deleted your conversation"));
+        patient.write("The itching is better now.");
+        patient.message("mine", "The itching is better now.", "sent");
+        assertThat(patient.el("#deleted-note").isDisplayed()).isTrue();
         String sessionId = list.get(0).get("session_id").asString();
+        // the doctor still has the whole record: the message before the deletion and the one after
         assertThat(api.get(Chat.D + "msg_list?session_id=" + sessionId, Tokens.doctor("d3002")).data().get("list"))
-                .hasSize(1);
+                .hasSize(2);
     }
 
     @Test
