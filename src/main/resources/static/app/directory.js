@@ -4,10 +4,10 @@ import { errorDetails, errorText, h, initial, setChildren } from './dom.js';
 import { addStrings, t } from './i18n.js';
 
 addStrings({
-    zh: { 'dir.consultWho': '咨询 {name}医生', 'dir.notAcceptingWho': '{name}医生暂停接诊', 'dir.continue': '继续咨询',
+    zh: { 'dir.consultWho': '咨询 {name}医生', 'dir.notAcceptingWho': '{name}医生暂停接诊', 'dir.continue': '继续咨询', 'dir.continueWho': '继续咨询 {name}医生',
         'dir.pick': '选择一位医生查看介绍，或直接点“咨询”。' },
     en: { 'dir.consultWho': 'Consult Dr {name}', 'dir.notAcceptingWho': 'Dr {name} is not accepting consultations',
-        'dir.continue': 'Continue', 'dir.pick': 'Choose a doctor to see their profile, or press Consult.' },
+        'dir.continue': 'Continue', 'dir.continueWho': 'Continue with Dr {name}', 'dir.pick': 'Choose a doctor to see their profile, or press Consult.' },
 });
 
 const PAGE_SIZE = 10;
@@ -28,7 +28,8 @@ export function consultButton(app, d, extraClass = '') {
     const ongoing = !!app.store.byDoctor(d.doctor_id);
     const closed = d.accepting === false && !ongoing;
     return h('button', { type: 'button', class: `primary consult ${extraClass}`.trim(), 'data-doctor-id': d.doctor_id,
-        disabled: closed, 'aria-label': t(closed ? 'dir.notAcceptingWho' : 'dir.consultWho', { name: d.name }),
+        disabled: closed,
+        'aria-label': t(closed ? 'dir.notAcceptingWho' : ongoing ? 'dir.continueWho' : 'dir.consultWho', { name: d.name }),
         onclick: () => app.openDoctor(d) }, t(closed ? 'dir.notAccepting' : ongoing ? 'dir.continue' : 'dir.consult'));
 }
 

@@ -80,7 +80,7 @@ export class MessageList {
 
     item(entry) {
         if (entry.sep) {
-            const el = h('li', { class: 'time-sep', role: 'separator' },
+            const el = h('li', { class: 'time-sep' },
                 h('time', { datetime: new Date(entry.sep).toISOString() }, separatorText(entry.sep, this.view.now)));
             return { el, meta: null };
         }

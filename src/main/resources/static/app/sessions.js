@@ -101,14 +101,16 @@ export class SessionsView {
                     } }, t('list.delete')));
             }
         }
+        // the li is clicked with a mouse or a finger; for the keyboard and screen readers the name
+        // is the button (a focusable li with buttons inside would nest interactive controls)
         return h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
-            'data-consultation': c ? c.status : null,
-            tabindex: 0, role: 'button', onclick: open,
-            onkeydown: e => { if (e.key === 'Enter' && e.target === e.currentTarget) { open(); } } },
+            'data-consultation': c ? c.status : null, onclick: open },
         avatar(name, me.role === 'patient' && s.doctor ? s.doctor.avatar_url : null),
         h('div', { class: 'session-main' },
             h('div', { class: 'row' },
-                h('span', { class: 'session-name' }, name, sub ? h('span', { class: 'muted small' }, ' ' + sub) : null),
+                h('button', { type: 'button', class: 'session-name session-open', 'aria-current': active ? 'true' : null,
+                    onclick: e => { e.stopPropagation(); open(); } },
+                name, sub ? h('span', { class: 'muted small' }, ' ' + sub) : null),
                 state,
                 h('span', { class: 'time muted small' }, shortTime(s.updated_at))),
             h('div', { class: 'row' },

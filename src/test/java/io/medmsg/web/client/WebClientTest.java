@@ -365,6 +365,9 @@ class WebClientTest extends ApiTest {
         doctor.el("#token-signin").click();
         doctor.await("the unreadable token refused", d -> doctor.el("#signin-error").getText()
                 .equals("This is not a readable JWT."));
+        // ... next to the token field, which names it as its description
+        assertThat(doctor.all("#token-box #signin-error")).hasSize(1);
+        assertThat(doctor.el("#token-input").getDomAttribute("aria-describedby")).isEqualTo("signin-error");
         String forged = Tokens.hs256(Tokens.claims("d2003", "doctor").build(), "another-secret-of-at-least-thirty-two-bytes");
         doctor.el("#token-input").clear();
         doctor.el("#token-input").sendKeys(forged);
