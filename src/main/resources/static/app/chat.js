@@ -13,6 +13,7 @@ import { t } from './i18n.js';
 import { showLightbox } from './lightbox.js';
 import { MessageList } from './messages.js';
 import { quickReplies } from './quickreplies.js';
+import { voiceRecorder } from './recorder.js';
 import { deletedWith, peerName } from './sessions.js';
 import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
 
@@ -50,6 +51,7 @@ export class ChatView {
     }
 
     destroy() {
+        this.recorder?.stop();
         clearInterval(this.timer);
         clearTimeout(this.roundsTimer);
         NARROW.removeEventListener('change', this.onNarrow);
@@ -142,6 +144,7 @@ export class ChatView {
         this.attach = h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') });
         this.quick = this.role === 'doctor' ? quickReplies(this.app.me.id, text => this.putInComposer(text),
             () => this.input.value) : null;
+        this.recorder = voiceRecorder(file => this.sendFile(file));
         this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
             class: 'visually-hidden', onchange: e => {
                 [...e.target.files].forEach(file => this.sendFile(file));
@@ -158,10 +161,13 @@ export class ChatView {
             this.bar.panel,
             this.quick ? this.quick.panel : null,
             this.reason,
+            this.recorder.status,
             h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
                 setChildren(this.attach, this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
                 this.quick ? this.quick.toggle : null,
                 this.input,
+                this.recorder.cancel,
+                this.recorder.button,
                 this.sendButton));
         this.renderHeader();
     }
@@ -557,6 +563,7 @@ export class ChatView {
         this.input.disabled = !!reason;
         this.sendButton.disabled = !!reason;
         this.fileInput.disabled = !!reason;
+        this.recorder.button.disabled = !!reason;
         this.attach.classList.toggle('disabled', !!reason);
     }
 

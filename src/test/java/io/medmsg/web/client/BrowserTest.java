@@ -42,6 +42,12 @@ abstract class BrowserTest extends ApiTest {
         return b;
     }
 
+    Browser browser(String who, int width, int height, List<String> extraArguments) {
+        Browser b = new Browser(who, width, height, extraArguments);
+        browsers.add(b);
+        return b;
+    }
+
     String base() {
         return "http://127.0.0.1:" + port + "/";
     }
