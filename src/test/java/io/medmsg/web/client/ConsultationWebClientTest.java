@@ -179,7 +179,6 @@ class ConsultationWebClientTest extends ApiTest {
                 .anyMatch(b -> b.getText().equals("每天早晚各量一次体温，记下来发给我。")));
         assertThat((String) doctor.js("return localStorage.getItem(arguments[0])", "medmsg.quickReplies." + DOCTOR))
                 .contains("每天早晚各量一次体温，记下来发给我。");
-        doctor.screenshot(SHOTS, "quick-replies-doctor-1280");
         doctor.el("#quick-toggle").click();
         doctor.el("#composer-input").clear();
 

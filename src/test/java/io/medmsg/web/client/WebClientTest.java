@@ -35,9 +35,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The web client served at {@code /}, driven in real (headless) Chromium: a patient and a doctor
- * in two browsers consult through the public API only. Screenshots of the main screens go to
- * {@code target/screenshots}, or to the folder named by {@code -Dmedmsg.screenshots=...}
- * (docs/screenshots is refreshed that way).
+ * in two browsers consult through the public API only. Screenshots go to {@code target/screenshots}
+ * (docs/screenshots comes from {@link ScreenshotsWebClientTest}).
  * Tagged {@code sqlite-only}: it tests the browser client, which sees only the public API that
  * the API tests check on every database, and it takes about a minute.
  * Longer than our other classes on purpose: each case is one conversation of two browsers told
@@ -46,7 +45,9 @@ import tools.jackson.databind.JsonNode;
 @Tag("sqlite-only")
 class WebClientTest extends ApiTest {
 
-    private static final Path SHOTS = Path.of(System.getProperty("medmsg.screenshots", "target/screenshots"));
+    // always target/: these screens show test payloads (markup as text, made-up names); the
+    // screenshots for docs/ come from ScreenshotsWebClientTest
+    private static final Path SHOTS = Path.of("target/screenshots");
 
     private final List<Browser> browsers = new ArrayList<>();
 
