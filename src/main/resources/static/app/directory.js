@@ -2,6 +2,7 @@
 
 import { errorDetails, errorText, h, initial, setChildren } from './dom.js';
 import { addStrings, t } from './i18n.js';
+import { initials, looksLikeInitials } from './pinyin.js';
 
 addStrings({
     zh: { 'dir.consultWho': '咨询 {name}医生', 'dir.notAcceptingWho': '{name}医生暂停接诊', 'dir.continue': '继续咨询', 'dir.continueWho': '继续咨询 {name}医生',
@@ -65,8 +66,10 @@ export class DirectoryView {
     async loadDepartments() {
         try {
             const depts = new Set();
+            const all = [];
             for (let page = 1; page <= 10; page++) {
                 const answer = await this.app.api.doctors({ page, page_size: 100 });
+                all.push(...answer.list);
                 answer.list.forEach(d => d.dept && depts.add(d.dept));
                 answer.list.forEach(d => this.app.rememberDoctor(d));
                 if (page * 100 >= answer.total || answer.list.length === 0) {
@@ -74,14 +77,36 @@ export class DirectoryView {
                 }
             }
             this.depts = [...depts].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+            this.allDoctors = all;
             this.render();
         } catch (err) {
             this.app.showError(t('error.load'), err);
         }
     }
 
+    /**
+     * Pinyin initials ("wjg" for 王建国) are matched here against the directory read for the
+     * department filter: the API's keyword is a substring of the Chinese fields.
+     */
+    localInitials() {
+        const keyword = this.keyword.trim().toLowerCase();
+        if (!looksLikeInitials(keyword) || !this.allDoctors) {
+            return null;
+        }
+        const found = this.allDoctors.filter(d => (!this.dept || d.dept === this.dept)
+            && (initials(d.name).startsWith(keyword) || initials(d.dept).startsWith(keyword)));
+        return { list: found.slice((this.page - 1) * PAGE_SIZE, this.page * PAGE_SIZE), total: found.length };
+    }
+
     async search() {
         const mine = ++this.request;
+        const local = this.localInitials();
+        if (local && local.total > 0) {
+            this.result = local;
+            this.error = null;
+            this.renderResults();
+            return;
+        }
         try {
             const answer = await this.app.api.doctors({ keyword: this.keyword.trim(), dept: this.dept, page: this.page,
                 page_size: PAGE_SIZE });

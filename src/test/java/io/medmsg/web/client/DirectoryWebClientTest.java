@@ -31,6 +31,16 @@ class DirectoryWebClientTest extends BrowserTest {
         assertThat(detail.getText()).contains("王建国", "主任医师", "内科", "从事心血管内科临床工作二十余年");
         assertThat(patient.all("#doctor-detail #detail-off")).isEmpty();
 
+        // pinyin initials, as typed on a phone: wjg for 王建国, and ek for 儿科's doctors
+        patient.el("#dir-search").sendKeys("wjg\n");
+        patient.await("王建国 by his initials", d -> patient.all(".doctor-card").size() == 1
+                && patient.present(".doctor-card[data-doctor-id=d1001]"));
+        patient.el("#dir-search").clear();
+        patient.el("#dir-search").sendKeys("ek\n");
+        patient.await("儿科's doctors by its initials", d -> !patient.all(".doctor-card").isEmpty() && patient.all(".doctor-card")
+                .stream().allMatch(c -> c.getText().contains("儿科")));
+        patient.el("#dir-search").clear();
+
         // 郑红 takes no new consultations: the button says so and does nothing; so does her profile
         patient.el("#dir-search").sendKeys("郑红\n");
         patient.await("郑红 found", d -> patient.all(".doctor-card").size() == 1);
