@@ -5,6 +5,7 @@
 // peer_read_seq, and mark_read while the conversation is on screen. The consultation's bar and
 // forms are in consultation.js; here the composer closes when the patient may not write.
 
+import { Composer } from './composer.js';
 import { ConsultationBar, composerBlock, learnManaged, newerConsultation, sendRefusal } from './consultation.js';
 import { avatar } from './directory.js';
 import { errorText, h, newClientMsgId, setChildren } from './dom.js';
@@ -12,13 +13,10 @@ import { retryAt, retryable } from './errors.js';
 import { t } from './i18n.js';
 import { showLightbox } from './lightbox.js';
 import { MessageList } from './messages.js';
-import { quickReplies } from './quickreplies.js';
-import { voiceRecorder } from './recorder.js';
 import { deletedWith, peerName } from './sessions.js';
-import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
+import { mimeTypeOf, uploadFile } from './upload.js';
 
 const PAGE = 20;
-const NARROW = window.matchMedia('(max-width: 520px)');
 
 export class ChatView {
     /** Opens the conversation of `sessionId`, or (patients) the one with `doctorId`, new or not. */
@@ -51,10 +49,9 @@ export class ChatView {
     }
 
     destroy() {
-        this.recorder?.stop();
+        this.composer?.destroy();
         clearInterval(this.timer);
         clearTimeout(this.roundsTimer);
-        NARROW.removeEventListener('change', this.onNarrow);
         this.pending.forEach(item => item.preview && URL.revokeObjectURL(item.preview));
     }
 
@@ -117,18 +114,6 @@ export class ChatView {
         this.list = this.messageList.el;
         this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
             onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.deletedNote, this.intro, this.list);
-        this.input = h('textarea', { id: 'composer-input', rows: 1,
-            'aria-label': t('chat.input'), enterkeyhint: 'send',
-            onkeydown: e => {
-                // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition
-                // (choosing Chinese characters) is not a send
-                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-                    e.preventDefault();
-                    this.submit();
-                }
-            },
-            oninput: () => this.autosize() });
-        this.placeholder();
         this.bar = new ConsultationBar({
             role: this.role,
             api: this.app.api,
@@ -139,17 +124,10 @@ export class ChatView {
             onMessage: answer => this.sentByForm(answer),
             showError: (prefix, err) => this.app.showError(prefix, err),
         });
-        this.reason = h('p', { class: 'composer-reason', id: 'composer-reason', role: 'status', hidden: true });
-        this.sendButton = h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'));
-        this.attach = h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') });
-        this.quick = this.role === 'doctor' ? quickReplies(this.app.me.id, text => this.putInComposer(text),
-            () => this.input.value) : null;
-        this.recorder = voiceRecorder(file => this.sendFile(file));
-        this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
-            class: 'visually-hidden', onchange: e => {
-                [...e.target.files].forEach(file => this.sendFile(file));
-                e.target.value = '';
-            } });
+        this.composer?.destroy();
+        this.composer = new Composer({ role: this.role, myId: this.app.me.id, onText: text => this.submit(text),
+            onFile: file => this.sendFile(file) });
+        this.input = this.composer.input;
         this.el = h('section', { class: 'chat', id: 'chat' },
             h('header', { class: 'chat-head' },
                 h('button', { type: 'button', class: 'back', id: 'chat-back', 'aria-label': t('chat.back'),
@@ -159,16 +137,7 @@ export class ChatView {
             this.bar.el,
             this.scroller,
             this.bar.panel,
-            this.quick ? this.quick.panel : null,
-            this.reason,
-            this.recorder.status,
-            h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
-                setChildren(this.attach, this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
-                this.quick ? this.quick.toggle : null,
-                this.input,
-                this.recorder.cancel,
-                this.recorder.button,
-                this.sendButton));
+            this.composer.parts);
         this.renderHeader();
     }
 
@@ -178,23 +147,6 @@ export class ChatView {
         this.build();
         this.input.value = draft;
         this.renderMessages(true);
-    }
-
-    /** The keyboard hint does not fit a phone's composer: a short placeholder there. */
-    placeholder() {
-        if (!this.onNarrow) {
-            this.onNarrow = () => this.placeholder();
-            NARROW.addEventListener('change', this.onNarrow);
-        }
-        this.input.placeholder = t(NARROW.matches ? 'chat.inputShort' : 'chat.input');
-    }
-
-    autosize() {
-        this.input.style.height = '';
-        if (this.input.value) {
-            this.input.style.height = Math.min(this.input.scrollHeight + 2, 160) + 'px';
-        }
-        this.input.style.overflowY = this.input.scrollHeight > 160 ? 'auto' : '';
     }
 
     renderHeader() {
@@ -419,13 +371,7 @@ export class ChatView {
 
     // ---- sending ---------------------------------------------------------------------------
 
-    submit() {
-        const text = this.input.value.trim();
-        if (!text || this.input.disabled) {
-            return;
-        }
-        this.input.value = '';
-        this.autosize();
+    submit(text) {
         const item = { cid: newClientMsgId(), kind: 'text', text, state: 'sending', at: Date.now() };
         this.pending.push(item);
         this.stick = true;
@@ -558,13 +504,7 @@ export class ChatView {
         this.bar.render(c);
         const paused = this.role === 'patient' && !this.session() && this.doctor && this.doctor.accepting === false;
         const reason = this.loaded ? composerBlock(this.role, c) || (paused ? t('chat.notAccepting') : null) : null;
-        this.reason.hidden = !reason;
-        this.reason.textContent = reason || '';
-        this.input.disabled = !!reason;
-        this.sendButton.disabled = !!reason;
-        this.fileInput.disabled = !!reason;
-        this.recorder.button.disabled = !!reason;
-        this.attach.classList.toggle('disabled', !!reason);
+        this.composer.block(reason);
     }
 
     discard(item) {
@@ -582,9 +522,7 @@ export class ChatView {
     }
 
     putInComposer(text) {
-        this.input.value = text;
-        this.autosize();
-        this.input.focus();
+        this.composer.put(text);
     }
 
     /** The conversation's pictures in the lightbox, from the one tapped. */

@@ -60,6 +60,9 @@ class ConversationViewWebClientTest extends BrowserTest {
                 .containsExactly(false, true, true, true, false, true);
         assertThat(messages.get(0).findElement(By.cssSelector(".msg-avatar")).isDisplayed()).isTrue();
         assertThat(messages.get(4).findElement(By.cssSelector(".msg-avatar")).getText()).isEqualTo("陈");
+        // an empty composer shows no scrollbar
+        assertThat(patient.js("const c = document.getElementById('composer-input');"
+                + "return getComputedStyle(c).overflowY + ' ' + (c.scrollHeight <= c.clientHeight)")).isEqualTo("hidden true");
         // no clock time and no read state under every message: the receipt under the last own one only
         assertThat(patient.all("#msg-list li.msg .meta time")).isEmpty();
         assertThat(patient.all("#msg-list li.msg .receipt")).hasSize(1);

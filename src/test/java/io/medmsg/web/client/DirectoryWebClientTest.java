@@ -24,6 +24,10 @@ class DirectoryWebClientTest extends BrowserTest {
         assertThat(names).doesNotHaveDuplicates().allMatch(n -> n.startsWith("咨询 ") && n.endsWith("医生"));
         assertThat(names).contains("咨询 王建国医生");
         assertThat(patient.el(".list-pane").getSize().getWidth()).as("the list uses the desktop's width").isGreaterThan(400);
+        // the active tab keeps its underline under the pointer (where a tap leaves it)
+        new org.openqa.selenium.interactions.Actions(patient.driver).moveToElement(patient.el("#tab-doctors")).perform();
+        assertThat(patient.js("return getComputedStyle(document.getElementById('tab-doctors')).borderBottomColor"))
+                .isEqualTo("rgb(15, 118, 110)");
 
         // a doctor's profile beside the list, with the same button
         patient.el(".doctor-card[data-doctor-id=d1001] .intro").click();
