@@ -7,6 +7,7 @@ import { eventText } from './consultation.js';
 import { avatar } from './directory.js';
 import { h, setChildren, shortTime } from './dom.js';
 import { t } from './i18n.js';
+import { attachMenu } from './menu.js';
 
 /** One line that stands for a message in the list. */
 export function previewOf(msg, myRole) {
@@ -40,7 +41,6 @@ export class SessionsView {
     constructor(app) {
         this.app = app;
         this.el = h('div', { class: 'sessions', id: 'sessions' });
-        this.confirming = null;
         this.off = app.store.onChange(() => this.render());
         this.render();
     }
@@ -79,31 +79,9 @@ export class SessionsView {
         const c = s.consultation;
         const state = waiting(s) ? h('span', { class: 'badge waiting' }, t('consult.waitingBadge'))
             : c && c.status === 'active' ? h('span', { class: 'tag active' }, t('consult.activeTag')) : null;
-        const actions = [];
-        if (me.role === 'patient') {
-            if (this.confirming === s.session_id) {
-                actions.push(h('p', { class: 'delete-question', id: 'delete-question' }, t('list.deleteQuestion')),
-                    h('button', { type: 'button', class: 'danger small-btn confirm-delete', onclick: e => {
-                        e.stopPropagation();
-                        this.remove(s.session_id);
-                    } }, t('list.confirmDelete')),
-                    h('button', { type: 'button', class: 'small-btn', onclick: e => {
-                        e.stopPropagation();
-                        this.confirming = null;
-                        this.render();
-                    } }, t('list.cancel')));
-            } else {
-                actions.push(h('button', { type: 'button', class: 'link small delete', 'aria-label': `${t('list.delete')} ${name}`,
-                    onclick: e => {
-                        e.stopPropagation();
-                        this.confirming = s.session_id;
-                        this.render();
-                    } }, t('list.delete')));
-            }
-        }
         // the li is clicked with a mouse or a finger; for the keyboard and screen readers the name
         // is the button (a focusable li with buttons inside would nest interactive controls)
-        return h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
+        const li = h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
             'data-consultation': c ? c.status : null, onclick: open },
         avatar(name, me.role === 'patient' && s.doctor ? s.doctor.avatar_url : null),
         h('div', { class: 'session-main' },
@@ -117,11 +95,16 @@ export class SessionsView {
                 h('span', { class: 'preview muted' }, previewOf(s.last_msg, me.role)),
                 s.unread_count > 0 ? h('span', { class: 'badge unread', 'aria-label': `${s.unread_count} unread` },
                     s.unread_count > 99 ? '99+' : String(s.unread_count)) : null),
-            actions.length ? h('div', { class: 'item-actions' }, actions) : null));
+            ));
+        if (me.role === 'patient') {
+            // 删除 is rare and final: in the row's menu (right-click, long press, context-menu key), with a question
+            attachMenu(li, () => [{ id: 'delete', label: t('list.delete'), confirm: t('list.deleteQuestion'),
+                run: () => this.remove(s.session_id) }]);
+        }
+        return li;
     }
 
     async remove(sessionId) {
-        this.confirming = null;
         try {
             await this.app.api.chatPost('session_del', { session_id: sessionId });
             const s = this.app.store.get(sessionId);

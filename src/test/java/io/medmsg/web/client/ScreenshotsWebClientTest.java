@@ -141,10 +141,11 @@ class ScreenshotsWebClientTest extends BrowserTest {
             p.el(".session-item");
             p.screenshot(SHOTS, "sessions-patient-" + w);
         }
-        p.el(".session-item .delete").click();
-        p.el("#delete-question");
+        new Actions(p.driver).contextClick(p.el(".session-item")).perform();
+        p.el("#msg-menu .menu-delete").click();
+        p.el("#menu-question");
         p.screenshot(SHOTS, "delete-confirm-360");
-        p.el(".session-item .confirm-delete").click();
+        p.el("#msg-menu .menu-confirm-delete").click();
         p.el("#banner-text");
         p.screenshot(SHOTS, "deleted-360");
         p.resize(1280, 800);

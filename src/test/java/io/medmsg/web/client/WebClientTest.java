@@ -308,9 +308,12 @@ class WebClientTest extends ApiTest {
 
         // the patient removes the consultation from the list; the doctor still has the record
         patient.el("#tab-sessions").click();
-        patient.el(".session-item .delete").click();
-        assertThat(patient.el("#delete-question").getText()).contains("the doctor and the hospital keep the whole record");
-        patient.el(".session-item .confirm-delete").click();
+        // 删除 is in the row's menu (right-click here; a long press on a phone), with a question first
+        assertThat(patient.all(".session-item button")).extracting(WebElement::getText).noneMatch(t -> t.equals("Delete"));
+        new org.openqa.selenium.interactions.Actions(patient.driver).contextClick(patient.el(".session-item")).perform();
+        patient.el("#msg-menu .menu-delete").click();
+        assertThat(patient.el("#menu-question").getText()).contains("the doctor and the hospital keep the whole record");
+        patient.el("#msg-menu .menu-confirm-delete").click();
         patient.el("#sessions-empty");
         patient.el("#chat-empty");
         assertThat(patient.el("#banner").getDomAttribute("data-kind")).isEqualTo("notice");
