@@ -135,10 +135,15 @@ class App {
             view = this.sessionsView;
         }
         setChildren(this.listBody, view.el);
+        if (!this.chat && this.chatPane) {
+            this.mountChat();
+        }
     }
 
     mountChat() {
-        const picked = this.me.role === 'patient' && this.selectedDoctor ? this.doctorInfo(this.selectedDoctor) : null;
+        // a doctor's profile beside the directory only: the consultations tab keeps its own empty pane
+        const picked = this.me.role === 'patient' && this.tab === 'doctors' && this.selectedDoctor
+            ? this.doctorInfo(this.selectedDoctor) : null;
         if (this.chat) {
             setChildren(this.chatPane, this.chat.el);
         } else if (picked) {
