@@ -1,19 +1,31 @@
 // The public HTTP API of MedMsg (API.md), and nothing else. Every JSON answer is the envelope
 // {code, msg, data, request_id}: code 0 gives `data`, anything else becomes an ApiError that
-// carries the server's `msg` so it can be shown as it is.
+// carries the code (what errors.js words for people), the server's `msg` (for a details line) and
+// Retry-After.
 //
 // Paths are relative (no leading slash) so that the client also works when MedMsg is served
 // under a context path.
 
 export class ApiError extends Error {
-    /** status 0 means the server could not be reached at all. */
-    constructor(status, code, msg, requestId) {
+    /** status 0 means the server could not be reached at all; retryAfter in seconds, or null. */
+    constructor(status, code, msg, requestId, retryAfter = null) {
         super(msg || `HTTP ${status}`);
         this.name = 'ApiError';
         this.status = status;
         this.code = code;
         this.requestId = requestId;
+        this.retryAfter = retryAfter;
+        this.at = Date.now();
     }
+}
+
+/** Retry-After in seconds (MedMsg sends seconds; an HTTP date is read too), or null. */
+export function retryAfterOf(value) {
+    if (!value) {
+        return null;
+    }
+    const seconds = /^\d+$/.test(value.trim()) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+    return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) : null;
 }
 
 export const DIRECTORY = 'pati_service/manager_service/doctor_list';
@@ -80,13 +92,15 @@ export class Api {
             if (envelope.code === 0) {
                 return envelope.data;
             }
-            const err = new ApiError(response.status, envelope.code, envelope.msg, envelope.request_id);
+            const err = new ApiError(response.status, envelope.code, envelope.msg, envelope.request_id,
+                retryAfterOf(response.headers.get('Retry-After')));
             if (response.status === 401) {
                 this.onUnauthorized(err);
             }
             throw err;
         }
-        throw new ApiError(response.status, 0, `HTTP ${response.status} ${response.statusText}`.trim(), null);
+        throw new ApiError(response.status, 0, `HTTP ${response.status} ${response.statusText}`.trim(), null,
+            retryAfterOf(response.headers.get('Retry-After')));
     }
 
     get(path, query, options = {}) {

@@ -5,16 +5,18 @@
 // peer_read_seq, and mark_read while the conversation is on screen. The consultation's bar and
 // forms are in consultation.js; here the composer closes when the patient may not write.
 
+import { Composer } from './composer.js';
 import { ConsultationBar, composerBlock, learnManaged, newerConsultation, sendRefusal } from './consultation.js';
 import { avatar } from './directory.js';
 import { errorText, h, newClientMsgId, setChildren } from './dom.js';
+import { retryAt, retryable } from './errors.js';
 import { t } from './i18n.js';
+import { showLightbox } from './lightbox.js';
 import { MessageList } from './messages.js';
-import { peerName } from './sessions.js';
-import { ACCEPT, mimeTypeOf, uploadFile } from './upload.js';
+import { deletedWith, peerName } from './sessions.js';
+import { mimeTypeOf, uploadFile } from './upload.js';
 
 const PAGE = 20;
-const NARROW = window.matchMedia('(max-width: 520px)');
 
 export class ChatView {
     /** Opens the conversation of `sessionId`, or (patients) the one with `doctorId`, new or not. */
@@ -47,9 +49,9 @@ export class ChatView {
     }
 
     destroy() {
+        this.composer?.destroy();
         clearInterval(this.timer);
         clearTimeout(this.roundsTimer);
-        NARROW.removeEventListener('change', this.onNarrow);
         this.pending.forEach(item => item.preview && URL.revokeObjectURL(item.preview));
     }
 
@@ -89,32 +91,29 @@ export class ChatView {
     build() {
         this.title = h('div', { class: 'chat-title', id: 'chat-title' });
         this.subtitle = h('div', { class: 'muted small', id: 'chat-sub' });
+        this.intake = h('div', { class: 'chat-intake', id: 'chat-intake', hidden: true });
         this.avatarSlot = h('span', {});
         this.earlier = h('button', { type: 'button', class: 'link earlier', id: 'load-earlier', hidden: true,
             onclick: () => this.loadEarlier() }, t('chat.earlier'));
         this.intro = h('p', { class: 'chat-intro muted', id: 'chat-intro', hidden: true });
+        this.deletedNote = h('p', { class: 'deleted-note', id: 'deleted-note', hidden: true }, t('chat.deletedBefore'));
+        this.recalledTexts = this.recalledTexts || new Map(); // msg_id -> text I recalled here (重新编辑)
         this.messageList = new MessageList({
             role: this.role,
+            me: this.app.me,
+            peerAvatar: () => ({ name: this.peer || '?', url: this.role === 'patient' && this.doctor ? this.doctor.avatar_url : null }),
+            recalledText: msgId => this.recalledTexts.get(msgId) || null,
+            onReedit: m => this.putInComposer(this.recalledTexts.get(m.msg_id) || ''),
+            onImage: (m, opener) => this.showImage(m, opener),
             onRecall: m => this.recall(m),
             onRetry: p => this.deliver(p),
             onDiscard: p => this.discard(p),
+            onEdit: p => this.editAgain(p),
             onImageLoad: () => { if (this.stick) { this.scroller.scrollTop = this.scroller.scrollHeight; } },
         });
         this.list = this.messageList.el;
         this.scroller = h('div', { class: 'messages', id: 'messages', role: 'log', 'aria-live': 'polite',
-            onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.intro, this.list);
-        this.input = h('textarea', { id: 'composer-input', rows: 1,
-            'aria-label': t('chat.input'), enterkeyhint: 'send',
-            onkeydown: e => {
-                // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition
-                // (choosing Chinese characters) is not a send
-                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-                    e.preventDefault();
-                    this.submit();
-                }
-            },
-            oninput: () => this.autosize() });
-        this.placeholder();
+            onscroll: () => { this.stick = this.nearBottom(); } }, this.earlier, this.deletedNote, this.intro, this.list);
         this.bar = new ConsultationBar({
             role: this.role,
             api: this.app.api,
@@ -125,28 +124,20 @@ export class ChatView {
             onMessage: answer => this.sentByForm(answer),
             showError: (prefix, err) => this.app.showError(prefix, err),
         });
-        this.reason = h('p', { class: 'composer-reason', id: 'composer-reason', role: 'status', hidden: true });
-        this.sendButton = h('button', { type: 'submit', class: 'primary', id: 'send-button' }, t('chat.send'));
-        this.attach = h('label', { class: 'attach', title: t('chat.attach'), 'aria-label': t('chat.attach') });
-        this.fileInput = h('input', { type: 'file', id: 'file-input', accept: ACCEPT.join(','), multiple: true,
-            class: 'visually-hidden', onchange: e => {
-                [...e.target.files].forEach(file => this.sendFile(file));
-                e.target.value = '';
-            } });
+        this.composer?.destroy();
+        this.composer = new Composer({ role: this.role, myId: this.app.me.id, onText: text => this.submit(text),
+            onFile: file => this.sendFile(file) });
+        this.input = this.composer.input;
         this.el = h('section', { class: 'chat', id: 'chat' },
             h('header', { class: 'chat-head' },
                 h('button', { type: 'button', class: 'back', id: 'chat-back', 'aria-label': t('chat.back'),
                     onclick: () => this.app.closeChat() }, '‹'),
                 this.avatarSlot,
-                h('div', { class: 'chat-who' }, this.title, this.subtitle)),
+                h('div', { class: 'chat-who' }, this.title, this.subtitle, this.intake)),
             this.bar.el,
             this.scroller,
             this.bar.panel,
-            this.reason,
-            h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); this.submit(); } },
-                setChildren(this.attach, this.fileInput, h('span', { 'aria-hidden': 'true' }, '+')),
-                this.input,
-                this.sendButton));
+            this.composer.parts);
         this.renderHeader();
     }
 
@@ -156,22 +147,6 @@ export class ChatView {
         this.build();
         this.input.value = draft;
         this.renderMessages(true);
-    }
-
-    /** The keyboard hint does not fit a phone's composer: a short placeholder there. */
-    placeholder() {
-        if (!this.onNarrow) {
-            this.onNarrow = () => this.placeholder();
-            NARROW.addEventListener('change', this.onNarrow);
-        }
-        this.input.placeholder = t(NARROW.matches ? 'chat.inputShort' : 'chat.input');
-    }
-
-    autosize() {
-        this.input.style.height = '';
-        if (this.input.value) {
-            this.input.style.height = Math.min(this.input.scrollHeight + 2, 160) + 'px';
-        }
     }
 
     renderHeader() {
@@ -188,11 +163,28 @@ export class ChatView {
         } else {
             name = s ? peerName(s, 'doctor') : '';
             sub = s ? s.patient_id : '';
+            this.renderIntake();
         }
         this.peer = name;
         this.title.textContent = name;
         this.subtitle.textContent = sub;
         setChildren(this.avatarSlot, avatar(name, avatarUrl));
+    }
+
+    /**
+     * The doctor's header: the patient's intake card (主诉 and its fields) from the newest intake
+     * card of the conversation, so that the patient's context stays in view while scrolling.
+     */
+    renderIntake() {
+        const card = [...this.msgs.values()].filter(m => m.msg_type === 'card' && m.card && m.card.card_type === 'intake')
+            .sort((a, b) => b.seq - a.seq).map(m => m.card)[0];
+        this.intake.hidden = !card;
+        if (!card) {
+            return;
+        }
+        const fields = Array.isArray(card.fields) ? card.fields : [];
+        setChildren(this.intake, h('span', { class: 'intake-title' }, card.title || ''),
+            fields.map(f => h('span', { class: 'intake-field' }, h('span', { class: 'intake-label' }, f.label || ''), ' ', f.value || '')));
     }
 
     // ---- loading ---------------------------------------------------------------------------
@@ -379,13 +371,7 @@ export class ChatView {
 
     // ---- sending ---------------------------------------------------------------------------
 
-    submit() {
-        const text = this.input.value.trim();
-        if (!text || this.input.disabled) {
-            return;
-        }
-        this.input.value = '';
-        this.autosize();
+    submit(text) {
         const item = { cid: newClientMsgId(), kind: 'text', text, state: 'sending', at: Date.now() };
         this.pending.push(item);
         this.stick = true;
@@ -441,9 +427,21 @@ export class ChatView {
             }
         } catch (err) {
             item.state = 'failed';
+            item.err = err;
             item.error = t(step) + (sendRefusal(err, this.role) || errorText(err));
+            item.canRetry = retryable(err);
+            item.retryAt = retryAt(err);
+            if (item.retryAt > Date.now()) {
+                // 429: Retry is offered once the server's Retry-After has passed
+                setTimeout(() => this.renderMessages(), item.retryAt - Date.now() + 50);
+            }
             if (err.code === 40905 && this.role === 'patient') {
                 learnManaged();
+            }
+            if (err.code === 40902 && this.role === 'patient') {
+                // paused meanwhile: close the composer, and the directory shows it too
+                this.doctor = { ...(this.doctor || {}), accepting: false };
+                this.app.doctorPaused(this.doctorId);
             }
             if (err.code >= 40905 && err.code <= 40907) {
                 this.refreshConsultation(); // the state changed under us: show it, close the composer
@@ -504,13 +502,9 @@ export class ChatView {
     renderConsultation() {
         const c = this.consultation();
         this.bar.render(c);
-        const reason = this.loaded ? composerBlock(this.role, c) : null;
-        this.reason.hidden = !reason;
-        this.reason.textContent = reason || '';
-        this.input.disabled = !!reason;
-        this.sendButton.disabled = !!reason;
-        this.fileInput.disabled = !!reason;
-        this.attach.classList.toggle('disabled', !!reason);
+        const paused = this.role === 'patient' && !this.session() && this.doctor && this.doctor.accepting === false;
+        const reason = this.loaded ? composerBlock(this.role, c) || (paused ? t('chat.notAccepting') : null) : null;
+        this.composer.block(reason);
     }
 
     discard(item) {
@@ -521,7 +515,28 @@ export class ChatView {
         this.renderMessages();
     }
 
+    /** A text that cannot be sent as it is (moderation, a conflict): back into the composer. */
+    editAgain(item) {
+        this.discard(item);
+        this.putInComposer(item.text);
+    }
+
+    putInComposer(text) {
+        this.composer.put(text);
+    }
+
+    /** The conversation's pictures in the lightbox, from the one tapped. */
+    showImage(message, opener) {
+        const images = [...this.msgs.values()].filter(m => m.msg_type === 'image' && m.resource)
+            .sort((a, b) => a.seq - b.seq);
+        const index = Math.max(0, images.findIndex(m => m.msg_id === message.msg_id));
+        showLightbox(images.map(m => ({ url: m.resource.url, name: m.resource.file_name })), index, opener);
+    }
+
     async recall(message) {
+        if (message.msg_type === 'text' && message.text) {
+            this.recalledTexts.set(message.msg_id, message.text);
+        }
         try {
             const answer = await this.app.api.chatPost('recall', { session_id: this.sessionId, msg_id: message.msg_id });
             this.add([answer.message]);
@@ -542,22 +557,25 @@ export class ChatView {
     renderMessages(scrollToEnd = false) {
         const stick = scrollToEnd || this.stick;
         this.renderConsultation();
+        if (this.role === 'doctor') {
+            this.renderIntake();
+        }
         const messages = [...this.msgs.values()].filter(m => m.msg_type !== 'recall').sort((a, b) => a.seq - b.seq);
         this.messageList.draw(messages, this.pending, { peer: this.peer, peerReadSeq: this.peerReadSeq,
             now: this.app.serverNow() });
         this.earlier.hidden = !this.hasMore;
+        // API.md: after session_del the patient sees only later messages, and the API offers no
+        // way to show the earlier ones again; so the client says why they are missing: the first
+        // visible message is not seq 1 and there is nothing earlier to load, or (before a new
+        // message) this browser remembers the deletion
+        const hiddenBefore = this.loaded && !this.hasMore && (messages.length ? messages[0].seq > 1
+            : this.role === 'patient' && deletedWith(this.app.me.id).includes(this.doctorId));
+        this.deletedNote.hidden = !(this.role === 'patient' && hiddenBefore);
         const empty = this.loaded && messages.length === 0 && this.pending.length === 0 && !this.hasMore;
-        const closed = this.role === 'patient' && this.doctor && this.doctor.accepting === false;
-        this.intro.hidden = !empty && !closed;
-        if (!this.intro.hidden) {
-            const lines = [];
-            if (empty && this.role === 'patient') {
-                lines.push(t('chat.start', { name: this.peer }));
-            }
-            if (closed) {
-                lines.push(t('chat.notAccepting'));
-            }
-            this.intro.textContent = lines.join(' ');
+        // (a paused doctor is said once, where the composer would be: renderConsultation)
+        this.intro.hidden = !empty;
+        if (empty) {
+            this.intro.textContent = this.role === 'patient' ? t('chat.start', { name: this.peer }) : '';
         }
         if (stick) {
             this.scroller.scrollTop = this.scroller.scrollHeight;

@@ -3,7 +3,7 @@
 // summary and send-a-card forms, the patient's cancel, the words of the system notices, and why
 // the patient's composer is closed.
 
-import { errorText, h, newClientMsgId, setChildren } from './dom.js';
+import { errorDetails, errorText, h, newClientMsgId, setChildren } from './dom.js';
 import { t } from './i18n.js';
 
 const RANK = { waiting: 0, active: 1, closed: 2, cancelled: 2, expired: 2 };
@@ -229,7 +229,7 @@ export class ConsultationBar {
         const body = h('textarea', { id: `${which}-body`, rows: 3, maxlength: 2000, required: !close });
         const type = close ? null : h('select', { id: 'card-type' },
             h('option', { value: 'notice' }, t('card.notice')), h('option', { value: 'prescription' }, t('card.prescription')));
-        const error = h('p', { class: 'error', id: `${which}-error`, hidden: true });
+        const error = h('div', { class: 'error', id: `${which}-error`, role: 'alert', hidden: true });
         const submit = async e => {
             e.preventDefault();
             const card = { card_type: close ? 'summary' : type.value, title: title.value.trim() };
@@ -247,7 +247,7 @@ export class ConsultationBar {
                     this.ctx.onMessage(answer);
                 }
             } catch (err) {
-                error.textContent = (sendRefusal(err, 'doctor') || errorText(err));
+                setChildren(error, sendRefusal(err, 'doctor') || errorText(err), errorDetails(err));
                 error.hidden = false;
             }
         };

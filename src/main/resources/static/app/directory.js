@@ -1,7 +1,15 @@
 // The doctor directory (patients): search, department filter, paging, and "consult".
 
-import { errorText, h, initial, setChildren } from './dom.js';
-import { t } from './i18n.js';
+import { errorDetails, errorText, h, initial, setChildren } from './dom.js';
+import { addStrings, t } from './i18n.js';
+import { initials, looksLikeInitials } from './pinyin.js';
+
+addStrings({
+    zh: { 'dir.consultWho': '咨询 {name}医生', 'dir.notAcceptingWho': '{name}医生暂停接诊', 'dir.continue': '继续咨询', 'dir.continueWho': '继续咨询 {name}医生',
+        'dir.pick': '选择一位医生查看介绍，或直接点“咨询”。' },
+    en: { 'dir.consultWho': 'Consult Dr {name}', 'dir.notAcceptingWho': 'Dr {name} is not accepting consultations',
+        'dir.continue': 'Continue', 'dir.continueWho': 'Continue with Dr {name}', 'dir.pick': 'Choose a doctor to see their profile, or press Consult.' },
+});
 
 const PAGE_SIZE = 10;
 
@@ -10,6 +18,31 @@ export function avatar(name, url) {
         return h('img', { class: 'avatar', src: url, alt: '', referrerpolicy: 'no-referrer' });
     }
     return h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(name));
+}
+
+/**
+ * 咨询, named for the doctor ("咨询 王建国医生") so that screen readers tell the buttons apart;
+ * disabled and labelled 暂停接诊 for a doctor who takes no new consultations, unless the patient
+ * already has a conversation with them (an open consultation goes on).
+ */
+export function consultButton(app, d, extraClass = '') {
+    const ongoing = !!app.store.byDoctor(d.doctor_id);
+    const closed = d.accepting === false && !ongoing;
+    return h('button', { type: 'button', class: `primary consult ${extraClass}`.trim(), 'data-doctor-id': d.doctor_id,
+        disabled: closed,
+        'aria-label': t(closed ? 'dir.notAcceptingWho' : ongoing ? 'dir.continueWho' : 'dir.consultWho', { name: d.name }),
+        onclick: () => app.openDoctor(d) }, t(closed ? 'dir.notAccepting' : ongoing ? 'dir.continue' : 'dir.consult'));
+}
+
+/** A doctor in full, for the right-hand pane of a desktop while no conversation is open. */
+export function doctorDetail(app, d) {
+    return h('article', { class: 'doctor-detail', id: 'doctor-detail', 'data-doctor-id': d.doctor_id },
+        h('div', { class: 'detail-head' }, avatar(d.name, d.avatar_url),
+            h('div', {}, h('h2', {}, d.name, ' ', h('span', { class: 'muted detail-title' }, d.title || '')),
+                h('div', { class: 'muted' }, [d.dept, d.hospital].filter(Boolean).join(' · ')))),
+        d.accepting === false ? h('p', { class: 'detail-off', id: 'detail-off' }, t('chat.notAccepting')) : null,
+        d.intro ? h('p', { class: 'detail-intro' }, d.intro) : null,
+        consultButton(app, d, 'detail-consult'));
 }
 
 export class DirectoryView {
@@ -33,8 +66,10 @@ export class DirectoryView {
     async loadDepartments() {
         try {
             const depts = new Set();
+            const all = [];
             for (let page = 1; page <= 10; page++) {
                 const answer = await this.app.api.doctors({ page, page_size: 100 });
+                all.push(...answer.list);
                 answer.list.forEach(d => d.dept && depts.add(d.dept));
                 answer.list.forEach(d => this.app.rememberDoctor(d));
                 if (page * 100 >= answer.total || answer.list.length === 0) {
@@ -42,14 +77,36 @@ export class DirectoryView {
                 }
             }
             this.depts = [...depts].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+            this.allDoctors = all;
             this.render();
         } catch (err) {
             this.app.showError(t('error.load'), err);
         }
     }
 
+    /**
+     * Pinyin initials ("wjg" for 王建国) are matched here against the directory read for the
+     * department filter: the API's keyword is a substring of the Chinese fields.
+     */
+    localInitials() {
+        const keyword = this.keyword.trim().toLowerCase();
+        if (!looksLikeInitials(keyword) || !this.allDoctors) {
+            return null;
+        }
+        const found = this.allDoctors.filter(d => (!this.dept || d.dept === this.dept)
+            && (initials(d.name).startsWith(keyword) || initials(d.dept).startsWith(keyword)));
+        return { list: found.slice((this.page - 1) * PAGE_SIZE, this.page * PAGE_SIZE), total: found.length };
+    }
+
     async search() {
         const mine = ++this.request;
+        const local = this.localInitials();
+        if (local && local.total > 0) {
+            this.result = local;
+            this.error = null;
+            this.renderResults();
+            return;
+        }
         try {
             const answer = await this.app.api.doctors({ keyword: this.keyword.trim(), dept: this.dept, page: this.page,
                 page_size: PAGE_SIZE });
@@ -63,7 +120,7 @@ export class DirectoryView {
             if (mine !== this.request) {
                 return;
             }
-            this.error = t('error.load') + errorText(err);
+            this.error = err;
         }
         this.renderResults();
     }
@@ -98,7 +155,8 @@ export class DirectoryView {
             return;
         }
         if (this.error) {
-            setChildren(this.results, h('p', { class: 'error', role: 'alert' }, this.error));
+            setChildren(this.results, h('div', { class: 'error', role: 'alert' }, t('error.load') + errorText(this.error),
+                errorDetails(this.error)));
             return;
         }
         if (!this.result) {
@@ -120,7 +178,11 @@ export class DirectoryView {
     }
 
     card(d) {
-        return h('article', { class: 'doctor-card', 'data-doctor-id': d.doctor_id },
+        const selected = this.app.selectedDoctor === d.doctor_id;
+        return h('article', { class: 'doctor-card' + (d.accepting ? '' : ' off') + (selected ? ' selected' : ''),
+            'data-doctor-id': d.doctor_id,
+            // a tap on the card (not its button) shows the doctor in the right-hand pane on a desktop
+            onclick: e => { if (!e.target.closest('button')) { this.app.selectDoctor(d); } } },
             avatar(d.name, d.avatar_url),
             h('div', { class: 'doctor-main' },
                 h('div', { class: 'doctor-name' },
@@ -128,7 +190,6 @@ export class DirectoryView {
                     d.accepting ? null : h('span', { class: 'tag off' }, t('dir.notAccepting'))),
                 h('div', { class: 'muted small' }, [d.dept, d.hospital].filter(Boolean).join(' · ')),
                 d.intro ? h('p', { class: 'intro' }, d.intro) : null),
-            h('button', { type: 'button', class: 'primary consult', 'data-doctor-id': d.doctor_id,
-                onclick: () => this.app.openDoctor(d) }, t('dir.consult')));
+            consultButton(this.app, d));
     }
 }

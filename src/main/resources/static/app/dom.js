@@ -1,6 +1,7 @@
 // Small DOM helpers. Every piece of text goes in through textContent (or an attribute), never as
 // markup: message text, names and file names are untrusted.
 
+import { errorDetail, errorMessage } from './errors.js';
 import { currentLang, t } from './i18n.js';
 
 /**
@@ -94,12 +95,19 @@ export function newClientMsgId() {
     return 'web-' + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** What to tell the person about a failed call: the server's own sentence, or "no connection". */
+/** What to tell the person about a failed call, in their language (errors.js). */
 export function errorText(err) {
-    if (err && err.name === 'ApiError') {
-        return err.status === 0 ? t('error.network') : err.message;
-    }
-    return err && err.message ? err.message : String(err);
+    return errorMessage(err);
+}
+
+/**
+ * The server's own words for a failed call as a folded "details" line (closed, so that a Chinese
+ * screen shows no English until asked), or null when there is nothing more to say.
+ */
+export function errorDetails(err) {
+    const detail = errorDetail(err);
+    return detail ? h('details', { class: 'err-details' }, h('summary', {}, t('err.details')),
+        h('code', {}, detail)) : null;
 }
 
 /** The first visible character of a name, for the round avatar. */

@@ -1,5 +1,6 @@
 // Labels in Chinese and English. The server's error messages (the envelope's `msg`) are English
-// sentences; they are shown as they are, after a translated lead-in.
+// sentences: the UI says what happened in its own words (errors.js) and shows `msg` only in a
+// folded details line.
 
 const STRINGS = {
     zh: {
@@ -33,7 +34,7 @@ const STRINGS = {
         'tab.doctors': '找医生',
         'tab.sessions': '我的问诊',
         'tab.doctorSessions': '问诊列表',
-        'dir.search': '搜索医生、科室、医院、擅长',
+        'dir.search': '搜索医生、科室、医院、擅长（可用拼音首字母，如 wjg）',
         'dir.searchButton': '搜索',
         'dir.allDepts': '全部科室',
         'dir.total': '共 {n} 位医生',
@@ -49,14 +50,17 @@ const STRINGS = {
         'list.delete': '删除',
         'list.confirmDelete': '确认删除',
         'list.cancel': '取消',
-        'list.deleted': '已从列表中删除（对方仍可看到全部记录）。',
+        'list.deleted': '已从您的列表中删除。医生和医院仍保留完整的问诊记录；删除前的消息不能在这里重新显示，如需查看病历请联系医院。',
+        'list.deleteQuestion': '删除后，此前的消息不再在您这里显示（再次咨询也只显示新消息）；医生和医院仍保留完整记录。',
+        'chat.deletedBefore': '您删除过与这位医生的会话，此前的消息不再在这里显示；医生和医院仍保留完整的问诊记录，如需查看病历请联系医院。',
         'list.me': '我：',
         'preview.image': '[图片]',
         'preview.voice': '[语音]',
         'preview.video': '[视频]',
         'preview.file': '[文件] {name}',
         'preview.recalled': '[消息已撤回]',
-        'chat.placeholder': '选择一个问诊，或从名录中选择医生。',
+        'chat.placeholder.patient': '在左侧选择一位医生开始咨询，或在“我的问诊”中继续。',
+        'chat.placeholder.doctor': '选择左侧的一个问诊，查看患者的情况并回复。',
         'chat.back': '返回',
         'chat.earlier': '查看更早的消息',
         'chat.loading': '加载中…',
@@ -71,6 +75,7 @@ const STRINGS = {
         'chat.failed': '发送失败',
         'chat.retry': '重试',
         'chat.discard': '放弃',
+        'chat.edit': '重新编辑',
         'chat.read': '已读',
         'chat.unread': '未读',
         'chat.recall': '撤回',
@@ -186,7 +191,7 @@ const STRINGS = {
         'tab.doctors': 'Find a doctor',
         'tab.sessions': 'My consultations',
         'tab.doctorSessions': 'Consultations',
-        'dir.search': 'Search doctor, department, hospital, speciality',
+        'dir.search': 'Search doctor, department, hospital, speciality (or pinyin initials, e.g. wjg)',
         'dir.searchButton': 'Search',
         'dir.allDepts': 'All departments',
         'dir.total': '{n} doctors',
@@ -202,14 +207,17 @@ const STRINGS = {
         'list.delete': 'Delete',
         'list.confirmDelete': 'Delete it',
         'list.cancel': 'Cancel',
-        'list.deleted': 'Removed from your list (the other party still sees the whole record).',
+        'list.deleted': 'Removed from your list. The doctor and the hospital keep the whole record; the messages before the deletion cannot be shown here again. Ask the hospital for your medical record.',
+        'list.deleteQuestion': 'After deleting, the earlier messages are no longer shown to you (a new consultation shows only new messages); the doctor and the hospital keep the whole record.',
+        'chat.deletedBefore': 'You deleted your conversation with this doctor: the earlier messages are no longer shown here. The doctor and the hospital keep the whole record; ask the hospital for your medical record.',
         'list.me': 'Me: ',
         'preview.image': '[Picture]',
         'preview.voice': '[Voice]',
         'preview.video': '[Video]',
         'preview.file': '[File] {name}',
         'preview.recalled': '[Message recalled]',
-        'chat.placeholder': 'Choose a consultation, or pick a doctor from the directory.',
+        'chat.placeholder.patient': 'Choose a doctor on the left to start a consultation, or continue one under "My consultations".',
+        'chat.placeholder.doctor': 'Choose a consultation on the left to see the patient\'s details and reply.',
         'chat.back': 'Back',
         'chat.earlier': 'Load earlier messages',
         'chat.loading': 'Loading…',
@@ -224,6 +232,7 @@ const STRINGS = {
         'chat.failed': 'Not sent',
         'chat.retry': 'Retry',
         'chat.discard': 'Discard',
+        'chat.edit': 'Edit again',
         'chat.read': 'Read',
         'chat.unread': 'Unread',
         'chat.recall': 'Recall',
@@ -337,6 +346,13 @@ export function setLang(next) {
 export function onLangChange(fn) {
     listeners.add(fn);
     return () => listeners.delete(fn);
+}
+
+/** Adds labels from another module (errors.js, ...), so that no one file holds them all. */
+export function addStrings(more) {
+    for (const [language, labels] of Object.entries(more)) {
+        Object.assign(STRINGS[language], labels);
+    }
 }
 
 /** The label for `key`, with `{name}` placeholders filled from `params`. */

@@ -15,9 +15,20 @@ const SILENCE_LIMIT_MS = 45_000;     // the server writes at least every 15 s
 // MedMsg sends the stream's headers together with its first event or keep-alive comment (at most
 // 15 s after the request); events that happen meanwhile are sent at once. Until then: 'connecting'.
 const OPEN_TIMEOUT_MS = 25_000;
+// The stream falls back to polling only when the server answers but the stream cannot be opened
+// (twice in a row); while polling, the stream is tried again every minute.
 const SSE_FAILURES_BEFORE_POLL = 2;
-const SSE_RETRY_WHILE_POLLING_MS = 5 * 60_000;
+const SSE_RETRY_WHILE_POLLING_MS = 60_000;
 const POLL_WAIT_SECONDS = 25;
+// While the server does not answer (a restart, a network cut): try again soon, and never wait more
+// than a few seconds, so that the stream is back within seconds of the server answering again.
+const BACKOFF_FIRST_MS = 250;
+const BACKOFF_CAP_MS = 3000;
+
+/** The wait before the n-th (1, 2, ...) attempt to reach a server that did not answer; a little jitter. */
+export function backoff(n) {
+    return Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, n - 1)) + Math.floor(Math.random() * 250);
+}
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -54,24 +65,38 @@ export class Live {
     }
 
     async run() {
-        let failures = 0;
+        let unusable = 0; // the server answered, but the stream could not be opened
+        let down = 0;     // attempts in a row that found no server
         while (!this.stopped) {
-            if (this.transport === 'poll' || failures >= SSE_FAILURES_BEFORE_POLL) {
-                await this.poll(this.transport === 'poll' ? Infinity : Date.now() + SSE_RETRY_WHILE_POLLING_MS);
-                failures = SSE_FAILURES_BEFORE_POLL - 1; // one more failed attempt and we poll again
+            if (this.transport === 'poll' || unusable >= SSE_FAILURES_BEFORE_POLL) {
+                const why = await this.poll(this.transport === 'poll' ? Infinity : Date.now() + SSE_RETRY_WHILE_POLLING_MS);
+                // after an outage the stream is tried first: the outage, not the stream, was the trouble
+                unusable = why === 'down' ? 0 : SSE_FAILURES_BEFORE_POLL - 1;
                 continue;
             }
-            const opened = await this.stream();
+            const result = await this.stream();
             if (this.stopped) {
                 return;
             }
-            failures = opened ? 0 : failures + 1;
+            if (result === 'ended') {
+                down = 0;
+                unusable = 0;
+            } else if (result === 'down') {
+                down++;
+            } else {
+                unusable++;
+                down = 0;
+            }
             this.setMode('offline');
-            await sleep(opened ? 1000 : 2000 * failures);
+            await sleep(result === 'ended' ? BACKOFF_FIRST_MS : result === 'down' ? backoff(down) : 1000);
         }
     }
 
-    /** One stream, read until it ends; true if it opened. */
+    /**
+     * One stream, read until it ends: 'ended' (it was open), 'down' (no answer, or the server is
+     * not ready: 5xx), 'unusable' (an answer that is not an event stream, or none within
+     * OPEN_TIMEOUT_MS: a buffering proxy).
+     */
     async stream() {
         const controller = new AbortController();
         this.controller = controller;
@@ -94,15 +119,18 @@ export class Live {
             if (response.status === 401) {
                 this.stopped = true;
                 this.handlers.onUnauthorized(await errorOf(response));
-                return false;
+                return 'unusable';
             }
             if (response.status === 400 && resuming) {
                 this.lastEventId = null; // an id this server does not know: start fresh
-                return false;
+                return 'ended';
+            }
+            if (response.status >= 500 || response.status === 429) {
+                return 'down'; // starting, or a dependency is down: the stream itself is fine
             }
             const type = response.headers.get('Content-Type') || '';
             if (!response.ok || !response.body || !type.startsWith('text/event-stream')) {
-                return false;
+                return 'unusable';
             }
             this.setMode('sse');
             resetSilence(SILENCE_LIMIT_MS);
@@ -111,9 +139,14 @@ export class Live {
                 this.handlers.onResync();
             }
             await readEventStream(response.body, event => this.dispatch(event), () => resetSilence(SILENCE_LIMIT_MS));
-            return true;
-        } catch {
-            return this.mode === 'sse';
+            return 'ended';
+        } catch (e) {
+            if (this.mode === 'sse') {
+                return 'ended';
+            }
+            // our own abort is the open timeout (the server answered nothing in time); anything else
+            // is fetch's TypeError: no connection
+            return e && e.name === 'AbortError' && !this.stopped ? 'unusable' : 'down';
         } finally {
             clearTimeout(silenceTimer);
         }
@@ -138,7 +171,10 @@ export class Live {
         }
     }
 
-    /** Long-polls new_session until `until` (then the stream is tried again) or stop(). */
+    /**
+     * Long-polls new_session until `until` ('timeup': the stream is tried again), stop(), or the
+     * server stops answering ('down': the stream is tried as soon as it answers again).
+     */
     async poll(until) {
         this.setMode('poll');
         let cursor = null;
@@ -171,10 +207,15 @@ export class Live {
                 }
                 failures++;
                 this.setMode('offline');
-                await sleep(Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)));
+                if (this.transport !== 'poll' && (e.status === 0 || e.status >= 500)) {
+                    this.lastEventId = null;
+                    return 'down';
+                }
+                await sleep(backoff(failures));
             }
         }
         this.lastEventId = null; // after polling, a stream starts fresh (and resyncs)
+        return 'timeup';
     }
 }
 

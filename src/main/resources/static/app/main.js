@@ -4,8 +4,8 @@
 
 import { Api } from './api.js';
 import { ChatView } from './chat.js';
-import { DirectoryView } from './directory.js';
-import { errorText, h, setChildren } from './dom.js';
+import { DirectoryView, doctorDetail } from './directory.js';
+import { errorDetails, errorText, h, setChildren } from './dom.js';
 import { currentLang, onLangChange, setLang, t } from './i18n.js';
 import { Live } from './live.js';
 import { SessionsView } from './sessions.js';
@@ -71,7 +71,9 @@ class App {
         this.modeEl = h('span', { class: 'live', id: 'live-state', 'data-mode': this.mode || 'connecting' },
             t(`live.${this.mode || 'connecting'}`));
         this.bannerText = h('span', { class: 'banner-text', id: 'banner-text' });
+        this.bannerDetails = h('span', { class: 'banner-details' });
         this.banner = h('div', { class: 'banner', id: 'banner', hidden: true, role: 'alert' }, this.bannerText,
+            this.bannerDetails,
             h('button', { type: 'button', class: 'link', id: 'banner-close', 'aria-label': t('dismiss'),
                 onclick: () => { this.banner.hidden = true; } }, '×'));
         this.listBody = h('div', { class: 'pane-body', id: 'list-body' });
@@ -133,14 +135,23 @@ class App {
             view = this.sessionsView;
         }
         setChildren(this.listBody, view.el);
+        if (!this.chat && this.chatPane) {
+            this.mountChat();
+        }
     }
 
     mountChat() {
+        // a doctor's profile beside the directory only: the consultations tab keeps its own empty pane
+        const picked = this.me.role === 'patient' && this.tab === 'doctors' && this.selectedDoctor
+            ? this.doctorInfo(this.selectedDoctor) : null;
         if (this.chat) {
             setChildren(this.chatPane, this.chat.el);
+        } else if (picked) {
+            setChildren(this.chatPane, doctorDetail(this, picked));
         } else {
             setChildren(this.chatPane, h('div', { class: 'chat-empty muted', id: 'chat-empty' },
-                h('img', { src: 'app/icon.svg', alt: '', width: 56, height: 56 }), h('p', {}, t('chat.placeholder'))));
+                h('img', { src: 'app/icon.svg', alt: '', width: 56, height: 56 }),
+                h('p', {}, t(`chat.placeholder.${this.me.role}`))));
         }
         document.body.classList.toggle('chat-open', !!this.chat);
     }
@@ -159,15 +170,16 @@ class App {
     }
 
     showError(prefix, err) {
-        this.flash(prefix + errorText(err), 'error', 12_000);
+        this.flash(prefix + errorText(err), 'error', 12_000, errorDetails(err));
     }
 
-    showNotice(text) {
-        this.flash(text, 'notice', 5000);
+    showNotice(text, ms = 5000) {
+        this.flash(text, 'notice', ms);
     }
 
-    flash(text, kind, ms) {
+    flash(text, kind, ms, details = null) {
         this.bannerText.textContent = text;
+        setChildren(this.bannerDetails, details);
         this.banner.dataset.kind = kind;
         this.banner.hidden = false;
         clearTimeout(this.bannerTimer);
@@ -225,6 +237,25 @@ class App {
     }
 
     // ---- what views ask of the app ---------------------------------------------------------
+
+    /** A doctor tapped in the directory: their profile beside it (desktop; a phone shows the list). */
+    selectDoctor(d) {
+        this.rememberDoctor(d);
+        this.selectedDoctor = d.doctor_id;
+        this.directory?.renderResults();
+        if (!this.chat) {
+            this.mountChat();
+        }
+    }
+
+    /** The server said 40902: this doctor takes no new consultations now. */
+    doctorPaused(doctorId) {
+        const d = this.doctorInfo(doctorId);
+        if (d) {
+            this.rememberDoctor({ ...d, accepting: false });
+        }
+        this.directory?.renderResults();
+    }
 
     rememberDoctor(d) {
         this.doctors.set(d.doctor_id, d);

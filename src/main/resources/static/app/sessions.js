@@ -7,6 +7,7 @@ import { eventText } from './consultation.js';
 import { avatar } from './directory.js';
 import { h, setChildren, shortTime } from './dom.js';
 import { t } from './i18n.js';
+import { attachMenu } from './menu.js';
 
 /** One line that stands for a message in the list. */
 export function previewOf(msg, myRole) {
@@ -40,7 +41,6 @@ export class SessionsView {
     constructor(app) {
         this.app = app;
         this.el = h('div', { class: 'sessions', id: 'sessions' });
-        this.confirming = null;
         this.off = app.store.onChange(() => this.render());
         this.render();
     }
@@ -79,52 +79,41 @@ export class SessionsView {
         const c = s.consultation;
         const state = waiting(s) ? h('span', { class: 'badge waiting' }, t('consult.waitingBadge'))
             : c && c.status === 'active' ? h('span', { class: 'tag active' }, t('consult.activeTag')) : null;
-        const actions = [];
-        if (me.role === 'patient') {
-            if (this.confirming === s.session_id) {
-                actions.push(
-                    h('button', { type: 'button', class: 'danger small-btn confirm-delete', onclick: e => {
-                        e.stopPropagation();
-                        this.remove(s.session_id);
-                    } }, t('list.confirmDelete')),
-                    h('button', { type: 'button', class: 'small-btn', onclick: e => {
-                        e.stopPropagation();
-                        this.confirming = null;
-                        this.render();
-                    } }, t('list.cancel')));
-            } else {
-                actions.push(h('button', { type: 'button', class: 'link small delete', 'aria-label': `${t('list.delete')} ${name}`,
-                    onclick: e => {
-                        e.stopPropagation();
-                        this.confirming = s.session_id;
-                        this.render();
-                    } }, t('list.delete')));
-            }
-        }
-        return h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
-            'data-consultation': c ? c.status : null,
-            tabindex: 0, role: 'button', onclick: open,
-            onkeydown: e => { if (e.key === 'Enter' && e.target === e.currentTarget) { open(); } } },
+        // the li is clicked with a mouse or a finger; for the keyboard and screen readers the name
+        // is the button (a focusable li with buttons inside would nest interactive controls)
+        const li = h('li', { class: 'session-item' + (active ? ' active' : ''), 'data-session-id': s.session_id,
+            'data-consultation': c ? c.status : null, onclick: open },
         avatar(name, me.role === 'patient' && s.doctor ? s.doctor.avatar_url : null),
         h('div', { class: 'session-main' },
             h('div', { class: 'row' },
-                h('span', { class: 'session-name' }, name, sub ? h('span', { class: 'muted small' }, ' ' + sub) : null),
+                h('button', { type: 'button', class: 'session-name session-open', 'aria-current': active ? 'true' : null,
+                    onclick: e => { e.stopPropagation(); open(); } },
+                name, sub ? h('span', { class: 'muted small' }, ' ' + sub) : null),
                 state,
                 h('span', { class: 'time muted small' }, shortTime(s.updated_at))),
             h('div', { class: 'row' },
                 h('span', { class: 'preview muted' }, previewOf(s.last_msg, me.role)),
                 s.unread_count > 0 ? h('span', { class: 'badge unread', 'aria-label': `${s.unread_count} unread` },
                     s.unread_count > 99 ? '99+' : String(s.unread_count)) : null),
-            actions.length ? h('div', { class: 'item-actions' }, actions) : null));
+            ));
+        if (me.role === 'patient') {
+            // 删除 is rare and final: in the row's menu (right-click, long press, context-menu key), with a question
+            attachMenu(li, () => [{ id: 'delete', label: t('list.delete'), confirm: t('list.deleteQuestion'),
+                run: () => this.remove(s.session_id) }]);
+        }
+        return li;
     }
 
     async remove(sessionId) {
-        this.confirming = null;
         try {
             await this.app.api.chatPost('session_del', { session_id: sessionId });
+            const s = this.app.store.get(sessionId);
+            if (s && s.doctor) {
+                rememberDeletion(this.app.me.id, s.doctor.doctor_id);
+            }
             this.app.store.remove(sessionId);
             this.app.sessionDeleted(sessionId);
-            this.app.showNotice(t('list.deleted'));
+            this.app.showNotice(t('list.deleted'), 20_000);
         } catch (err) {
             this.render();
             this.app.showError(t('error.delete'), err);
@@ -132,6 +121,22 @@ export class SessionsView {
     }
 }
 
+const deletedKey = patientId => `medmsg.deletedWith.${patientId}`;
+
+/** Doctors whose conversation this patient deleted in this browser (to explain the empty history). */
+export function deletedWith(patientId) {
+    try {
+        const list = JSON.parse(localStorage.getItem(deletedKey(patientId)));
+        return Array.isArray(list) ? list : [];
+    } catch {
+        return [];
+    }
+}
+
+function rememberDeletion(patientId, doctorId) {
+    const list = deletedWith(patientId).filter(id => id !== doctorId);
+    localStorage.setItem(deletedKey(patientId), JSON.stringify([...list, doctorId].slice(-200)));
+}
 
 function waiting(s) {
     return !!(s.consultation && s.consultation.status === 'waiting');

@@ -3,7 +3,7 @@
 // The token is handed to the app, which keeps it in sessionStorage (this tab only), never in a URL.
 
 import { Api, demoAvailable, demoToken, readClaims } from './api.js';
-import { errorText, h, setChildren } from './dom.js';
+import { errorDetails, errorText, h, setChildren } from './dom.js';
 import { currentLang, onLangChange, setLang, t } from './i18n.js';
 
 /** Every doctor of the directory (a few pages of 100), read with a demo token of a visitor. */
@@ -35,7 +35,9 @@ export function showSignIn(root, onSignedIn, notice = null) {
         patientName: null, // the default follows the language until someone types
         token: '',
         tokenOpen: false,
-        error: notice,
+        // {prefix (an i18n key or ''), err, near: 'token' | 'demo'}: worded at each render, so
+        // that a language switch rewords it; shown next to the form it is about
+        failure: notice ? { prefix: '', err: { message: notice }, near: 'demo' } : null,
         busy: false,
     };
 
@@ -45,13 +47,18 @@ export function showSignIn(root, onSignedIn, notice = null) {
             'aria-pressed': String(state.role === role),
             onclick: () => {
                 state.role = role;
-                state.error = null;
+                state.failure = null;
                 render();
                 if (role === 'doctor') {
                     loadDoctors();
                 }
             },
         }, t(`role.${role}`));
+        const errorNear = near => (state.failure && state.failure.near === near
+            ? h('div', { class: 'error', role: 'alert', id: 'signin-error' },
+                (state.failure.prefix ? t(state.failure.prefix) : '') + errorText(state.failure.err),
+                errorDetails(state.failure.err))
+            : null);
 
         let demoBody;
         if (state.demo === undefined) {
@@ -93,7 +100,7 @@ export function showSignIn(root, onSignedIn, notice = null) {
                 h('h2', {}, t('signin.title')),
                 h('div', { class: 'segmented', role: 'group', 'aria-label': t('signin.as') },
                     roleButton('patient'), roleButton('doctor')),
-                state.error ? h('p', { class: 'error', role: 'alert', id: 'signin-error' }, state.error) : null,
+                errorNear('demo'),
                 demoBody,
                 h('div', { class: 'or' }, h('span', {}, t('signin.or'))),
                 h('details', { id: 'token-box', open: state.tokenOpen || state.demo === false,
@@ -102,13 +109,18 @@ export function showSignIn(root, onSignedIn, notice = null) {
                     h('form', { class: 'form', onsubmit: e => { e.preventDefault(); signInWithToken(); } },
                         h('label', { for: 'token-input' }, t('signin.tokenHint')),
                         h('textarea', { id: 'token-input', rows: 3, spellcheck: 'false', autocomplete: 'off',
+                            'aria-describedby': state.failure && state.failure.near === 'token' ? 'signin-error' : null,
                             oninput: e => { state.token = e.target.value; } }, state.token),
+                        errorNear('token'),
                         h('button', { type: 'submit', id: 'token-signin', disabled: state.busy }, t('signin.tokenSubmit')))))));
     };
 
-    const fail = (prefix, err) => {
+    const fail = (prefix, err, near = 'demo') => {
         state.busy = false;
-        state.error = prefix + errorText(err);
+        state.failure = { prefix, err, near };
+        if (near === 'token') {
+            state.tokenOpen = true;
+        }
         render();
     };
 
@@ -121,13 +133,13 @@ export function showSignIn(root, onSignedIn, notice = null) {
             state.doctorId = state.doctorId || (state.doctors[0] && state.doctors[0].doctor_id) || '';
             render();
         } catch (err) {
-            fail(t('error.load'), err);
+            fail('error.load', err);
         }
     };
 
     const signInDemo = async () => {
         state.busy = true;
-        state.error = null;
+        state.failure = null;
         render();
         try {
             let id;
@@ -143,7 +155,7 @@ export function showSignIn(root, onSignedIn, notice = null) {
             const answer = await demoToken(state.role, id, name);
             finish({ token: answer.token, role: state.role, id, name, expiresAt: answer.expires_at });
         } catch (err) {
-            fail(t('error.signin'), err);
+            fail('error.signin', err);
         }
     };
 
@@ -151,11 +163,11 @@ export function showSignIn(root, onSignedIn, notice = null) {
         const token = state.token.trim();
         const claims = readClaims(token);
         if (!claims || !claims.sub) {
-            fail('', { message: t('signin.badToken') });
+            fail('signin.badToken', { message: '' }, 'token');
             return;
         }
         if (claims.role !== 'patient' && claims.role !== 'doctor') {
-            fail('', { message: t('signin.badRole', { role: String(claims.role) }) });
+            fail('', { message: t('signin.badRole', { role: String(claims.role) }) }, 'token');
             return;
         }
         state.busy = true;
@@ -166,7 +178,7 @@ export function showSignIn(root, onSignedIn, notice = null) {
             finish({ token, role: claims.role, id: claims.sub, name: claims.name || claims.sub,
                 expiresAt: claims.exp ? claims.exp * 1000 : null });
         } catch (err) {
-            fail(t('error.signin'), err);
+            fail('error.signin', err, 'token');
         }
     };
 

@@ -3,7 +3,7 @@
 // sha256 and the leading bytes, and makes the file ready). The result's file_id goes into
 // send_res_msg.
 
-import { ApiError } from './api.js';
+import { ApiError, retryAfterOf } from './api.js';
 
 export const ACCEPT = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'audio/mpeg', 'audio/mp4', 'audio/aac',
     'audio/amr', 'audio/webm', 'audio/ogg', 'video/mp4', 'application/pdf'];
@@ -88,7 +88,7 @@ function put(slot, file, mimeType, onProgress) {
             } catch {
                 // not JSON
             }
-            reject(new ApiError(xhr.status, code, msg, null));
+            reject(new ApiError(xhr.status, code, msg, null, retryAfterOf(xhr.getResponseHeader('Retry-After'))));
         };
         xhr.onerror = () => reject(new ApiError(0, 0, null, null));
         xhr.onabort = () => reject(new ApiError(0, 0, null, null));

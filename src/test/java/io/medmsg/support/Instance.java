@@ -38,6 +38,17 @@ public final class Instance implements AutoCloseable {
         return new Instance(new SpringApplicationBuilder(MedMsgApplication.class).run(all.toArray(String[]::new)));
     }
 
+    /**
+     * Starts an instance on SQLite in {@code dataDir}, listening on {@code port}: started again
+     * with the same two, it is the same server after a restart.
+     */
+    public static Instance onSqlite(Path dataDir, int port, String... args) {
+        List<String> all = new ArrayList<>(List.of("--medmsg.data-dir=" + dataDir, "--server.port=" + port,
+                "--medmsg.auth.hs256-secret=" + Tokens.SECRET, "--medmsg.storage.url-secret=" + URL_SECRET));
+        all.addAll(List.of(args));
+        return new Instance(new SpringApplicationBuilder(MedMsgApplication.class).run(all.toArray(String[]::new)));
+    }
+
     public Api api() {
         return api;
     }

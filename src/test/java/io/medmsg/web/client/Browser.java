@@ -57,6 +57,11 @@ final class Browser implements AutoCloseable {
     }
 
     Browser(String who, int width, int height) {
+        this(who, width, height, List.of());
+    }
+
+    /** With extra Chromium switches, e.g. a fake microphone. */
+    Browser(String who, int width, int height, List<String> extraArguments) {
         this.who = who;
         try {
             this.profile = Files.createTempDirectory("medmsg-chromium-");
@@ -68,6 +73,7 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.addArguments(extraArguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

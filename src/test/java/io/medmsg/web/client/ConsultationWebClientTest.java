@@ -105,7 +105,15 @@ class ConsultationWebClientTest extends ApiTest {
         assertThat(items.get(0).findElement(By.cssSelector(".badge.waiting")).getText()).isEqualTo("待接诊");
         assertThat(items.get(1).getDomAttribute("data-session-id")).isEqualTo(otherSession);
         assertThat(items.get(1).findElements(By.cssSelector(".badge.waiting"))).isEmpty();
+        // the empty pane speaks to a doctor, not to a patient
+        assertThat(doctor.el("#chat-empty").getText()).isEqualTo("选择左侧的一个问诊，查看患者的情况并回复。");
         items.get(0).click();
+
+        // the patient's name and intake in the header, in view while the messages scroll
+        doctor.await("the intake in the header", d -> doctor.el("#chat-intake").getText().contains("主诉：咳嗽三天，夜间加重"));
+        assertThat(doctor.el("#chat-title").getText()).isEqualTo("李娜");
+        assertThat(doctor.all("#chat-intake .intake-field")).extracting(WebElement::getText)
+                .containsExactly("年龄 34 岁", "过敏史 青霉素", "既往史 无", "体温 36.8 ℃");
 
         // the opened notice, centred, and the intake card with its fields
         WebElement opened = doctor.el("#msg-list li.notice [data-event='consultation.opened']");
@@ -157,6 +165,22 @@ class ConsultationWebClientTest extends ApiTest {
         doctor.write(answer);
         patient.message("theirs", answer, "sent");
         patient.screenshot(SHOTS, "consult-active-patient-360");
+
+        // quick replies: one tap puts a phrase in the composer; the doctor saves one of their own
+        doctor.el("#quick-toggle").click();
+        doctor.el("#quick-panel .quick-use[aria-label='使用常用语：请问有没有药物过敏史？']").click();
+        assertThat(doctor.el("#composer-input").getDomProperty("value")).isEqualTo("请问有没有药物过敏史？");
+        assertThat(doctor.all("#quick-panel").get(0).isDisplayed()).isFalse();
+        doctor.el("#composer-input").clear();
+        doctor.el("#composer-input").sendKeys("每天早晚各量一次体温，记下来发给我。");
+        doctor.el("#quick-toggle").click();
+        doctor.el("#quick-add").click();
+        doctor.await("the new quick reply listed", d -> doctor.all("#quick-panel .quick-use").stream()
+                .anyMatch(b -> b.getText().equals("每天早晚各量一次体温，记下来发给我。")));
+        assertThat((String) doctor.js("return localStorage.getItem(arguments[0])", "medmsg.quickReplies." + DOCTOR))
+                .contains("每天早晚各量一次体温，记下来发给我。");
+        doctor.el("#quick-toggle").click();
+        doctor.el("#composer-input").clear();
 
         // the doctor sends a prescription card
         doctor.el("#consult-card").click();

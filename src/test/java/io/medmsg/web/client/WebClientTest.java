@@ -35,9 +35,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The web client served at {@code /}, driven in real (headless) Chromium: a patient and a doctor
- * in two browsers consult through the public API only. Screenshots of the main screens go to
- * {@code target/screenshots}, or to the folder named by {@code -Dmedmsg.screenshots=...}
- * (docs/screenshots is refreshed that way).
+ * in two browsers consult through the public API only. Screenshots go to {@code target/screenshots}
+ * (docs/screenshots comes from {@link ScreenshotsWebClientTest}).
  * Tagged {@code sqlite-only}: it tests the browser client, which sees only the public API that
  * the API tests check on every database, and it takes about a minute.
  * Longer than our other classes on purpose: each case is one conversation of two browsers told
@@ -46,7 +45,9 @@ import tools.jackson.databind.JsonNode;
 @Tag("sqlite-only")
 class WebClientTest extends ApiTest {
 
-    private static final Path SHOTS = Path.of(System.getProperty("medmsg.screenshots", "target/screenshots"));
+    // always target/: these screens show test payloads (markup as text, made-up names); the
+    // screenshots for docs/ come from ScreenshotsWebClientTest
+    private static final Path SHOTS = Path.of("target/screenshots");
 
     private final List<Browser> browsers = new ArrayList<>();
 
@@ -151,25 +152,34 @@ class WebClientTest extends ApiTest {
 
         // the patient sees the answer, and that the doctor read all three messages
         patient.message("theirs", answer, "sent");
-        patient.await("read receipts on the patient's messages", d -> {
+        // (the read state sits under the patient's last message only, not under every one)
+        patient.await("the read receipt on the patient's last message", d -> {
             List<WebElement> receipts = patient.all("#msg-list li.mine .receipt");
-            return receipts.size() == 3 && receipts.stream().allMatch(r -> r.getDomAttribute("class").contains("read")
-                    && r.getText().equals("已读"));
+            return receipts.size() == 1 && receipts.get(0).getDomAttribute("class").contains("read")
+                    && receipts.get(0).getText().equals("已读");
         });
+        assertThat(patient.message("mine", xss, "sent").findElements(By.cssSelector(".receipt"))).hasSize(1);
+        assertThat(patient.message("mine", complaint, "sent").findElements(By.cssSelector(".receipt"))).isEmpty();
         // ... and the doctor sees that the patient read the answer
         doctor.await("a read receipt on the doctor's answer",
                 d -> doctor.message("mine", answer, "sent").findElement(By.cssSelector(".receipt")).getText().equals("Read"));
         patient.screenshot(SHOTS, "chat-patient-1280");
         doctor.screenshot(SHOTS, "chat-doctor-360");
 
-        // the patient recalls the first message; both see it recalled
-        // found and clicked in one retried step: the client redraws the message's meta line every few seconds
-        patient.await("the recall button clicked", d -> {
-            patient.message("mine", complaint, "sent").findElement(By.cssSelector(".recall")).click();
-            return true;
-        });
+        // the patient recalls the first message from its menu (right-click), after a confirmation
+        new org.openqa.selenium.interactions.Actions(patient.driver)
+                .contextClick(patient.message("mine", complaint, "sent").findElement(By.cssSelector(".bubble.text"))).perform();
+        patient.el("#msg-menu .menu-copy");
+        patient.el("#msg-menu .menu-recall").click();
+        assertThat(patient.el("#menu-question").getText()).startsWith("撤回这条消息？");
+        assertThat(patient.all("#msg-list li.recalled-note")).as("nothing recalled before the confirmation").isEmpty();
+        patient.el("#msg-menu .menu-confirm-recall").click();
         patient.await("the recalled note for the patient", d -> patient.all("#msg-list li.recalled-note").size() == 1);
-        assertThat(patient.el("#msg-list li.recalled-note").getText()).isEqualTo("你撤回了一条消息");
+        assertThat(patient.el("#msg-list li.recalled-note span").getText()).isEqualTo("你撤回了一条消息");
+        // 重新编辑: the recalled text back in the composer
+        patient.el("#msg-list li.recalled-note .reedit").click();
+        assertThat(patient.el("#composer-input").getDomProperty("value")).isEqualTo(complaint);
+        patient.el("#composer-input").clear();
         doctor.await("the recalled note for the doctor", d -> doctor.all("#msg-list li.recalled-note").size() == 1);
         assertThat(doctor.el("#msg-list li.recalled-note").getText()).isEqualTo("陈小雨 recalled a message");
         assertThat(doctor.all("#msg-list li.theirs .bubble.text")).extracting(e -> e.getDomProperty("textContent"))
@@ -225,9 +235,9 @@ class WebClientTest extends ApiTest {
         assertThat(pdf.getDomAttribute("href")).contains("/files/download/");
         assertThat(pdf.getDomAttribute("download")).isEqualTo("检查报告.pdf");
         assertThat(pdf.getText()).contains("检查报告.pdf");
-        WebElement voice = doctor.el("#msg-list li[data-type=voice] audio");
+        doctor.el("#msg-list li[data-type=voice] .voice-play");
+        WebElement voice = doctor.all("#msg-list li[data-type=voice] audio").get(0);
         assertThat(voice.getDomAttribute("src")).contains("/files/download/");
-        assertThat(voice.getDomProperty("controls")).isEqualTo("true");
         doctor.el("#load-earlier").click();
         doctor.await("all 26 messages, in order", d -> doctor.all("#msg-list li.msg").size() == 26);
         assertThat(doctor.all("#msg-list li.msg")).extracting(li -> Long.parseLong(li.getDomAttribute("data-seq")))
@@ -267,16 +277,12 @@ class WebClientTest extends ApiTest {
         Browser patient = browser("patient", 1280, 800);
         patient.signInAsPatient(base(), patientId, "Li Lei", "en");
 
-        // the server's refusal, in its own words
+        // a doctor who takes no new consultations cannot be consulted: the button says so, disabled
         patient.el("#dir-search").sendKeys("郑红\n");
-        patient.el(".doctor-card[data-doctor-id=d6001] .consult").click();
-        patient.el("#chat-intro");
-        patient.write("I have dry eyes.");
-        WebElement refused = patient.await("the refused message", d -> patient.el("#msg-list li.failed"));
-        assertThat(refused.findElement(By.cssSelector(".state.failed")).getText())
-                .isEqualTo("Not sent: the doctor is not accepting consultations");
-        refused.findElement(By.cssSelector(".discard")).click();
-        patient.await("the refused message discarded", d -> patient.all("#msg-list li").isEmpty());
+        WebElement paused = patient.el(".doctor-card[data-doctor-id=d6001] .consult");
+        assertThat(paused.isEnabled()).isFalse();
+        assertThat(paused.getText()).isEqualTo("Not accepting");
+        assertThat(paused.getDomAttribute("aria-label")).isEqualTo("Dr 郑红 is not accepting consultations");
 
         // no network: the message waits as failed; once back, Retry sends it with the same client_msg_id
         patient.el("#dir-search").clear();
@@ -302,15 +308,27 @@ class WebClientTest extends ApiTest {
 
         // the patient removes the consultation from the list; the doctor still has the record
         patient.el("#tab-sessions").click();
-        patient.el(".session-item .delete").click();
-        patient.el(".session-item .confirm-delete").click();
+        // 删除 is in the row's menu (right-click here; a long press on a phone), with a question first
+        assertThat(patient.all(".session-item button")).extracting(WebElement::getText).noneMatch(t -> t.equals("Delete"));
+        new org.openqa.selenium.interactions.Actions(patient.driver).contextClick(patient.el(".session-item")).perform();
+        patient.el("#msg-menu .menu-delete").click();
+        assertThat(patient.el("#menu-question").getText()).contains("the doctor and the hospital keep the whole record");
+        patient.el("#msg-menu .menu-confirm-delete").click();
         patient.el("#sessions-empty");
         patient.el("#chat-empty");
         assertThat(patient.el("#banner").getDomAttribute("data-kind")).isEqualTo("notice");
-        assertThat(api.get(Chat.P + "session_list", token).data().get("list")).isEmpty();
+        assertThat(patient.el("#banner-text").getText()).startsWith("Removed from your list. The doctor and the hospital keep the whole record;");
+        // consulting the same doctor again: the empty history is explained, before and after a new message
+        patient.el("#tab-doctors").click();
+        patient.el(".doctor-card[data-doctor-id=d3002] .consult").click();
+        patient.await("the deletion explained", d -> patient.el("#deleted-note").getText().startsWith("You deleted your conversation"));
+        patient.write("The itching is better now.");
+        patient.message("mine", "The itching is better now.", "sent");
+        assertThat(patient.el("#deleted-note").isDisplayed()).isTrue();
         String sessionId = list.get(0).get("session_id").asString();
+        // the doctor still has the whole record: the message before the deletion and the one after
         assertThat(api.get(Chat.D + "msg_list?session_id=" + sessionId, Tokens.doctor("d3002")).data().get("list"))
-                .hasSize(1);
+                .hasSize(2);
     }
 
     @Test
@@ -351,6 +369,9 @@ class WebClientTest extends ApiTest {
         doctor.el("#token-signin").click();
         doctor.await("the unreadable token refused", d -> doctor.el("#signin-error").getText()
                 .equals("This is not a readable JWT."));
+        // ... next to the token field, which names it as its description
+        assertThat(doctor.all("#token-box #signin-error")).hasSize(1);
+        assertThat(doctor.el("#token-input").getDomAttribute("aria-describedby")).isEqualTo("signin-error");
         String forged = Tokens.hs256(Tokens.claims("d2003", "doctor").build(), "another-secret-of-at-least-thirty-two-bytes");
         doctor.el("#token-input").clear();
         doctor.el("#token-input").sendKeys(forged);

@@ -1,0 +1,54 @@
+package io.medmsg.web.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import io.medmsg.support.ApiTest;
+
+/**
+ * Base of the newer browser test classes: the application on a random port (as any API test),
+ * browsers opened through {@link #browser} and closed after each test, and a check that no page
+ * threw an uncaught script error meanwhile.
+ */
+abstract class BrowserTest extends ApiTest {
+
+    private final List<Browser> browsers = new ArrayList<>();
+
+    @BeforeAll
+    static void browserInstalled() {
+        Browser.requireInstalled();
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        for (Browser b : browsers) {
+            List<String> errors = b.consoleErrors();
+            errors.forEach(e -> System.out.println(b.who + " console: " + e));
+            b.close();
+            // network failures are expected where a test provokes them; script errors never are
+            assertThat(errors).as(b.who + ": uncaught script errors").noneMatch(e -> e.contains("Uncaught"));
+        }
+        browsers.clear();
+    }
+
+    Browser browser(String who, int width, int height) {
+        Browser b = new Browser(who, width, height);
+        browsers.add(b);
+        return b;
+    }
+
+    Browser browser(String who, int width, int height, List<String> extraArguments) {
+        Browser b = new Browser(who, width, height, extraArguments);
+        browsers.add(b);
+        return b;
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+}
