@@ -1,5 +1,6 @@
 package io.medmsg.web.client;
 
+import static io.medmsg.support.Tokens.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -8,7 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
+import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
+import io.medmsg.support.Chat;
+import io.medmsg.support.Uploads;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Base of the newer browser test classes: the application on a random port (as any API test),
@@ -50,5 +55,17 @@ abstract class BrowserTest extends ApiTest {
 
     String base() {
         return "http://127.0.0.1:" + port + "/";
+    }
+
+    /** A patient's file message to the doctor through the API: upload slot, PUT, upload_access, send_res_msg. */
+    void sendFile(String token, String doctorId, String name, String mime, byte[] bytes) {
+        Uploads uploads = new Uploads(api);
+        JsonNode slot = uploads.slot("patient", token, name, mime, bytes, true);
+        assertThat(Uploads.put(slot, bytes).statusCode()).isEqualTo(200);
+        String fileId = slot.get("file_id").asString();
+        Reply ready = uploads.confirm("patient", token, fileId);
+        assertThat(ready.status()).as(ready.raw()).isEqualTo(200);
+        Reply sent = api.post(Chat.P + "send_res_msg", token, body("doctor_id", doctorId, "file_id", fileId));
+        assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
     }
 }

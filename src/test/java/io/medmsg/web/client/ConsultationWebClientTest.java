@@ -4,12 +4,9 @@ import static io.medmsg.support.Tokens.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,7 +17,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.medmsg.support.Api.Reply;
-import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Consult;
 import io.medmsg.support.Tokens;
@@ -33,7 +29,7 @@ import io.medmsg.support.Tokens;
  * public API, which the API tests check on every database.
  */
 @Tag("sqlite-only")
-class ConsultationWebClientTest extends ApiTest {
+class ConsultationWebClientTest extends BrowserTest {
 
     private static final Path SHOTS = Path.of(System.getProperty("medmsg.screenshots", "target/screenshots"));
     private static final String DOCTOR = "d1001"; // 王建国, 内科
@@ -44,40 +40,13 @@ class ConsultationWebClientTest extends ApiTest {
         registry.add("medmsg.consultations.mode", () -> "managed");
     }
 
-    private final List<Browser> browsers = new ArrayList<>();
     private Consult consult;
     private Chat chat;
-
-    @BeforeAll
-    static void browserInstalled() {
-        Browser.requireInstalled();
-    }
 
     @BeforeEach
     void fixtures() {
         consult = new Consult(api);
         chat = new Chat(api);
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        for (Browser b : browsers) {
-            List<String> errors = b.consoleErrors();
-            errors.forEach(e -> System.out.println(b.who + " console: " + e));
-            b.close();
-            assertThat(errors).as(b.who + ": uncaught script errors").noneMatch(e -> e.contains("Uncaught"));
-        }
-        browsers.clear();
-    }
-
-    private Browser browser(String who, int width, int height) {
-        Browser b = new Browser(who, width, height);
-        browsers.add(b);
-        return b;
-    }
-
-    private String base() {
-        return "http://127.0.0.1:" + port + "/";
     }
 
     @Test

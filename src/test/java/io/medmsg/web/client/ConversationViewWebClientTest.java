@@ -1,6 +1,5 @@
 package io.medmsg.web.client;
 
-import static io.medmsg.support.Tokens.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -22,8 +21,6 @@ import org.openqa.selenium.interactions.Actions;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Tokens;
-import io.medmsg.support.Uploads;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The conversation as the messaging apps patients know draw it: avatars, one sender's messages
@@ -112,14 +109,6 @@ class ConversationViewWebClientTest extends BrowserTest {
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
-        byte[] bytes = out.toByteArray();
-        Uploads uploads = new Uploads(api);
-        JsonNode slot = uploads.slot("patient", token, name, "image/png", bytes, true);
-        assertThat(Uploads.put(slot, bytes).statusCode()).isEqualTo(200);
-        String fileId = slot.get("file_id").asString();
-        Reply ready = uploads.confirm("patient", token, fileId);
-        assertThat(ready.status()).as(ready.raw()).isEqualTo(200);
-        Reply sent = api.post(Chat.P + "send_res_msg", token, body("doctor_id", doctorId, "file_id", fileId));
-        assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
+        sendFile(token, doctorId, name, "image/png", out.toByteArray());
     }
 }

@@ -25,8 +25,6 @@ import io.medmsg.support.Api.Reply;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Samples;
 import io.medmsg.support.Tokens;
-import io.medmsg.support.Uploads;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The screenshots of docs/screenshots (with {@code -Dmedmsg.screenshots=docs/screenshots}; else
@@ -150,17 +148,6 @@ class ScreenshotsWebClientTest extends BrowserTest {
         p.screenshot(SHOTS, "deleted-360");
         p.resize(1280, 800);
         p.screenshot(SHOTS, "deleted-1280");
-    }
-
-    private void sendFile(String token, String doctorId, String name, String mime, byte[] bytes) {
-        Uploads uploads = new Uploads(api);
-        JsonNode slot = uploads.slot("patient", token, name, mime, bytes, true);
-        assertThat(Uploads.put(slot, bytes).statusCode()).isEqualTo(200);
-        String fileId = slot.get("file_id").asString();
-        Reply ready = uploads.confirm("patient", token, fileId);
-        assertThat(ready.status()).as(ready.raw()).isEqualTo(200);
-        Reply sent = api.post(Chat.P + "send_res_msg", token, body("doctor_id", doctorId, "file_id", fileId));
-        assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
     }
 
     private void shoot(Browser b, String name) {

@@ -13,24 +13,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import io.medmsg.support.ApiTest;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Samples;
 import io.medmsg.support.Tokens;
-import io.medmsg.support.Uploads;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,40 +38,12 @@ import tools.jackson.databind.JsonNode;
  * screen by screen, which reads best in one place; the browser plumbing is in {@link Browser}.
  */
 @Tag("sqlite-only")
-class WebClientTest extends ApiTest {
+class WebClientTest extends BrowserTest {
 
     // always target/: these screens show test payloads (markup as text, made-up names); the
     // screenshots for docs/ come from ScreenshotsWebClientTest
     private static final Path SHOTS = Path.of("target/screenshots");
 
-    private final List<Browser> browsers = new ArrayList<>();
-
-    @BeforeAll
-    static void browserInstalled() {
-        Browser.requireInstalled();
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        for (Browser b : browsers) {
-            List<String> errors = b.consoleErrors();
-            errors.forEach(e -> System.out.println(b.who + " console: " + e));
-            b.close();
-            // network failures are expected where a test cuts the network; script errors never are
-            assertThat(errors).as(b.who + ": uncaught script errors").noneMatch(e -> e.contains("Uncaught"));
-        }
-        browsers.clear();
-    }
-
-    private Browser browser(String who, int width, int height) {
-        Browser b = new Browser(who, width, height);
-        browsers.add(b);
-        return b;
-    }
-
-    private String base() {
-        return "http://127.0.0.1:" + port + "/";
-    }
 
     @Test
     void aPatientAndADoctorConsultInTwoBrowsers() throws Exception {
@@ -258,17 +225,6 @@ class WebClientTest extends ApiTest {
         doctor.await("the read receipt, learnt by polling", d -> doctor.message("mine", "早孕反应很常见，少量多餐，注意补水。", "sent")
                 .findElement(By.cssSelector(".receipt")).getText().equals("已读"));
         doctor.awaitLive("poll");
-    }
-
-    private void sendFile(String token, String doctorId, String name, String mime, byte[] bytes) {
-        Uploads uploads = new Uploads(api);
-        JsonNode slot = uploads.slot("patient", token, name, mime, bytes, true);
-        assertThat(Uploads.put(slot, bytes).statusCode()).isEqualTo(200);
-        String fileId = slot.get("file_id").asString();
-        Reply ready = uploads.confirm("patient", token, fileId);
-        assertThat(ready.status()).as(ready.raw()).isEqualTo(200);
-        Reply sent = api.post(Chat.P + "send_res_msg", token, body("doctor_id", doctorId, "file_id", fileId));
-        assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
     }
 
     @Test
