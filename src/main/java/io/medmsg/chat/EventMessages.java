@@ -1,6 +1,8 @@
 package io.medmsg.chat;
 
-import java.util.Optional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
@@ -19,7 +21,15 @@ class EventMessages implements MessageSource {
     }
 
     @Override
-    public Optional<Rendered> message(String msgId) {
-        return messages.find(msgId).map(m -> new Rendered(renderer.messageForEvent(m), m.consultationId()));
+    public Map<String, Rendered> messages(Collection<String> msgIds) {
+        Map<String, Rendered> rendered = new HashMap<>();
+        for (StoredMessage m : messages.findAll(msgIds)) {
+            rendered.put(m.msgId(), rendered(m));
+        }
+        return rendered;
+    }
+
+    private Rendered rendered(StoredMessage m) {
+        return new Rendered(renderer.messageForEvent(m), m.consultationId());
     }
 }

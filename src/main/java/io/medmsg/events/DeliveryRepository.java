@@ -1,10 +1,11 @@
 package io.medmsg.events;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -59,7 +60,10 @@ class DeliveryRepository {
                 last_error = :lastError, next_attempt_at = :next, lease_owner = NULL, lease_until = NULL
             WHERE delivery_id = :id AND lease_owner = :owner AND status = 'pending'""";
 
-    private static final String EVENT = "SELECT " + Outbox.COLUMNS + " FROM events WHERE event_id = :id";
+    /** The event rows of a run's deliveries (a run holds at most {@link Dispatcher#RUN}). */
+    private static final String EVENTS = "SELECT " + Outbox.COLUMNS + " FROM events WHERE event_id IN (:ids)";
+    /** Bound values per IN list: well under every database's limit on parameters. */
+    private static final int IN_CHUNK = 500;
 
     private static final String INSERT_ENDPOINT = "INSERT INTO webhook_endpoints (endpoint, disabled_at) VALUES (:endpoint, NULL)";
     private static final String DISABLED = "SELECT endpoint FROM webhook_endpoints WHERE disabled_at IS NOT NULL";
@@ -186,8 +190,17 @@ class DeliveryRepository {
         }).toArray(SqlParameterSource[]::new));
     }
 
-    Optional<Map<String, Object>> event(String eventId) {
-        return db.read().sql(EVENT).param("id", eventId).query().listOfRows().stream().findFirst();
+    /** The rows of these events by id; an event that does not exist is not in the map. */
+    Map<String, Map<String, Object>> events(Collection<String> eventIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(eventIds));
+        Map<String, Map<String, Object>> rows = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+            for (Map<String, Object> row : db.read().sql(EVENTS)
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_CHUNK))).query().listOfRows()) {
+                rows.put((String) row.get("event_id"), row);
+            }
+        }
+        return rows;
     }
 
     /** The configured endpoints as the database should know them: subscribed to their types unless disabled. */

@@ -1,13 +1,9 @@
 package io.medmsg.events;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +32,9 @@ import io.medmsg.shared.Ids;
  * with several instances one delivery is in flight from one of them at a time, and a dead
  * instance's lease simply runs out), keeping of each run only the part before the first delivery
  * it could not take. Each run is sent in order on one virtual thread, at most {@code concurrency}
- * runs (so requests) at once, with the JDK client; the run stops at the first attempt that does not
+ * runs (so requests) at once, with {@link WebhookClient} (keep-alive, each endpoint's URL, keys and
+ * {@code Mac}s prepared once); the run's event rows and messages are read in two queries and each
+ * body rendered once. The run stops at the first attempt that does not
  * succeed (its retry is scheduled; the rest of the run is released: in order per session) or when
  * its lease would run out before one more timeout. Outcomes — success, the next retry of the
  * schedule, failed, or 410 which disables the endpoint — are queued and written by one thread in
@@ -63,7 +61,9 @@ class Dispatcher implements SmartLifecycle {
     private final WebhookMetrics metrics;
     /** Runs being sent (each one request at a time): the dispatcher's bounded share of the machine. */
     private final Semaphore permits;
-    private final HttpClient http;
+    private final WebhookClient http;
+    /** Each endpoint's URL taken apart and keys ready to sign, by URL: made once, not per attempt. */
+    private final Map<String, Route> routes = new HashMap<>();
     private final Object signal = new Object();
     /** Outcomes, released leases and disabled endpoints waiting to be written, in the order they happened. */
     private final BlockingQueue<Object> written = new LinkedBlockingQueue<>();
@@ -75,6 +75,10 @@ class Dispatcher implements SmartLifecycle {
 
     /** A lease given back without an attempt. */
     private record Release(long deliveryId, String owner) {
+    }
+
+    /** An endpoint as the deliveries use it. */
+    private record Route(WebhookSettings.Endpoint endpoint, WebhookClient.Target target, Signature.Signer signer) {
     }
 
     /** An endpoint that answered 410: written after the outcomes queued before it. */
@@ -92,9 +96,11 @@ class Dispatcher implements SmartLifecycle {
         this.clock = clock;
         this.metrics = metrics;
         this.permits = new Semaphore(settings.concurrency());
-        // HTTP/1.1: the JDK client's default (HTTP/2) asks a plain-http receiver to upgrade on each new connection
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        // at most `concurrency` requests are in flight, so no more connections to one receiver are worth keeping
+        this.http = new WebhookClient(settings.concurrency(), settings.timeout());
+        for (WebhookSettings.Endpoint e : endpoints.all()) {
+            routes.put(e.url(), new Route(e, WebhookClient.Target.of(e.url()), Signature.signer(e.keys())));
+        }
     }
 
     @Override
@@ -119,6 +125,7 @@ class Dispatcher implements SmartLifecycle {
                 // a delivery cut short here is sent again once its lease runs out
                 senders.awaitTermination(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
                 writer.join(5_000);
+                http.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -146,6 +153,7 @@ class Dispatcher implements SmartLifecycle {
                 // the database may be down for a moment: nothing is lost, the rows wait
                 log.warn("webhook dispatch failed, trying again: {}", e.toString());
             }
+            http.closeIdle();
             synchronized (signal) {
                 if (!woken && running) {
                     try {
@@ -186,25 +194,28 @@ class Dispatcher implements SmartLifecycle {
             long until = now + settings.lease().toMillis();
             for (List<Delivery> run : db.submit(() -> deliveries.lease(runs, claim, now, until))) {
                 permits.acquireUninterruptibly();
-                senders.submit(() -> send(e, run, claim, until));
+                Route route = routes.get(e.url());
+                senders.submit(() -> send(route, run, claim, until));
             }
         }
     }
 
     /** Sends a run in order, stopping at the first delivery that does not succeed; releases what it did not try. */
-    private void send(WebhookSettings.Endpoint e, List<Delivery> run, String claim, long until) {
+    private void send(Route route, List<Delivery> run, String claim, long until) {
         int sent = 0;
         try {
+            Bodies bodies = bodies(run);
             while (sent < run.size() && running && clock.millis() + settings.timeout().toMillis() < until) {
                 Delivery d = run.get(sent++);
-                if (!attempt(e, d, claim)) {
+                if (!attempt(route, d, bodies.of(d), claim)) {
                     break;
                 }
             }
         } catch (RuntimeException ex) {
-            // the event could not be read (the database is down for a moment?): it is released with the rest
-            sent--;
-            log.warn("webhook delivery {} to {}: {}", run.get(sent).deliveryId(), e.url(), ex.toString());
+            // the events could not be read (the database is down for a moment?) or one not rendered: it is
+            // released with the rest
+            sent = Math.max(0, sent - 1);
+            log.warn("webhook delivery {} to {}: {}", run.get(sent).deliveryId(), route.endpoint().url(), ex.toString());
         } finally {
             for (Delivery rest : run.subList(sent, run.size())) {
                 written.add(new Release(rest.deliveryId(), claim));
@@ -215,30 +226,21 @@ class Dispatcher implements SmartLifecycle {
     }
 
     /** One attempt; true if the run may go on with the session's next delivery. */
-    private boolean attempt(WebhookSettings.Endpoint e, Delivery d, String claim) {
-        String body = body(d);
+    private boolean attempt(Route route, Delivery d, byte[] body, String claim) {
         if (body == null) {
             record(d, claim, Delivery.FAILED, null, "the event's message no longer exists", "failed");
             return true;
         }
         long timestamp = clock.millis() / 1000;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(e.url())).timeout(settings.timeout())
-                .header("content-type", "application/json")
-                .header("user-agent", "MedMsg-Webhooks")
-                .header("webhook-id", d.eventId())
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", Signature.header(e.keys(), d.eventId(), timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        byte[] request = route.target().request(d.eventId(), timestamp, route.signer().header(d.eventId(), timestamp, body), body);
         int status;
         try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = http.post(route.target(), request);
         } catch (IOException ex) {
             retryOrFail(d, claim, null, ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
             return false;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
         }
+        WebhookSettings.Endpoint e = route.endpoint();
         if (status >= 200 && status < 300) {
             record(d, claim, Delivery.SUCCEEDED, status, null, "succeeded");
             return true;
@@ -331,15 +333,37 @@ class Dispatcher implements SmartLifecycle {
         }
     }
 
-    /** The event as POSTed: {type, id, timestamp, data}; null when a message.created's message is gone. */
-    String body(Delivery d) {
-        Map<String, Object> row = deliveries.event(d.eventId()).orElse(null);
-        if (row == null) {
-            return null;
+    /** The event rows and messages of a run, read at once; each body is rendered when it is first needed. */
+    private Bodies bodies(List<Delivery> run) {
+        Map<String, Map<String, Object>> rows = deliveries.events(run.stream().map(Delivery::eventId).toList());
+        List<String> msgIds = rows.values().stream().filter(row -> Outbox.MESSAGE_CREATED.equals(row.get("type")))
+                .map(row -> (String) row.get("msg_id")).toList();
+        return new Bodies(rows, msgIds.isEmpty() ? Map.of() : messages.messages(msgIds));
+    }
+
+    /** A run's events and messages. */
+    private final class Bodies {
+
+        private final Map<String, Map<String, Object>> rows;
+        private final Map<String, MessageSource.Rendered> messages;
+
+        Bodies(Map<String, Map<String, Object>> rows, Map<String, MessageSource.Rendered> messages) {
+            this.rows = rows;
+            this.messages = messages;
         }
+
+        /** The delivery's body as sent (UTF-8), or null when its event or a message.created's message is gone. */
+        byte[] of(Delivery d) {
+            Map<String, Object> row = rows.get(d.eventId());
+            return row == null ? null : body(row, messages);
+        }
+    }
+
+    /** The event as POSTed: {type, id, timestamp, data}; null when a message.created's message is gone. */
+    byte[] body(Map<String, Object> row, Map<String, MessageSource.Rendered> messages) {
         Object data;
         if (Outbox.MESSAGE_CREATED.equals(row.get("type"))) {
-            MessageSource.Rendered m = messages.message((String) row.get("msg_id")).orElse(null);
+            MessageSource.Rendered m = messages.get((String) row.get("msg_id"));
             if (m == null) {
                 return null;
             }
@@ -361,6 +385,6 @@ class Dispatcher implements SmartLifecycle {
         event.put("id", row.get("event_id"));
         event.put("timestamp", ((Number) row.get("created_at")).longValue());
         event.put("data", data);
-        return json.writeValueAsString(event);
+        return json.writeValueAsBytes(event);
     }
 }
