@@ -63,7 +63,8 @@ class ImageIT {
                 "JAVA_HOME=/opt/java");
         List<String> entrypoint = strings(c.get("Entrypoint"));
         assertThat(entrypoint.getFirst()).isEqualTo("java");
-        assertThat(entrypoint).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "--enable-native-access=ALL-UNNAMED");
+        assertThat(entrypoint).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "--enable-native-access=ALL-UNNAMED",
+                "-Dspring.aot.enabled=true");
         assertThat(entrypoint.getLast()).isEqualTo("io.medmsg.MedMsgApplication");
         JsonNode labels = c.get("Labels");
         assertThat(labels.get("io.medmsg.health.liveness").asString()).isEqualTo("/actuator/health/liveness");
@@ -127,7 +128,7 @@ class ImageIT {
             assertThat(Files.getAttribute(db, "unix:uid")).as("owner of the database file").isEqualTo(65532);
         }
         String log = Files.readString(work.resolve("service.log"));
-        assertThat(log).contains("Started MedMsgApplication");
+        assertThat(log).contains("Starting AOT-processed MedMsgApplication").contains("Started MedMsgApplication");
         assertThat(log.lines().filter(l -> l.startsWith("WARNING"))).as("JDK warnings in\n%s", log).isEmpty();
     }
 

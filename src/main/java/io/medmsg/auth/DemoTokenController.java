@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -32,10 +31,14 @@ import io.medmsg.web.ErrorCode;
 
 /**
  * Demo mode only: hands out tokens so that the service can be tried without an identity
- * system, to the clients {@link DemoAccess} allows. Never present in the prod profile.
+ * system, to the clients {@link DemoAccess} allows. Out of demo mode (the prod profile) the
+ * endpoint answers as an unknown one and is left out of the OpenAPI document.
+ *
+ * <p>Always a bean, and demo mode decided here at run time: Spring AOT (./medmsg) fixes every
+ * bean condition when the jar is built, so a {@code @Conditional} on {@code medmsg.demo.enabled}
+ * would keep the endpoint in a prod start.
  */
 @RestController
-@ConditionalOnBooleanProperty(name = "medmsg.demo.enabled", matchIfMissing = true)
 class DemoTokenController {
 
     static final Duration LIFETIME = Duration.ofHours(12);
@@ -45,12 +48,17 @@ class DemoTokenController {
     private final JwtEncoder encoder;
     private final MedMsgProperties.Auth auth;
     private final DemoAccess access;
+    private final boolean enabled;
 
     DemoTokenController(SecurityConfig.SigningSecret secret, MedMsgProperties properties) {
+        this.enabled = properties.demo().enabled();
         this.encoder = NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.bytes(), "HmacSHA256")).build();
         this.auth = properties.auth();
         boolean allowRemote = properties.demo().allowRemote();
         this.access = new DemoAccess(allowRemote);
+        if (!enabled) {
+            return;
+        }
         log.warn("Demo mode is on: POST /demo/token mints tokens of any role, admin included, for {}. Not for a real "
                 + "deployment: set medmsg.demo.enabled=false (MEDMSG_DEMO_ENABLED=false)",
                 allowRemote ? "ANY client that can reach this server (medmsg.demo.allow-remote=true)"
@@ -71,6 +79,10 @@ class DemoTokenController {
     @ApiErrors(ErrorCode.FORBIDDEN_ROLE)
     @PostMapping("/demo/token")
     Envelope<TokenResponse> token(@RequestBody TokenRequest request, HttpServletRequest http) {
+        if (!enabled) {
+            // what any unknown endpoint answers (ApiExceptionHandler.noRoute)
+            throw new ApiException(ErrorCode.NOT_FOUND, "no such endpoint");
+        }
         access.check(http);
         Role role = request.role() == null ? null : Role.fromClaim(request.role());
         if (role == null) {

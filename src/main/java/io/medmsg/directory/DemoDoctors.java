@@ -4,14 +4,16 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-/** Demo mode: a small directory to consult, so that the service can be tried at once. */
+/**
+ * Demo mode: a small directory to consult, so that the service can be tried at once. Always a bean,
+ * demo mode decided at run time: Spring AOT (./medmsg) fixes bean conditions when the jar is built.
+ */
 @Component
-@ConditionalOnBooleanProperty(name = "medmsg.demo.enabled", matchIfMissing = true)
 class DemoDoctors {
 
     private static final Logger log = LoggerFactory.getLogger(DemoDoctors.class);
@@ -32,13 +34,19 @@ class DemoDoctors {
                     "擅长近视防控、干眼症及结膜炎的诊治（休诊中）。", false));
 
     private final DoctorDirectory directory;
+    private final boolean enabled;
 
-    DemoDoctors(DoctorDirectory directory) {
+    DemoDoctors(DoctorDirectory directory, Environment environment) {
         this.directory = directory;
+        // medmsg.demo.enabled as config.MedMsgProperties reads it (this module does not depend on config)
+        this.enabled = environment.getProperty("medmsg.demo.enabled", Boolean.class, true);
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void seed() {
+        if (!enabled) {
+            return;
+        }
         int added = directory.seed(DOCTORS);
         log.info("Demo mode is on: {} demo doctors added to the directory; POST /demo/token mints test tokens", added);
     }

@@ -14,12 +14,16 @@ import java.util.concurrent.TimeUnit;
  * does: the jar extracted once (Spring Boot's "jarmode tools" layout) and, on JDK 25, the JVM's
  * AOT cache made once per set of JVM options by a training start that stops before serving. A
  * restart then loads its classes from the cache, which is what makes a kill storm of many
- * restarts affordable in every build. Without the cache (JDK &lt; 25, or
- * {@code -Dmedmsg.it.aot-cache=false}) it is a plain {@code -jar}.
+ * restarts affordable in every build. As {@code ./medmsg} does, the cached start (and its
+ * training) runs with Spring AOT on: the bean definitions the build generated. Without the cache
+ * (JDK &lt; 25, or {@code -Dmedmsg.it.aot-cache=false}) it is a plain {@code -jar}, Spring AOT off.
  */
 final class AotLaunch {
 
     private static final Map<List<String>, List<String>> PREPARED = new HashMap<>();
+
+    /** What ./medmsg adds to the cached start: Spring AOT's generated bean definitions. */
+    private static final String SPRING_AOT = "-Dspring.aot.enabled=true";
 
     private AotLaunch() {
     }
@@ -52,14 +56,14 @@ final class AotLaunch {
             Path training = Files.createTempDirectory("medmsg-aot-training");
             List<String> train = new ArrayList<>(java());
             train.addAll(jvmOptions);
-            train.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar", extracted.toString(),
+            train.addAll(List.of(SPRING_AOT, "-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar", extracted.toString(),
                     "--medmsg.data-dir=" + training.resolve("data"), "--server.port=0",
                     "--medmsg.auth.hs256-secret=" + Tokens.SECRET));
             run(training.resolveSibling(training.getFileName() + ".log"), train);
         }
         List<String> cached = new ArrayList<>(java());
         cached.addAll(jvmOptions);
-        cached.addAll(List.of("-XX:AOTCache=" + cache, "-jar", extracted.toString()));
+        cached.addAll(List.of(SPRING_AOT, "-XX:AOTCache=" + cache, "-jar", extracted.toString()));
         return cached;
     }
 
