@@ -179,6 +179,15 @@ public enum Dialect {
         return this == POSTGRES;
     }
 
+    /**
+     * Whether the rows one statement reads are exactly those the next statement of the same
+     * transaction sees: SQLite, whose one writer (one process, one connection) runs every write. On
+     * the servers another instance may commit, in between, a row whose id is lower than those read.
+     */
+    public boolean hasOneWriter() {
+        return this == SQLITE;
+    }
+
     /** Data-modifying statements inside WITH (several writes in one round trip): PostgreSQL only. */
     public boolean modifiesInWith() {
         return this == POSTGRES;
