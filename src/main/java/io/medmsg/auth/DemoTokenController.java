@@ -52,7 +52,9 @@ class DemoTokenController {
 
     DemoTokenController(SecurityConfig.SigningSecret secret, MedMsgProperties properties) {
         this.enabled = properties.demo().enabled();
-        this.encoder = NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.bytes(), "HmacSHA256")).build();
+        // out of demo mode there may be no HS256 secret at all (RS256 or a JWKS verifies tokens)
+        this.encoder = enabled ? NimbusJwtEncoder.withSecretKey(new SecretKeySpec(secret.bytes(), "HmacSHA256")).build()
+                : null;
         this.auth = properties.auth();
         boolean allowRemote = properties.demo().allowRemote();
         this.access = new DemoAccess(allowRemote);

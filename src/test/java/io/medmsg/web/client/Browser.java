@@ -107,6 +107,18 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** Clicks the element once it is shown; found again if the page redrew it between finding and clicking. */
+    void click(String css) {
+        await(css + " to be clicked", d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(css));
+            if (found.isEmpty() || !found.get(0).isDisplayed()) {
+                return null;
+            }
+            found.get(0).click();
+            return true;
+        });
+    }
+
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
@@ -128,7 +140,7 @@ final class Browser implements AutoCloseable {
         String want = lang.equals("zh") ? "zh-CN" : "en";
         el("#lang-switch");
         if (!want.equals(js("return document.documentElement.lang"))) {
-            el("#lang-switch").click();
+            click("#lang-switch");
             await("language " + lang, d -> want.equals(js("return document.documentElement.lang")));
         }
     }
