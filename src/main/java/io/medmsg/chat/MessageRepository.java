@@ -1,9 +1,7 @@
 package io.medmsg.chat;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,9 +36,6 @@ class MessageRepository {
 
     /** Messages by their ids (the messages of a run of webhook deliveries). */
     static final String BY_MSG_IDS = "SELECT " + StoredMessage.COLUMNS + " FROM messages WHERE msg_id IN (:msgIds)";
-
-    /** Bound values per IN list: well under every database's limit on parameters. */
-    private static final int IN_CHUNK = 500;
 
     static final String BEFORE = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages WHERE session_id = :sessionId AND seq > :floor AND seq < :before
@@ -115,13 +110,7 @@ class MessageRepository {
 
     /** The messages of these ids that exist, in no particular order (the outbox's events name them by id alone). */
     List<StoredMessage> findAll(Collection<String> msgIds) {
-        List<String> ids = List.copyOf(new LinkedHashSet<>(msgIds));
-        List<StoredMessage> found = new ArrayList<>(ids.size());
-        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
-            found.addAll(db.read().sql(BY_MSG_IDS).param("msgIds", ids.subList(from, Math.min(ids.size(), from + IN_CHUNK)))
-                    .query(StoredMessage::map).list());
-        }
-        return found;
+        return db.readIn(BY_MSG_IDS, "msgIds", msgIds, StoredMessage::map);
     }
 
     Optional<StoredMessage> findForWrite(String sessionId, String msgId) {

@@ -1,5 +1,9 @@
 package io.medmsg.db;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -80,6 +84,25 @@ public final class Database implements AutoCloseable {
     public JdbcClient read() {
         flushPipeline();
         return read;
+    }
+
+    /** Values bound per IN list: well under every database's limit on a statement's parameters. */
+    private static final int IN_CHUNK = 500;
+
+    /**
+     * Reads the rows of {@code sql}, whose named parameter {@code param} is an IN list, for any
+     * number of distinct values: a chunk of them per query, the rows of all chunks in one list in
+     * no particular order.
+     */
+    public <T> List<T> readIn(String sql, String param, Collection<String> values,
+            org.springframework.jdbc.core.RowMapper<T> mapper) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(values));
+        List<T> rows = new ArrayList<>(distinct.size());
+        for (int from = 0; from < distinct.size(); from += IN_CHUNK) {
+            rows.addAll(read().sql(sql).param(param, distinct.subList(from, Math.min(distinct.size(), from + IN_CHUNK)))
+                    .query(mapper).list());
+        }
+        return rows;
     }
 
     /**

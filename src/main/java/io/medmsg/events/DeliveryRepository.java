@@ -3,10 +3,10 @@ package io.medmsg.events;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
@@ -62,8 +62,6 @@ class DeliveryRepository {
 
     /** The event rows of a run's deliveries (a run holds at most {@link Dispatcher#RUN}). */
     private static final String EVENTS = "SELECT " + Outbox.COLUMNS + " FROM events WHERE event_id IN (:ids)";
-    /** Bound values per IN list: well under every database's limit on parameters. */
-    private static final int IN_CHUNK = 500;
 
     private static final String INSERT_ENDPOINT = "INSERT INTO webhook_endpoints (endpoint, disabled_at) VALUES (:endpoint, NULL)";
     private static final String DISABLED = "SELECT endpoint FROM webhook_endpoints WHERE disabled_at IS NOT NULL";
@@ -192,13 +190,9 @@ class DeliveryRepository {
 
     /** The rows of these events by id; an event that does not exist is not in the map. */
     Map<String, Map<String, Object>> events(Collection<String> eventIds) {
-        List<String> ids = List.copyOf(new LinkedHashSet<>(eventIds));
         Map<String, Map<String, Object>> rows = new HashMap<>();
-        for (int from = 0; from < ids.size(); from += IN_CHUNK) {
-            for (Map<String, Object> row : db.read().sql(EVENTS)
-                    .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_CHUNK))).query().listOfRows()) {
-                rows.put((String) row.get("event_id"), row);
-            }
+        for (Map<String, Object> row : db.readIn(EVENTS, "ids", eventIds, new ColumnMapRowMapper())) {
+            rows.put((String) row.get("event_id"), row);
         }
         return rows;
     }
