@@ -1,0 +1,38 @@
+package io.medmsg.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.medmsg.support.ApiTest;
+
+/**
+ * What every SQLite connection of the service is opened with, the writer's and the readers':
+ * durable commits in WAL mode, and the file read through a memory map (a commit by the writer
+ * empties the readers' page caches, and a page read again from the map costs no read call).
+ */
+@Tag("sqlite-only")
+class SqliteConnectionsTest extends ApiTest {
+
+    @Autowired
+    Database db;
+
+    @Test
+    void writerAndReadersCommitDurablyInWalMode() {
+        for (JdbcClient connection : List.of(db.write(), db.read())) {
+            assertThat(connection.sql("PRAGMA journal_mode").query(String.class).single()).isEqualTo("wal");
+            assertThat(connection.sql("PRAGMA synchronous").query(Integer.class).single()).as("FULL").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void writerAndReadersReadTheFileThroughAMemoryMap() {
+        assertThat(db.write().sql("PRAGMA mmap_size").query(Long.class).single()).isEqualTo(DatabaseConfig.MMAP_SIZE);
+        assertThat(db.read().sql("PRAGMA mmap_size").query(Long.class).single()).isEqualTo(DatabaseConfig.MMAP_SIZE);
+    }
+}
