@@ -25,15 +25,47 @@ stop_service() {
     echo "service log: $log, no OutOfMemoryError"
 }
 
-start_service() {
-    local port=$1
-    shift
+# The jar the benchmarks run: BENCH_JAR, else target's, packaged first when target has none.
+bench_jar() {
     local jar=${BENCH_JAR:-}
     [ -n "$jar" ] || jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
     if [ -z "$jar" ]; then
-        ./mvnw -q -B -DskipTests -Djib.skip=true -Dimage.skip=true package
+        ./mvnw -q -B -DskipTests -Djib.skip=true -Dimage.skip=true package >&2
         jar=$(ls target/medmsg-*.jar | grep -v original | head -1)
     fi
+    echo "$jar"
+}
+
+# jar_libs JAR DIR PATTERN: unzips the libraries of the packaged jar whose names match PATTERN
+# (grep -E, e.g. 'sqlite-jdbc-') into DIR and prints them as a class path, so that a reference runs
+# on the very driver or server the service runs on.
+jar_libs() {
+    local jar=$1 dir=$2 pattern=$3 entry cp=""
+    mkdir -p "$dir"
+    for entry in $(unzip -Z1 "$jar" | grep -E "^BOOT-INF/lib/($pattern)"); do
+        unzip -p "$jar" "$entry" > "$dir/${entry##*/}"
+        cp="$cp${cp:+:}$dir/${entry##*/}"
+    done
+    [ -n "$cp" ] || { echo "no library matching $pattern in $jar" >&2; return 1; }
+    echo "$cp"
+}
+
+# wait_for_line FILE TEXT: waits up to 60 s for a server's log to hold TEXT (its "listening" line).
+wait_for_line() {
+    for _ in $(seq 1 120); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    echo "no \"$2\" in $1 after 60 s:" >&2
+    tail -20 "$1" >&2
+    return 1
+}
+
+start_service() {
+    local port=$1
+    shift
+    local jar
+    jar=$(bench_jar)
     WORK=$(mktemp -d)
     # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
     java ${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS} -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \

@@ -1,32 +1,92 @@
 #!/usr/bin/env bash
-# The machine's reference for bench/send.sh: bench/RawBatchServer.java (HTTP plus a durable
-# group commit, nothing else) under the same load, 16 connections, the same wrk script.
-# These machines' speed differs from day to day: quote the service's send rate next to this one,
-# measured in the same hour.
-# usage: [WARMUP=30] bench/reference.sh [connections=16] [seconds=20]
+# The machine's references, each the least its request can cost here, under the same load as the
+# MedMsg script it is read against. These machines' speed differs from day to day: quote a MedMsg
+# figure next to its reference measured in the same hour (bench/all.sh runs them side by side).
+#   send (default)  bench/RawBatchServer.java: HTTP plus a durable group commit, nothing else;
+#                   the wrk script of bench/send.sh                         (WARMUP default 30 s)
+#   msg_list        bench/RawReadServer.java: the newest page of PAGE (50) messages of one
+#                   conversation, MedMsg's own SQLite schema, one conversation of PAGE+10 messages
+#                   per connection, as bench/read.sh makes them; the wrk script of bench/read.sh
+#   session_list    bench/RawReadServer.java: a page of PAGE (20) sessions of a doctor with SESSIONS
+#                   (10,000) sessions, by MedMsg's index; the wrk script of bench/session-list.sh
+#   jetty           bench/JettyHello.java: Jetty 12, the service's own jars, a fixed small JSON
+#                   body; 32 connections, as bench/realtime.sh polls new_msg
+# Each prints one requests/s line after a warm-up of WARMUP seconds (45 but for send).
+# usage: bench/reference.sh [connections=16] [seconds=20]                  (send)
+#        bench/reference.sh msg_list|session_list|jetty [connections=16|16|32] [seconds=20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/jdk.sh
-CONNECTIONS=${1:-16}
+. bench/lib.sh
+MODE=send
+case "${1:-}" in
+    send|msg_list|session_list|jetty) MODE=$1; shift ;;
+esac
+[ "$MODE" = jetty ] && DEFAULT_CONNECTIONS=32 || DEFAULT_CONNECTIONS=16
+CONNECTIONS=${1:-$DEFAULT_CONNECTIONS}
 SECONDS_TO_RUN=${2:-20}
+[ "$MODE" = send ] && WARMUP=${WARMUP:-30} || WARMUP=${WARMUP:-45}
 PORT=${BENCH_PORT:-18183}
-JAR=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
-if [ -z "$JAR" ]; then
-    ./mvnw -q -B -DskipTests package
-    JAR=$(ls target/medmsg-*.jar | grep -v original | head -1)
-fi
+JAR=$(bench_jar)
 WORK=$(mktemp -d)
-# the service's own SQLite driver, taken from its jar
-unzip -p "$JAR" "$(unzip -Z1 "$JAR" | grep 'BOOT-INF/lib/sqlite-jdbc-')" > "$WORK/sqlite-jdbc.jar"
-SQLITE_JAR=$WORK/sqlite-jdbc.jar
-java -Xmx256m -XX:+UseSerialGC -cp "$SQLITE_JAR" bench/RawBatchServer.java "$PORT" "$WORK" > "$WORK/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 60); do
-    grep -q "raw batch server" "$WORK/server.log" && break
-    sleep 0.5
-done
-python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
-wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-30}s -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" > /dev/null
-echo "measuring the reference: $CONNECTIONS connections, ${SECONDS_TO_RUN} s"
-wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" | tail -1
+cleanup() {
+    [ -z "${PID:-}" ] || { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+# the references run with the service's JVM options, so that neither has more heap or another GC
+JVM_OPTS=${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS}
+URL=http://127.0.0.1:$PORT
+
+# one line: the wrk script's summary, or wrk's own Requests/sec
+measure() {
+    local script_args=("$@")
+    wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "${script_args[@]}" > /dev/null
+    echo "measuring the $MODE reference: $CONNECTIONS connections, ${SECONDS_TO_RUN} s"
+    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${script_args[@]}" | grep -E 'requests/s|Requests/sec' | tail -1
+}
+
+# MedMsg's SQLite migrations, from the same jar
+migrations() {
+    mkdir -p "$WORK/migrations"
+    unzip -q -j -o "$JAR" 'BOOT-INF/classes/db/migration/sqlite/*' -d "$WORK/migrations"
+    echo "$WORK/migrations"
+}
+
+case "$MODE" in
+send)
+    # shellcheck disable=SC2086 # JVM_OPTS is a list of options
+    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')" bench/RawBatchServer.java "$PORT" "$WORK" > "$WORK/server.log" 2>&1 &
+    PID=$!
+    wait_for_line "$WORK/server.log" "raw batch server"
+    python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
+    measure -s bench/send.lua "$URL" -- "$WORK/tokens"
+    ;;
+msg_list)
+    PAGE=${PAGE:-50}
+    # shellcheck disable=SC2086
+    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')" bench/RawReadServer.java "$PORT" "$WORK" \
+        "$(migrations)" msg_list "$CONNECTIONS" $((PAGE + 10)) > "$WORK/server.log" 2>&1 &
+    PID=$!
+    wait_for_line "$WORK/server.log" "raw read server"
+    python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
+    measure -s bench/read.lua "$URL" -- "$WORK/tokens" "$PAGE"
+    ;;
+session_list)
+    PAGE=${PAGE:-20}
+    # shellcheck disable=SC2086
+    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')" bench/RawReadServer.java "$PORT" "$WORK" \
+        "$(migrations)" session_list "${SESSIONS:-10000}" > "$WORK/server.log" 2>&1 &
+    PID=$!
+    wait_for_line "$WORK/server.log" "raw read server"
+    python3 bench/mint.py unused-secret-for-the-reference-server-0123 doctor d100 1 > "$WORK/tokens"
+    measure -s bench/page.lua "$URL" -- "$WORK/tokens" "/msg_service/msg/doctor/session_list?limit=$PAGE" '"patient_id":' "$PAGE"
+    ;;
+jetty)
+    # shellcheck disable=SC2086
+    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'jetty-(server|http|io|util)-[0-9]|slf4j-api-')" bench/JettyHello.java "$PORT" \
+        > "$WORK/server.log" 2>&1 &
+    PID=$!
+    wait_for_line "$WORK/server.log" "jetty hello world"
+    measure "$URL/msg_service/msg/patient/new_msg?session_id=0123456789abcdef0123456789abcdef&after_seq=1"
+    ;;
+esac
