@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -69,7 +73,12 @@ public final class RawReadServer {
                 m.msg_id AS m_msg_id, m.seq AS m_seq, m.sender_role AS m_sender_role, m.sender_id AS m_sender_id,
                 m.msg_type AS m_msg_type, m.text AS m_text, m.recalled_msg_id AS m_recalled_msg_id,
                 m.client_msg_id AS m_client_msg_id, m.created_at AS m_created_at, m.consultation_id AS m_consultation_id,
-                k.consultation_id AS k_consultation_id
+                k.consultation_id AS k_consultation_id, k.patient_id AS k_patient_id, k.status AS k_status,
+                k.order_no AS k_order_no, k.kind AS k_kind, k.rounds_limit AS k_rounds_limit,
+                CASE WHEN s.c_status IS NOT NULL THEN s.c_rounds_used ELSE k.rounds_used END AS k_rounds_used,
+                k.accept_deadline AS k_accept_deadline, k.end_deadline AS k_end_deadline, k.opened_at AS k_opened_at,
+                k.accepted_at AS k_accepted_at, k.closed_at AS k_closed_at, k.close_reason AS k_close_reason,
+                k.first_seq AS k_first_seq, k.last_seq AS k_last_seq
             FROM sessions s
             LEFT JOIN doctors d ON d.doctor_id = s.doctor_id
             LEFT JOIN messages m ON m.session_id = s.session_id AND m.seq = s.last_seq
@@ -79,7 +88,7 @@ public final class RawReadServer {
 
     /** One read connection with its statements prepared once (MedMsg caches them too). */
     private record Reader(PreparedStatement sessionByPair, PreparedStatement pageBefore,
-            PreparedStatement sessionsOfDoctor) {
+            PreparedStatement sessionsOfDoctor, Mac cursorMac) {
     }
 
     private static final BlockingQueue<Reader> READERS = new ArrayBlockingQueue<>(4);
@@ -111,7 +120,7 @@ public final class RawReadServer {
                 s.execute("PRAGMA query_only=1");
             }
             READERS.add(new Reader(c.prepareStatement(SESSION_BY_PAIR), c.prepareStatement(PAGE_BEFORE),
-                    c.prepareStatement(SESSIONS_OF_DOCTOR)));
+                    c.prepareStatement(SESSIONS_OF_DOCTOR), cursorMac()));
         }
         // A page is several TCP segments: without TCP_NODELAY each answer waits out the client's
         // delayed ACK (40 ms), and the reference would measure that instead of the read.
@@ -154,7 +163,7 @@ public final class RawReadServer {
     private static void insertDoctor(Connection db) throws SQLException {
         try (PreparedStatement p = db.prepareStatement("""
                 INSERT INTO doctors (doctor_id, name, title, dept, hospital, avatar_url, intro, accepting, updated_at)
-                VALUES ('d1001', '王建国', '主任医师', '呼吸内科', '第一人民医院', '/avatars/d1001.png', '擅长咳嗽、哮喘', 1, ?)""")) {
+                VALUES ('d1001', '王建国', '主任医师', '内科', '协和互联网医院', NULL, '擅长咳嗽、哮喘', 1, ?)""")) {
             p.setLong(1, System.currentTimeMillis());
             p.executeUpdate();
         }
@@ -167,7 +176,7 @@ public final class RawReadServer {
             insertSession(db, session, "bench-p" + i, messages, now, messages);
             try (PreparedStatement p = db.prepareStatement(INSERT_MESSAGE)) {
                 for (int seq = 1; seq <= messages; seq++) {
-                    addMessage(p, session, seq, "bench-p" + i, now - messages + seq);
+                    addMessage(p, session, seq, "bench-p" + i, now - messages + seq, TEXT);
                 }
                 p.executeBatch();
             }
@@ -180,7 +189,7 @@ public final class RawReadServer {
             for (int i = 1; i <= sessions; i++) {
                 String session = id();
                 insertSession(db, session, "list-p" + i, 1, now + i, i);
-                addMessage(p, session, 1, "list-p" + i, now + i);
+                addMessage(p, session, 1, "list-p" + i, now + i, "hello doctor"); // as bench/OpenSessions.java sends
                 if (i % 1000 == 0) {
                     p.executeBatch();
                 }
@@ -191,18 +200,20 @@ public final class RawReadServer {
 
     private static final String INSERT_MESSAGE = """
             INSERT INTO messages (msg_id, session_id, seq, sender_role, sender_id, msg_type, text, recalled, created_at,
-                patient_change_seq, doctor_change_seq)
-            VALUES (?, ?, ?, 'patient', ?, 'text', ?, 0, ?, ?, ?)""";
+                patient_change_seq, doctor_change_seq, consultation_id)
+            VALUES (?, ?, ?, 'patient', ?, 'text', ?, 0, ?, ?, ?, (SELECT c_id FROM sessions WHERE session_id = ?))""";
 
-    private static void addMessage(PreparedStatement p, String session, int seq, String patient, long at) throws SQLException {
+    private static void addMessage(PreparedStatement p, String session, int seq, String patient, long at, String text)
+            throws SQLException {
         p.setString(1, id());
         p.setString(2, session);
         p.setInt(3, seq);
         p.setString(4, patient);
-        p.setString(5, TEXT);
+        p.setString(5, text);
         p.setLong(6, at);
         p.setLong(7, seq);
         p.setLong(8, seq);
+        p.setString(9, session);
         p.addBatch();
     }
 
@@ -223,6 +234,36 @@ public final class RawReadServer {
             p.setLong(9, change);
             p.executeUpdate();
         }
+        // the waiting consultation MedMsg opens with a patient's first message (demo doctors take free ones)
+        String consultation = id();
+        try (PreparedStatement p = db.prepareStatement("""
+                INSERT INTO consultations (consultation_id, session_id, patient_id, doctor_id, status, kind, rounds_used,
+                    duration_ms, accept_deadline, opened_at, first_seq, due_at)
+                VALUES (?, ?, ?, 'd1001', 'waiting', 'text', ?, 86400000, ?, ?, 1, ?)""")) {
+            p.setString(1, consultation);
+            p.setString(2, session);
+            p.setString(3, patient);
+            p.setInt(4, lastSeq);
+            p.setLong(5, at + 86_400_000);
+            p.setLong(6, at);
+            p.setLong(7, at + 86_400_000);
+            p.executeUpdate();
+        }
+        try (PreparedStatement p = db.prepareStatement("""
+                UPDATE sessions SET c_id = ?, c_status = 'waiting', c_rounds_used = ?, c_due_at = ? WHERE session_id = ?""")) {
+            p.setString(1, consultation);
+            p.setInt(2, lastSeq);
+            p.setLong(3, at + 86_400_000);
+            p.setString(4, session);
+            p.executeUpdate();
+        }
+    }
+
+    /** MedMsg signs its cursors (HMAC-SHA256, cut to 16 bytes): so does the reference. */
+    private static Mac cursorMac() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("reference-cursor-secret-0123456789".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return mac;
     }
 
     private static String id() {
@@ -347,8 +388,12 @@ public final class RawReadServer {
                 lastKey = rs.getLong("updated_at") + ":" + rs.getString("session_id");
             }
         }
-        // a cursor as opaque as the service's is not the point; the key it carries is
-        String cursor = n == limit && lastKey != null ? str(Base64.getUrlEncoder().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8))) : "null";
+        String cursor = "null";
+        if (n == limit && lastKey != null) {
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            byte[] key = lastKey.getBytes(StandardCharsets.UTF_8);
+            cursor = str(b64.encodeToString(key) + "." + b64.encodeToString(Arrays.copyOf(reader.cursorMac().doFinal(key), 16)));
+        }
         return json.append("],\"next_cursor\":").append(cursor).append("}}").toString();
     }
 
@@ -388,9 +433,34 @@ public final class RawReadServer {
         return json.append(",\"unread_count\":").append(Math.max(0, lastSeq - readSeq))
                 .append(",\"read_seq\":").append(rs.getLong("doctor_read_seq"))
                 .append(",\"peer_read_seq\":").append(rs.getLong("patient_read_seq"))
-                .append(",\"consultation\":null")
+                .append(",\"consultation\":").append(rs.getString("k_consultation_id") == null ? "null" : consultation(rs))
                 .append(",\"created_at\":").append(rs.getLong("created_at"))
                 .append(",\"updated_at\":").append(rs.getLong("updated_at")).append('}').toString();
+    }
+
+    private static String consultation(ResultSet rs) throws SQLException {
+        return "{\"consultation_id\":" + str(rs.getString("k_consultation_id"))
+                + ",\"session_id\":" + str(rs.getString("session_id"))
+                + ",\"patient_id\":" + str(rs.getString("k_patient_id"))
+                + ",\"doctor_id\":" + str(rs.getString("doctor_id"))
+                + ",\"status\":" + str(rs.getString("k_status"))
+                + ",\"order_no\":" + str(rs.getString("k_order_no"))
+                + ",\"kind\":" + str(rs.getString("k_kind"))
+                + ",\"rounds_limit\":" + number(rs, "k_rounds_limit")
+                + ",\"rounds_used\":" + rs.getLong("k_rounds_used")
+                + ",\"accept_deadline\":" + rs.getLong("k_accept_deadline")
+                + ",\"end_deadline\":" + number(rs, "k_end_deadline")
+                + ",\"opened_at\":" + rs.getLong("k_opened_at")
+                + ",\"accepted_at\":" + number(rs, "k_accepted_at")
+                + ",\"closed_at\":" + number(rs, "k_closed_at")
+                + ",\"close_reason\":" + str(rs.getString("k_close_reason"))
+                + ",\"first_seq\":" + rs.getLong("k_first_seq")
+                + ",\"last_seq\":" + number(rs, "k_last_seq") + "}";
+    }
+
+    private static String number(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? "null" : Long.toString(value);
     }
 
     private static String raw(String json) {

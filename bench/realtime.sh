@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Realtime figures on the packaged service (SQLite): wake-up latency of 1,000 held long-polls,
 # idle new_msg polls per second next to /actuator/health per second, RSS with 10,000 held polls.
-# usage: bench/realtime.sh [seconds-per-wrk-run=10]
+# WARMUP=N (seconds) first warms the service up: N s of idle polls and one wake-up run not counted;
+# without it the wake-up is measured on a fresh service, as before.
+# usage: [WARMUP=45] bench/realtime.sh [seconds-per-wrk-run=10] [extra service arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 SECONDS_TO_RUN=${1:-10}
+shift $(( $# > 1 ? 1 : $# ))
 ulimit -n 65536 2>/dev/null || true
 PORT=${BENCH_PORT:-18282}
-start_service "$PORT"
-
-java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000
+start_service "$PORT" "$@"
 
 # idle polls: a patient whose session has nothing after seq 1
 TOKEN=$(python3 bench/mint.py "$SECRET" patient "idle-p" 1)
@@ -18,9 +19,22 @@ SESSION=$(curl -s -X POST "http://127.0.0.1:$PORT/msg_service/msg/patient/send_t
     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"doctor_id":"d1001","text":"hello"}' | sed -E 's/.*"session_id":"([0-9a-f]+)".*/\1/')
 POLL="http://127.0.0.1:$PORT/msg_service/msg/patient/new_msg?session_id=$SESSION&after_seq=1"
+
+if [ -n "${WARMUP:-}" ]; then
+    echo "warm-up ($WARMUP s of idle polls, then a wake-up run not counted) ..."
+    wrk -t2 -c32 -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
+    java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000 > /dev/null
+fi
+java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000
+
 wrk -t2 -c32 -d3s -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
 wrk -t2 -c32 -d3s "http://127.0.0.1:$PORT/actuator/health" > /dev/null
-POLLS=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" -H "Authorization: Bearer $TOKEN" "$POLL" | awk '/Requests\/sec/ {print $2}')
+POLLED=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" -H "Authorization: Bearer $TOKEN" "$POLL")
+if grep -q 'Non-2xx' <<< "$POLLED"; then
+    echo "FAILED: idle polls answered other than 200: $(grep 'Non-2xx' <<< "$POLLED")" >&2
+    exit 1
+fi
+POLLS=$(awk '/Requests\/sec/ {print $2}' <<< "$POLLED")
 HEALTH=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" "http://127.0.0.1:$PORT/actuator/health" | awk '/Requests\/sec/ {print $2}')
 echo "idle new_msg polls: $POLLS/s; /actuator/health: $HEALTH/s; ratio $(python3 -c "print(f'{$POLLS/$HEALTH:.0%}')")"
 

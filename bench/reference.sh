@@ -79,7 +79,7 @@ session_list)
     PID=$!
     wait_for_line "$WORK/server.log" "raw read server"
     python3 bench/mint.py unused-secret-for-the-reference-server-0123 doctor d100 1 > "$WORK/tokens"
-    measure -s bench/page.lua "$URL" -- "$WORK/tokens" "/msg_service/msg/doctor/session_list?limit=$PAGE" '"patient_id":' "$PAGE"
+    measure -s bench/page.lua "$URL" -- "$WORK/tokens" "/msg_service/msg/doctor/session_list?limit=$PAGE" '"unread_count":' "$PAGE"
     ;;
 jetty)
     # shellcheck disable=SC2086
