@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Every figure of issue #15's goals in one go, each MedMsg figure next to its ceiling measured in
+# the same round, and one table at the end (Markdown, for docs/benchmarks.md):
+#   send, SQLite        bench/send.sh                      vs bench/reference.sh          goal >= 60 %
+#   send, PostgreSQL    bench/send.sh on PostgreSQL        vs bench/pgbench.sh            goal >= 50 %
+#   send, MariaDB       bench/send.sh on MariaDB           vs bench/mariadb-ceiling.sh    goal >= 50 %
+#   msg_list, 50        bench/read.sh                      vs bench/reference.sh msg_list     >= 80 %
+#   session_list, 20    bench/session-list.sh (10,000)     vs bench/reference.sh session_list >= 60 %
+#   idle new_msg        bench/realtime.sh                  vs bench/reference.sh jetty        >= 33 %
+#   wake-up p99, RSS    bench/realtime.sh (1,000 held polls; 10,000 held polls)  <= 25 ms, <= 384 MB
+# ROUNDS rounds (3); within a round the ceiling runs first in odd rounds and MedMsg first in even
+# ones, so that neither always meets a warmer or cooler machine. Every MedMsg run and every Java
+# reference warms up WARMUP seconds (45: on two cores the JIT compiler is busy for about 40 s),
+# then measures RUN seconds (20). The table's ratio is the MedMsg median over the ceiling median.
+# Each run's whole output is kept in the directory printed at the start.
+# Takes about ROUNDS x (12 x (WARMUP + RUN) + 3 min): some 25 minutes per round with the defaults.
+# Run it on a quiet machine only: it measures, and anything else running skews every figure.
+# usage: [WARMUP=45] [RUN=20] [ROUNDS=3] [CONNECTIONS=16] [BENCH_JAR=…] [SERVICE_ARGS='--medmsg.audit.enabled=false'] bench/all.sh
+#   PGHOST/PGUSER (127.0.0.1, postgres) and MARIADB_URL/MARIADB_USER/MARIADB_PASSWORD
+#   (jdbc:mariadb://127.0.0.1:3306/, root, empty) name the database servers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+export WARMUP=${WARMUP:-45}
+RUN=${RUN:-20}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-16}
+# shellcheck disable=SC2206 # a list of service arguments
+EXTRA=(${SERVICE_ARGS:-})
+export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres}
+MARIADB_URL=${MARIADB_URL:-jdbc:mariadb://127.0.0.1:3306/}
+MARIADB_USER=${MARIADB_USER:-root}
+MARIADB_PASSWORD=${MARIADB_PASSWORD:-}
+MARIADB_HOST_PORT=${MARIADB_URL#jdbc:mariadb://}
+MARIADB_HOST_PORT=${MARIADB_HOST_PORT%%/*}
+# every script on its own port: a server left behind by one run cannot answer another's load
+PORT_BASE=${PORT_BASE:-18300}
+# one jar for every run, also when target/ changes meanwhile
+BENCH_JAR=$(realpath "$(bench_jar)")
+export BENCH_JAR
+OUT=$(mktemp -d /tmp/medmsg-bench-all-XXXX)
+RESULTS=$OUT/results.tsv
+: > "$RESULTS"
+echo "bench/all.sh: $BENCH_JAR, WARMUP=$WARMUP s, RUN=$RUN s, ROUNDS=$ROUNDS, $CONNECTIONS connections; logs in $OUT"
+
+# the scratch databases of the MedMsg runs: fresh for each run, dropped at the end
+postgres_scratch() {
+    PGOPTIONS='-c client_min_messages=warning' psql -qd test -c "DROP DATABASE IF EXISTS medmsg_bench_all" "$@" > /dev/null
+}
+
+mariadb_scratch() {
+    mysql -h "${MARIADB_HOST_PORT%%:*}" -P "${MARIADB_HOST_PORT##*:}" -u "$MARIADB_USER" ${MARIADB_PASSWORD:+-p"$MARIADB_PASSWORD"} \
+        -e "DROP DATABASE IF EXISTS medmsg_bench_all; $*"
+}
+
+fresh_postgres() {
+    postgres_scratch -c "CREATE DATABASE medmsg_bench_all"
+}
+
+fresh_mariadb() {
+    mariadb_scratch "CREATE DATABASE medmsg_bench_all"
+}
+trap 'postgres_scratch 2>/dev/null; mariadb_scratch 2>/dev/null' EXIT
+
+# run FIGURE SIDE ROUND PORT_OFFSET command…: runs one script into its log, then records its figure(s)
+run() {
+    local figure=$1 side=$2 round=$3 port=$((PORT_BASE + $4)) log
+    shift 4
+    log=$OUT/$figure.$side.$round.log
+    echo "$(date -u +%H:%M:%S) round $round: $figure, $side ..."
+    if ! BENCH_PORT=$port "$@" > "$log" 2>&1; then
+        echo "    FAILED (see $log)"
+        printf '%s\t%s\t%s\tFAIL\n' "$figure" "$side" "$round" >> "$RESULTS"
+        [ "$figure" != realtime ] || printf '%s\t%s\t%s\tFAIL\n' wake medmsg "$round" rss medmsg "$round" >> "$RESULTS"
+        return
+    fi
+    record "$figure" "$side" "$round" "$log"
+}
+
+# the figure in a run's log: a wrk script's "N not 200 … X requests/s", wrk's "Requests/sec: X",
+# "tps = X", or realtime.sh's three lines; a run with any answer other than 200 records FAIL
+record() {
+    local figure=$1 side=$2 round=$3 log=$4 line value
+    case "$figure:$side" in
+    realtime:medmsg)
+        value=$(sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$log")
+        printf '%s\t%s\t%s\t%s\n' realtime medmsg "$round" "${value:-FAIL}" >> "$RESULTS"
+        value=$(sed -nE 's/^wake-up latency.* p99 ([0-9.]+) ms.*/\1/p' "$log")
+        printf '%s\t%s\t%s\t%s\n' wake medmsg "$round" "${value:-FAIL}" >> "$RESULTS"
+        value=$(sed -nE 's/^RSS with [0-9]+ long-polls held \([0-9]+ answered early\): ([0-9]+) MB.*/\1/p' "$log")
+        printf '%s\t%s\t%s\t%s\n' rss medmsg "$round" "${value:-FAIL}" >> "$RESULTS"
+        return ;;
+    send_postgres:ceiling|send_mariadb:ceiling)
+        value=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$log" | tail -1) ;;
+    *)
+        line=$(grep -E 'requests/s|Requests/sec' "$log" | tail -1)
+        if grep -qE ' [1-9][0-9]* not 200' <<< "$line"; then
+            value=FAIL
+        else
+            value=$(sed -nE 's/.* ([0-9.]+) requests\/s.*/\1/p; s/^Requests\/sec: *([0-9.]+).*/\1/p' <<< "$line")
+        fi ;;
+    esac
+    printf '%s\t%s\t%s\t%s\n' "$figure" "$side" "$round" "${value:-FAIL}" >> "$RESULTS"
+}
+
+medmsg() {
+    local round=$1 figure=$2
+    case "$figure" in
+    send_sqlite) run send_sqlite medmsg "$round" 1 bench/send.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
+    send_postgres)
+        fresh_postgres
+        run send_postgres medmsg "$round" 2 bench/send.sh "$CONNECTIONS" "$RUN" \
+            --spring.datasource.url="jdbc:postgresql://$PGHOST:5432/medmsg_bench_all" --spring.datasource.username="$PGUSER" "${EXTRA[@]}" ;;
+    send_mariadb)
+        fresh_mariadb
+        run send_mariadb medmsg "$round" 3 bench/send.sh "$CONNECTIONS" "$RUN" \
+            --spring.datasource.url="${MARIADB_URL}medmsg_bench_all" --spring.datasource.username="$MARIADB_USER" \
+            ${MARIADB_PASSWORD:+--spring.datasource.password="$MARIADB_PASSWORD"} "${EXTRA[@]}" ;;
+    msg_list) run msg_list medmsg "$round" 4 bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
+    session_list) run session_list medmsg "$round" 5 bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
+    realtime) run realtime medmsg "$round" 6 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
+    esac
+}
+
+ceiling() {
+    local round=$1 figure=$2
+    case "$figure" in
+    send_sqlite) run send_sqlite ceiling "$round" 11 bench/reference.sh send "$CONNECTIONS" "$RUN" ;;
+    send_postgres) run send_postgres ceiling "$round" 12 bench/pgbench.sh "$CONNECTIONS" "$RUN" ;;
+    send_mariadb) run send_mariadb ceiling "$round" 13 env MARIADB_URL="$MARIADB_URL" MARIADB_USER="$MARIADB_USER" \
+        MARIADB_PASSWORD="$MARIADB_PASSWORD" bench/mariadb-ceiling.sh "$CONNECTIONS" "$RUN" ;;
+    msg_list) run msg_list ceiling "$round" 14 bench/reference.sh msg_list "$CONNECTIONS" "$RUN" ;;
+    session_list) run session_list ceiling "$round" 15 bench/reference.sh session_list "$CONNECTIONS" "$RUN" ;;
+    realtime) run realtime ceiling "$round" 16 bench/reference.sh jetty 32 "$RUN" ;;
+    esac
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+    for figure in send_sqlite send_postgres send_mariadb msg_list session_list realtime; do
+        if [ $((round % 2)) -eq 1 ]; then
+            ceiling "$round" "$figure"
+            medmsg "$round" "$figure"
+        else
+            medmsg "$round" "$figure"
+            ceiling "$round" "$figure"
+        fi
+    done
+done
+
+python3 - "$RESULTS" "$ROUNDS" <<'PY'
+import statistics, sys
+results, rounds = sys.argv[1], int(sys.argv[2])
+runs = {}
+for line in open(results):
+    figure, side, rnd, value = line.rstrip("\n").split("\t")
+    runs.setdefault((figure, side), {})[int(rnd)] = None if value == "FAIL" else float(value)
+# figure, its name, the kind of goal and its bound
+goals = [
+    ("send_sqlite", "send, SQLite (req/s; ceiling `bench/reference.sh`)", "ratio", 0.60),
+    ("send_postgres", "send, PostgreSQL (req/s; ceiling `bench/pgbench.sh` tps)", "ratio", 0.50),
+    ("send_mariadb", "send, MariaDB (req/s; ceiling `bench/mariadb-ceiling.sh` tps)", "ratio", 0.50),
+    ("msg_list", "`msg_list` page of 50 (req/s; ceiling `reference.sh msg_list`)", "ratio", 0.80),
+    ("session_list", "`session_list` page of 20 of 10,000 (req/s; ceiling `reference.sh session_list`)", "ratio", 0.60),
+    ("realtime", "idle `new_msg` (req/s; ceiling `reference.sh jetty`)", "ratio", 0.33),
+    ("wake", "wake-up p99, 1,000 held polls (ms)", "at most", 25),
+    ("rss", "RSS, 10,000 held polls (MB)", "at most", 384),
+]
+
+def fmt(v):
+    return "FAIL" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
+
+def cells(figure, side):
+    got = runs.get((figure, side), {})
+    values = [got.get(r) for r in range(1, rounds + 1)]
+    ok = [v for v in values if v is not None]
+    median = statistics.median(ok) if ok and len(ok) == len(values) else None
+    return " / ".join(fmt(v) for v in values), median
+
+print()
+print("| figure | MedMsg runs | MedMsg median | ceiling runs | ceiling median | ratio | goal | met |")
+print("|---|---|---|---|---|---|---|---|")
+for figure, name, kind, bound in goals:
+    mine, median = cells(figure, "medmsg")
+    if kind == "ratio":
+        theirs, ceiling = cells(figure, "ceiling")
+        ratio = median / ceiling if median is not None and ceiling else None
+        goal = f"≥ {bound:.0%}"
+        met = "not met (a run failed)" if ratio is None else ("met" if ratio >= bound else "not met")
+        print(f"| {name} | {mine} | {fmt(median)} | {theirs} | {fmt(ceiling)} | "
+              f"{'FAIL' if ratio is None else f'{ratio:.0%}'} | {goal} | {met} |")
+    else:
+        met = "not met (a run failed)" if median is None else ("met" if median <= bound else "not met")
+        print(f"| {name} | {mine} | {fmt(median)} | | | | ≤ {bound} | {met} |")
+PY
+echo "(a FAIL is a run that failed or had an answer other than 200 with a full page: see its log in $OUT)"
