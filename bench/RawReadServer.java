@@ -32,8 +32,9 @@ import com.sun.net.httpserver.HttpServer;
  * The reference the read benchmarks are read against: the least a read of MedMsg's data can cost
  * on this machine. The JDK's HTTP server over a SQLite database made by MedMsg's own SQLite
  * migrations (the same tables and indexes, applied from the packaged jar), read through four
- * query-only connections in WAL mode with a 256 MiB memory map, as the service reads. No authentication (the token's
- * payload is decoded for its "sub", its signature is not checked), no framework, hand-written JSON.
+ * query-only connections in WAL mode with a 256 MiB memory map, as the service reads. No
+ * authentication (the token's payload is decoded for its "sub", its signature is not checked), no
+ * framework, hand-written JSON.
  *
  *   msg_list N M      N patients (bench-p1..N, as bench/mint.py names them) each with one session
  *                     with doctor d1001 holding M text messages, as bench/read.sh makes them;
