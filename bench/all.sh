@@ -13,7 +13,7 @@
 # reference warms up WARMUP seconds (45: on two cores the JIT compiler is busy for about 40 s),
 # then measures RUN seconds (20). The table's ratio is the MedMsg median over the ceiling median.
 # Each run's whole output is kept in the directory printed at the start.
-# Takes about ROUNDS x (12 x (WARMUP + RUN) + 3 min): some 25 minutes per round with the defaults.
+# Takes about ROUNDS x (11 x (WARMUP + RUN) + 6 min): some 20 minutes per round with the defaults.
 # Run it on a quiet machine only: it measures, and anything else running skews every figure.
 # usage: [WARMUP=45] [RUN=20] [ROUNDS=3] [CONNECTIONS=16] [BENCH_JAR=…] [SERVICE_ARGS='--medmsg.audit.enabled=false'] bench/all.sh
 #   PGHOST/PGUSER (127.0.0.1, postgres) and MARIADB_URL/MARIADB_USER/MARIADB_PASSWORD
