@@ -109,15 +109,19 @@ class SecurityConfig implements WebMvcConfigurer {
         // the request that started an async answer (SSE) was authorized already
         auth.dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll();
         for (AccessRules.Rule rule : AccessRules.RULES) {
-            var matched = rule.method() == null ? auth.requestMatchers(rule.pattern())
-                    : auth.requestMatchers(rule.method(), rule.pattern());
-            switch (rule.access()) {
-                case PUBLIC -> matched.permitAll();
-                case ANY_ROLE -> matched.authenticated();
-                case ROLE -> matched.hasRole(rule.role().wire());
-            }
+            grant(rule, rule.method() == null ? auth.requestMatchers(rule.pattern())
+                    : auth.requestMatchers(rule.method(), rule.pattern()));
         }
-        auth.anyRequest().authenticated();
+        grant(AccessRules.CATCH_ALL, auth.anyRequest());
+    }
+
+    private static void grant(AccessRules.Rule rule,
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizedUrl matched) {
+        switch (rule.access()) {
+            case PUBLIC -> matched.permitAll();
+            case ANY_ROLE -> matched.authenticated();
+            case ROLE -> matched.hasRole(rule.role().wire());
+        }
     }
 
     /**
