@@ -433,10 +433,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Send a text into one of the doctor's sessions
-         * @description Answered by the send fast path outside Spring MVC in the plain case; the same rules and answers either way.
-         */
+        /** Send a text into one of the doctor's sessions */
         post: operations["doctorSendText"];
         delete?: never;
         options?: never;
@@ -683,10 +680,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Send a text to a doctor (opens the session if there is none)
-         * @description Answered by the send fast path outside Spring MVC in the plain case; the same rules and answers either way.
-         */
+        /** Send a text to a doctor (opens the session if there is none) */
         post: operations["patientSendText"];
         delete?: never;
         options?: never;

@@ -25,8 +25,7 @@ import io.medmsg.web.ErrorCode;
 
 /**
  * 401 and 403 from the security chain, in the same envelope as every other error, each counted in
- * {@code medmsg_auth_failures_total} by its reason. The send fast path leaves every request it
- * cannot simply accept to this chain, so its refusals are counted here too.
+ * {@code medmsg_auth_failures_total} by its reason.
  */
 class EnvelopeAuthHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
 

@@ -60,8 +60,6 @@ class ChatController {
     static final String CLIENT_MSG_ID = "^[A-Za-z0-9_.:-]{1,64}$";
     static final String CLIENT_MSG_ID_DOC = "makes a resend idempotent: the same sender sending the same id again in "
             + "the same session gets the original message back";
-    static final String FAST_PATH_DOC = "Answered by the send fast path outside Spring MVC in the plain case; the same "
-            + "rules and answers either way.";
     static final String HELD_SESSION_DOC = "With wait > 0 and nothing changed, the answer is held until a change or "
             + "wait seconds.";
     static final String HELD_MSG_DOC = "With wait > 0 and no message, the answer is held until one arrives or wait "
@@ -113,8 +111,7 @@ class ChatController {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String msgId) {
     }
 
-    @Operation(summary = "Send a text to a doctor (opens the session if there is none)",
-            description = FAST_PATH_DOC)
+    @Operation(summary = "Send a text to a doctor (opens the session if there is none)")
     @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
         ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
         ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED})
@@ -125,8 +122,7 @@ class ChatController {
                 ChatService.Content.text(chat.validText(body.text())), body.clientMsgId(), base, stamp));
     }
 
-    @Operation(summary = "Send a text into one of the doctor's sessions",
-            description = FAST_PATH_DOC)
+    @Operation(summary = "Send a text into one of the doctor's sessions")
     @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.CLIENT_MSG_ID_CONFLICT, ErrorCode.DOCTOR_NOT_ACCEPTING,
         ErrorCode.NO_OPEN_CONSULTATION, ErrorCode.ROUNDS_USED_UP, ErrorCode.CONSULTATION_STATE,
         ErrorCode.MODERATION_REFUSED, ErrorCode.RATE_LIMITED})

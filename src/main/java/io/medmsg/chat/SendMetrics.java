@@ -18,8 +18,7 @@ import io.medmsg.web.ApiException;
 /**
  * The metrics of a send (docs/deploy.md, "Metrics"): messages by type and by what the database
  * made of them, the latency of a send, and refusals by the rate limit. Every meter is registered
- * here, once, at start-up, so that a send (the fast path's included, which reaches {@link ChatService}
- * too) only increments: no lookup by name and tags, no allocation beyond Micrometer's own.
+ * here, once, at start-up, so that a send only increments: no lookup by name and tags, no allocation beyond Micrometer's own.
  */
 @Component
 class SendMetrics {

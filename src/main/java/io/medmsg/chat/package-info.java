@@ -1,6 +1,6 @@
 /**
  * Sessions and messages (API.md §3 Sending, Reading, Changing state, Push): the one place that appends ({@code ChatService}), reads,
- * long-poll, event streams, recall, read pointers and the send fast path. Publishes
+ * long-poll, event streams, recall and read pointers. Publishes
  * {@code SessionChanged} after each commit.
  */
 @ApplicationModule(displayName = "chat",

@@ -46,8 +46,7 @@ public final class AuditStamp {
         return of(request, request.getRequestURI().startsWith("/files/") ? "link" : "anonymous", null);
     }
 
-    /** For a request verified outside Spring Security (the send fast path). */
-    public static AuditStamp of(HttpServletRequest request, String actorRole, String actorId) {
+    private static AuditStamp of(HttpServletRequest request, String actorRole, String actorId) {
         AuditStamp stamp = new AuditStamp(actorRole, actorId, AuditedPaths.action(request.getRequestURI()),
                 RequestIds.of(request), request.getRemoteAddr());
         request.setAttribute(ATTRIBUTE, stamp);

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
  * decodes the overlong {@code C0 AF} as "/", the trick that slips a character past a filter
  * looking for it) and {@code \\u} escapes of a surrogate without its pair (a string that no
  * UTF-8 client can store or show). Checked on the raw bytes, before binding, for every JSON body:
- * by {@link StrictBodies} for Spring MVC and by the send fast path for its own parse.
+ * by {@link StrictBodies}.
  */
 public final class JsonText {
 

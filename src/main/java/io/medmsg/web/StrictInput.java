@@ -41,8 +41,8 @@ import tools.jackson.databind.type.LogicalType;
 class StrictInput implements WebMvcConfigurer {
 
     /**
-     * On the application's one JSON mapper, so that Spring MVC and the send fast path, which
-     * parses with the same mapper, hold the same rules. Duplicate keys: which one wins is
+     * On the application's one JSON mapper, so that whatever parses with it holds the same
+     * rules. Duplicate keys: which one wins is
      * undefined between parsers, so a proxy that checked the first may pass the second. No
      * coercion: {@code "text": 123} is a client bug to report, not a message "123"; a fraction
      * is not a seq; {@code "seq": "5"} is not a number. What the application reads of its own

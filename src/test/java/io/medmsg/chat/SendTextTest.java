@@ -4,6 +4,9 @@ import static io.medmsg.support.Tokens.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +177,46 @@ class SendTextTest extends ApiTest {
         JsonNode after = chat.get(Chat.P, "session_list", patient, "").data().get("list").get(0);
         assertThat(after.get("read_seq").asLong()).isEqualTo(4);
         assertThat(after.get("unread_count").asLong()).isZero();
+    }
+
+    @Test
+    void aSendIsAnsweredInTheEnvelopeWithTheSecurityHeaders() {
+        Reply r = chat.patientSends(patient, doctorId, "hello");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.code()).isZero();
+        assertThat(r.body().get("request_id").asString()).isNotBlank();
+        assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(r.header("Cache-Control")).contains("no-store");
+    }
+
+    @Test
+    void aCharsetSpeltInQuotesIsReadAsUtf8() {
+        Reply r = api.send("POST", Chat.P + "send_text_msg", patient,
+                Map.of("Content-Type", "application/json; charset=\"utf-8\""),
+                "{\"doctor_id\":\"" + doctorId + "\",\"text\":\"你好\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.data().get("message").get("text").asString()).isEqualTo("你好");
+    }
+
+    @Test
+    void sendsAreCountedInHttpServerRequestsUnderTheirRoute() throws InterruptedException {
+        double before = sendsCounted();
+        assertThat(chat.patientSends(patient, doctorId, "counted").status()).isEqualTo(200);
+        // the timer stops when the request's filters return, which may be just after the client has the answer
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (sendsCounted() < before + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sendsCounted()).isEqualTo(before + 1);
+    }
+
+    /** http.server.requests for successful patient sends, as Prometheus scrapes it. */
+    private double sendsCounted() {
+        String metrics = api.get("/actuator/prometheus", Tokens.admin("admin-metrics")).raw();
+        Matcher m = Pattern.compile("http_server_requests_seconds_count\\{[^}]*status=\"200\""
+                + "[^}]*uri=\"/msg_service/msg/patient/send_text_msg\"[^}]*} ([0-9.eE+]+)").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

@@ -33,8 +33,8 @@ import io.medmsg.support.Uploads;
  * Point 2 of issue 16, request by request: what a hostile or sloppy client can send is answered
  * with a 4xx envelope that says what was wrong, never a 500, never accepted, never held. Where
  * the JDK's HttpClient cannot send the bytes (a stalled body, a chunked one), a raw socket does.
- * The patient's send_text_msg is answered by the fast path (chat.SendTextFastPath), the doctor's
- * mark_read and send_card_msg by Spring MVC: each rule is checked on both.
+ * Each rule is checked on the patient's send_text_msg and on the doctor's mark_read and
+ * send_card_msg.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HostileInputTest extends ApiTest {

@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -63,7 +62,7 @@ class OpenApiDocumentTest extends ApiTest {
 
     /**
      * "METHOD /path" of every route Spring MVC serves, less the container's error path and the
-     * document's own endpoints, plus those the send fast path answers before Spring MVC.
+     * document's own endpoints.
      */
     private Set<String> served() {
         Set<String> routes = new TreeSet<>();
@@ -82,8 +81,6 @@ class OpenApiDocumentTest extends ApiTest {
                 }
             }
         });
-        FilterRegistrationBean<?> fastPath = context.getBean("sendTextFastPath", FilterRegistrationBean.class);
-        fastPath.getUrlPatterns().forEach(path -> routes.add("POST " + path));
         return routes;
     }
 

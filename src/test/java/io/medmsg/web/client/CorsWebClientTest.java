@@ -25,7 +25,7 @@ import io.medmsg.support.Tokens;
 
 /**
  * A hospital's H5 page on its own origin calls the API from a real browser (Chromium): a listed
- * origin may (the preflight is answered, the send fast path's route included, answers and their
+ * origin may (the preflight is answered, answers and their
  * Retry-After and X-Request-Id are readable), an origin that is not listed is blocked by the
  * browser before the request is sent, and credentials are never allowed. The page is served by a
  * second server on another port; the same server under the name localhost is another origin.
@@ -134,7 +134,6 @@ class CorsWebClientTest extends ApiTest {
         String patient = Tokens.patient(unique("cors-p"));
         String send = "{\"doctor_id\":\"" + doctorId + "\",\"text\":\"from the H5 page\"}";
 
-        // the send fast path's route: a cross-origin request takes the chain, which adds the CORS headers
         Map<String, Object> sent = fetchFrom(listedOrigin(), "POST", Chat.P + "send_text_msg", patient, send, "omit");
         assertThat(sent).as("answer seen by the page").containsEntry("status", 200L).containsEntry("code", 0L);
         assertThat((String) sent.get("request_id")).as("an exposed header").isNotBlank();
