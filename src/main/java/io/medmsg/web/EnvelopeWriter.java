@@ -10,7 +10,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes the envelope from places outside Spring MVC: filters, the security chain, the send fast path. */
+/** Writes the envelope from places outside Spring MVC: filters and the security chain. */
 @Component
 public class EnvelopeWriter {
 
