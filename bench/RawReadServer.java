@@ -32,7 +32,7 @@ import com.sun.net.httpserver.HttpServer;
  * The reference the read benchmarks are read against: the least a read of MedMsg's data can cost
  * on this machine. The JDK's HTTP server over a SQLite database made by MedMsg's own SQLite
  * migrations (the same tables and indexes, applied from the packaged jar), read through four
- * query-only connections in WAL mode with a 256 MiB memory map, as the service reads. No
+ * query-only connections in WAL mode, as the service reads. No
  * authentication (the token's payload is decoded for its "sub", its signature is not checked), no
  * framework, hand-written JSON.
  *
@@ -119,8 +119,6 @@ public final class RawReadServer {
             Connection c = DriverManager.getConnection(url);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA query_only=1");
-                // as MedMsg's SQLite connections since e8b6071 (DatabaseConfig.MMAP_SIZE)
-                s.execute("PRAGMA mmap_size=" + (256L << 20));
             }
             READERS.add(new Reader(c.prepareStatement(SESSION_BY_PAIR), c.prepareStatement(PAGE_BEFORE),
                     c.prepareStatement(SESSIONS_OF_DOCTOR), cursorMac()));

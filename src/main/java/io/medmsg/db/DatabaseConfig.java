@@ -151,9 +151,6 @@ class DatabaseConfig {
         };
     }
 
-    /** How much of the SQLite file each connection maps into memory (file-backed pages: the OS may drop them). */
-    static final long MMAP_SIZE = 256L << 20;
-
     private static Properties sqlitePragmas() {
         Properties pragmas = new Properties();
         pragmas.setProperty("journal_mode", "WAL");
@@ -161,9 +158,6 @@ class DatabaseConfig {
         pragmas.setProperty("synchronous", "FULL");
         pragmas.setProperty("foreign_keys", "true");
         pragmas.setProperty("busy_timeout", "30000");
-        // In WAL mode every commit empties every other connection's page cache; read through a
-        // memory map, the pages of the database file cost no read call and no copy to get again.
-        pragmas.setProperty("mmap_size", String.valueOf(MMAP_SIZE));
         return pragmas;
     }
 
