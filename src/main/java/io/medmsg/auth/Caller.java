@@ -8,10 +8,6 @@ import io.medmsg.shared.Side;
  */
 public record Caller(String id, Role role, String name, java.time.Instant expiresAt) {
 
-    public boolean is(Role r) {
-        return role == r;
-    }
-
     /** The caller's side of a session; only patients and doctors are parties of one. */
     public Side side() {
         return switch (role) {

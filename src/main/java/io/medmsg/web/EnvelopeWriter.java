@@ -30,12 +30,6 @@ public class EnvelopeWriter {
         writeJson(response, Envelope.error(code, msg, RequestIds.of(request)));
     }
 
-    /** A success, for a request answered outside Spring MVC: like Spring MVC's, without a charset parameter. */
-    public void writeOk(HttpServletRequest request, HttpServletResponse response, Object data) throws IOException {
-        response.setStatus(HttpServletResponse.SC_OK);
-        writeJson(response, Envelope.ok(data).withRequestId(RequestIds.of(request)));
-    }
-
     private void writeJson(HttpServletResponse response, Envelope<?> envelope) throws IOException {
         byte[] body = json.writeValueAsBytes(envelope);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
