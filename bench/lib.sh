@@ -6,8 +6,8 @@
 # BENCH_JAR runs another jar than target/medmsg-*.jar (e.g. an earlier build, for a comparison).
 . scripts/jdk.sh
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
-# keep equal to "JVM options" in docs/deploy.md
-DEPLOY_JVM_OPTS='-Xmx256m -XX:+UseSerialGC'
+# "JVM options" of docs/deploy.md, as scripts/jdk.sh gives them for this JDK
+DEPLOY_JVM_OPTS=$MEDMSG_JVM_OPTS
 
 # Stops the service and keeps its log (/tmp/medmsg-bench-service-<pid>.log). A figure measured
 # while the service ran out of memory is no figure: an OutOfMemoryError in the log fails the script.

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 MODE=${2:-medmsg}
 PORT=${BENCH_PORT:-28383}
-DEPLOY_JVM_OPTS='-Xmx256m -XX:+UseSerialGC'
+DEPLOY_JVM_OPTS=$MEDMSG_JVM_OPTS
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 
 jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)

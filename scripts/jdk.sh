@@ -17,3 +17,11 @@ pick_jdk() {
 JAVA_HOME=$(pick_jdk)
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+# The JVM options docs/deploy.md recommends ("JVM options"), for this JDK: the native heap's
+# periodic trim exists from JDK 22 (on 21 it is experimental or absent, and the JVM would not start).
+# The major version from the JDK's release file, not a JVM started to ask: ./medmsg reads it on every start.
+JAVA_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
+MEDMSG_JVM_OPTS="-Xmx256m -XX:+UseSerialGC"
+if [ "${JAVA_MAJOR:-0}" -ge 22 ]; then
+    MEDMSG_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:TrimNativeHeapInterval=1000"
+fi
