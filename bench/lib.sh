@@ -1,13 +1,11 @@
 # Sourced by bench/*.sh: start_service PORT [service arguments...] starts the packaged jar on a
 # fresh SQLite data dir (unless the arguments name another database) with the bench secret and no
 # send rate limit, waits until it is healthy, and stops it when the script exits. Sets PID, WORK.
-# BENCH_JVM_OPTS replaces the JVM options (default: the ones docs/deploy.md recommends, so that a
-# benchmark measures what operators run), e.g. BENCH_JVM_OPTS='-Xmx1g';
+# BENCH_JVM_OPTS replaces the JVM options (default: the ones docs/deploy.md recommends, MEDMSG_JVM_OPTS
+# of scripts/jdk.sh, so that a benchmark measures what operators run), e.g. BENCH_JVM_OPTS='-Xmx1g';
 # BENCH_JAR runs another jar than target/medmsg-*.jar (e.g. an earlier build, for a comparison).
 . scripts/jdk.sh
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
-# "JVM options" of docs/deploy.md, as scripts/jdk.sh gives them for this JDK
-DEPLOY_JVM_OPTS=$MEDMSG_JVM_OPTS
 
 # Stops the service and keeps its log (/tmp/medmsg-bench-service-<pid>.log). A figure measured
 # while the service ran out of memory is no figure: an OutOfMemoryError in the log fails the script.
@@ -68,7 +66,7 @@ start_service() {
     jar=$(bench_jar)
     WORK=$(mktemp -d)
     # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
-    java ${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS} -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
+    java ${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS} -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
         --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 "$@" > "$WORK/service.log" 2>&1 &
     PID=$!
     trap stop_service EXIT

@@ -31,7 +31,7 @@ now_ms() { date +%s%3N; }
 # start DATA_DIR LOG: the jar in the background, as bench/lib.sh starts it; sets SERVICE_PID
 start() {
     # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
-    java ${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS} -jar "$JAR" --server.port="$PORT" --medmsg.data-dir="$1" \
+    java ${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS} -jar "$JAR" --server.port="$PORT" --medmsg.data-dir="$1" \
         --medmsg.auth.hs256-secret="$SECRET" --medmsg.limits.send-rate-per-second=1000000 \
         --medmsg.limits.send-burst=1000000 >> "$2" 2>&1 &
     SERVICE_PID=$!

@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # the references run with the service's JVM options, so that neither has more heap or another GC
-JVM_OPTS=${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS}
+JVM_OPTS=${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS}
 URL=http://127.0.0.1:$PORT
 
 # one line: the wrk script's summary, or wrk's own Requests/sec

@@ -14,7 +14,6 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 MODE=${2:-medmsg}
 PORT=${BENCH_PORT:-28383}
-DEPLOY_JVM_OPTS=$MEDMSG_JVM_OPTS
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 
 jar=$(ls target/medmsg-*.jar 2>/dev/null | grep -v original | head -1 || true)
@@ -29,10 +28,10 @@ launch() {
     local args=(--server.port="$PORT" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET")
     if [ "$MODE" = jar ]; then
         # shellcheck disable=SC2086 # a list of options
-        java ${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS} --enable-native-access=ALL-UNNAMED -jar "$jar" "${args[@]}" \
+        java ${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS} --enable-native-access=ALL-UNNAMED -jar "$jar" "${args[@]}" \
             > "$WORK/service.log" 2>&1 &
     else
-        JAVA_OPTS=${BENCH_JVM_OPTS:-$DEPLOY_JVM_OPTS} ./medmsg "${args[@]}" > "$WORK/service.log" 2>&1 &
+        JAVA_OPTS=${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS} ./medmsg "${args[@]}" > "$WORK/service.log" 2>&1 &
     fi
     PID=$!
 }

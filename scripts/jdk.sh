@@ -1,12 +1,25 @@
-# Sourced by .ci/run and bench/*.sh: exports JAVA_HOME for a JDK >= 21 (the machine default may be older).
+# Sourced by .ci/run, ./medmsg and bench/*.sh: exports JAVA_HOME for a JDK >= 21 (the machine
+# default may be older), and sets JAVA_MAJOR and MEDMSG_JVM_OPTS for it.
+
+# jdk_major DIR: the JDK's major version, from its release file (no JVM started: ./medmsg sources
+# this on every start), else from the JVM itself.
+jdk_major() {
+    local major
+    major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true)
+    if [ -z "$major" ]; then
+        major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+            | awk -F'= ' '/java.specification.version/ {print $2}')
+        major=${major%%.*}
+    fi
+    echo "$major"
+}
+
 pick_jdk() {
-    local candidate major
+    local candidate
     for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 \
                      /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
         [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-        major=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
-            | awk -F'= ' '/java.specification.version/ {print $2}')
-        if [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+        if [ "$(jdk_major "$candidate")" -ge 21 ] 2>/dev/null; then
             echo "$candidate"
             return 0
         fi
@@ -17,10 +30,10 @@ pick_jdk() {
 JAVA_HOME=$(pick_jdk)
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+JAVA_MAJOR=$(jdk_major "$JAVA_HOME")
 # The JVM options docs/deploy.md recommends ("JVM options"), for this JDK: the native heap's
-# periodic trim exists from JDK 22 (on 21 it is experimental or absent, and the JVM would not start).
-# The major version from the JDK's release file, not a JVM started to ask: ./medmsg reads it on every start.
-JAVA_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
+# periodic trim is a regular option from JDK 22 (on 21 it is experimental or absent, and the JVM
+# would refuse to start).
 MEDMSG_JVM_OPTS="-Xmx256m -XX:+UseSerialGC"
 if [ "${JAVA_MAJOR:-0}" -ge 22 ]; then
     MEDMSG_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:TrimNativeHeapInterval=1000"
