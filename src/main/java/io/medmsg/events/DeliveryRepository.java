@@ -3,8 +3,10 @@ package io.medmsg.events;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -86,17 +88,56 @@ class DeliveryRepository {
     private static final String REQUEUE_SINCE = """
             UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = :now, lease_owner = NULL,
                 lease_until = NULL
-            WHERE endpoint = :endpoint AND created_at >= :since AND status = 'failed'""";
+            WHERE endpoint = :endpoint AND created_at >= :since AND status <> 'succeeded' AND status = 'failed'""";
 
-    private static final String COUNT = "SELECT COUNT(*) FROM webhook_deliveries WHERE status = :status";
-    private static final String OLDEST_PENDING = "SELECT MIN(created_at) FROM webhook_deliveries WHERE status = 'pending'";
+    // "status <> 'succeeded'" repeats the WHERE of SQLite's partial index (V11), which a query must
+    // name literally to use it; on the servers it changes nothing
+    private static final String COUNT = """
+            SELECT COUNT(*) FROM webhook_deliveries WHERE status <> 'succeeded' AND status = :status""";
+    private static final String OLDEST_PENDING = """
+            SELECT MIN(created_at) FROM webhook_deliveries WHERE status <> 'succeeded' AND status = 'pending'""";
+
+    /** The events an endpoint's cursor has not passed, oldest first (SQLite: they commit in this order). */
+    private static final String EVENTS_AFTER = "SELECT event_seq, " + Outbox.COLUMNS + """
+            \sFROM events WHERE event_seq > :cursor ORDER BY event_seq LIMIT :limit""";
+    private static final String CURSORS = """
+            SELECT endpoint, cursor_seq FROM webhook_endpoints WHERE cursor_seq IS NOT NULL""";
+    private static final String START_CURSOR = """
+            UPDATE webhook_endpoints SET cursor_seq = (SELECT COALESCE(MAX(event_seq), 0) FROM events)
+            WHERE endpoint = :endpoint AND cursor_seq IS NULL""";
+    private static final String SKIP_DISABLED_TIME = """
+            UPDATE webhook_endpoints SET cursor_seq = (SELECT COALESCE(MAX(event_seq), 0) FROM events)
+            WHERE endpoint = :endpoint AND disabled_at IS NOT NULL""";
+    private static final String FORGET_CURSOR = "UPDATE webhook_endpoints SET cursor_seq = NULL WHERE endpoint = :endpoint";
+    private static final String MOVE_CURSOR = """
+            UPDATE webhook_endpoints SET cursor_seq = :seq WHERE endpoint = :endpoint AND cursor_seq < :seq""";
+    /** Of these sessions, those with a delivery to the endpoint still to settle: their next events queue behind it. */
+    private static final String PENDING_SESSIONS = """
+            SELECT DISTINCT session_id FROM webhook_deliveries
+            WHERE endpoint = :endpoint AND status = 'pending' AND session_id IN (:ids)""";
+    private static final String INSERT_ATTEMPTED = """
+            INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts, last_status,
+                last_error, next_attempt_at, created_at)
+            VALUES (:eventId, :type, :endpoint, :sessionId, :status, :attempts, :lastStatus, :lastError, :next,
+                :createdAt)""";
+    /** The subscribed events each enabled endpoint's cursor has not passed: pending, though they have no row yet. */
+    // CROSS JOIN keeps SQLite's planner on the endpoints first, then the range of events after each
+    // cursor; left to itself it built an index on events.type, a scan of them all, at every scrape
+    private static final String BEHIND_CURSORS = """
+            SELECT COUNT(*) AS n, MIN(e.created_at) AS oldest
+            FROM webhook_endpoints w CROSS JOIN events e
+            WHERE w.cursor_seq IS NOT NULL AND w.disabled_at IS NULL AND e.event_seq > w.cursor_seq
+              AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.type = e.type AND s.endpoint = w.endpoint)""";
 
     private final Database db;
     private final String insertEndpoint;
+    /** SQLite: the dispatcher follows the events with a cursor per endpoint ({@link EventFeed}). */
+    private final boolean cursors;
 
     DeliveryRepository(Database db) {
         this.db = db;
         this.insertEndpoint = db.dialect().insertIfAbsent(INSERT_ENDPOINT);
+        this.cursors = db.dialect().hasOneWriter();
     }
 
     /** Up to {@code limit} heads of sessions that may be sent now, read without the writer. */
@@ -138,7 +179,7 @@ class DeliveryRepository {
             return List.of();
         }
         db.write().sql(LEASE).param("owner", owner).param("until", until).param("now", now).param("ids", ids).update();
-        java.util.Set<Long> leased = new java.util.HashSet<>(db.write().sql(LEASED).param("ids", ids)
+        Set<Long> leased = new HashSet<>(db.write().sql(LEASED).param("ids", ids)
                 .param("owner", owner).query(Long.class).list());
         List<List<Delivery>> taken = new ArrayList<>();
         List<Long> release = new ArrayList<>();
@@ -182,7 +223,7 @@ class DeliveryRepository {
             p.put("owner", o.owner());
             p.put("status", o.status());
             p.put("lastStatus", o.lastStatus());
-            p.put("lastError", o.lastError() == null ? null : o.lastError().substring(0, Math.min(500, o.lastError().length())));
+            p.put("lastError", truncated(o.lastError()));
             p.put("next", o.next());
             return new MapSqlParameterSource(p);
         }).toArray(SqlParameterSource[]::new));
@@ -204,10 +245,18 @@ class DeliveryRepository {
         for (String old : db.write().sql(SUBSCRIBED).query(String.class).list()) {
             if (!configured.contains(old)) {
                 db.write().sql(UNSUBSCRIBE).param("endpoint", old).update();
+                if (cursors) {
+                    // configured again one day, it hears of the events from then on, not of the time between
+                    db.write().sql(FORGET_CURSOR).param("endpoint", old).update();
+                }
             }
         }
         for (WebhookSettings.Endpoint e : endpoints) {
             db.write().sql(insertEndpoint).param("endpoint", e.url()).update();
+            if (cursors) {
+                // a new endpoint hears of the events from now on, as it would from the fan-out
+                db.write().sql(START_CURSOR).param("endpoint", e.url()).update();
+            }
             subscribe(e, !disabled.contains(e.url()));
         }
     }
@@ -234,6 +283,10 @@ class DeliveryRepository {
     }
 
     void enable(WebhookSettings.Endpoint e) {
+        if (cursors) {
+            // what happened while it was disabled is not sent, as no fan-out would have queued it
+            db.write().sql(SKIP_DISABLED_TIME).param("endpoint", e.url()).update();
+        }
         db.write().sql(ENABLE).param("endpoint", e.url()).update();
         subscribe(e, true);
     }
@@ -263,5 +316,68 @@ class DeliveryRepository {
     /** When the oldest pending delivery was created, or null when none is pending. */
     Long oldestPending() {
         return db.read().sql(OLDEST_PENDING).query(Long.class).optional().orElse(null);
+    }
+
+    /** Where each endpoint's cursor stands (SQLite), by endpoint. */
+    Map<String, Long> cursors() {
+        return db.read().sql(CURSORS).query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Up to {@code limit} events after {@code cursor}, oldest first, each with its {@code event_seq}. */
+    List<Map<String, Object>> eventsAfter(long cursor, int limit) {
+        return db.read().sql(EVENTS_AFTER).param("cursor", cursor).param("limit", limit).query(new ColumnMapRowMapper())
+                .list();
+    }
+
+    /** Of {@code sessionIds} (at most a cursor step's events), those with a pending delivery to the endpoint. */
+    Set<String> pendingSessions(String endpoint, Collection<String> sessionIds) {
+        return new HashSet<>(db.read().sql(PENDING_SESSIONS).param("endpoint", endpoint).param("ids", sessionIds)
+                .query(String.class).list());
+    }
+
+    /** A delivery written once its first attempt is over (or, queued behind another, before it). */
+    record Attempted(String eventId, String type, String endpoint, String sessionId, String status, int attempts,
+            Integer lastStatus, String lastError, long next, long createdAt) {
+    }
+
+    /** Writes the deliveries of a cursor's step and moves the cursor past them. Runs inside {@code db.submit}. */
+    void attempted(String endpoint, List<Attempted> rows, long cursor) {
+        if (!rows.isEmpty()) {
+            db.batchUpdate(INSERT_ATTEMPTED, rows.stream().map(a -> {
+                Map<String, Object> p = new HashMap<>();
+                p.put("eventId", a.eventId());
+                p.put("type", a.type());
+                p.put("endpoint", a.endpoint());
+                p.put("sessionId", a.sessionId());
+                p.put("status", a.status());
+                p.put("attempts", a.attempts());
+                p.put("lastStatus", a.lastStatus());
+                p.put("lastError", truncated(a.lastError()));
+                p.put("next", a.next());
+                p.put("createdAt", a.createdAt());
+                return new MapSqlParameterSource(p);
+            }).toArray(SqlParameterSource[]::new));
+        }
+        db.write().sql(MOVE_CURSOR).param("endpoint", endpoint).param("seq", cursor).update();
+    }
+
+    private static String truncated(String error) {
+        return error == null ? null : error.substring(0, Math.min(500, error.length()));
+    }
+
+    /**
+     * The subscribed events no cursor has passed yet (SQLite; none on the servers): how many, and
+     * when the oldest happened ({@code Long.MIN_VALUE} if none).
+     */
+    Map.Entry<Long, Long> behindCursors() {
+        if (!cursors) {
+            return Map.entry(0L, Long.MIN_VALUE);
+        }
+        return db.read().sql(BEHIND_CURSORS).query((rs, n) -> {
+            long count = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            return Map.entry(count, rs.wasNull() ? Long.MIN_VALUE : oldest);
+        }).single();
     }
 }

@@ -26,7 +26,10 @@ import io.medmsg.db.Database;
 import io.medmsg.shared.Ids;
 
 /**
- * Delivers the outbox (API.md §5) on every instance, off the send path. A loop finds, with a read
+ * Delivers the outbox (API.md §5) on every instance, off the send path. On SQLite, first attempts
+ * come from {@link EventFeed}: a step of each endpoint's new events is sent, then written as
+ * delivery rows with their outcomes; what did not succeed is then retried from its row as below.
+ * On the servers every delivery starts as a row, fanned out by the change. A loop finds, with a read
  * (never on the group-commit writer that every send waits for), the earliest pending delivery of
  * each session per endpoint that is due and free, and with it the run of that session's pending
  * deliveries after it (up to {@link #RUN}); it takes the leases of all the runs in one write (so
@@ -67,6 +70,8 @@ class Dispatcher implements SmartLifecycle {
     private final WebhookClient http;
     /** Each endpoint's URL taken apart and keys ready to sign, by URL: made once, not per attempt. */
     private final Map<String, Route> routes = new HashMap<>();
+    /** SQLite's first attempts; null on the servers, where the changes fan their events out into rows. */
+    private final EventFeed feed;
     private final Object signal = new Object();
     /** Outcomes, released leases and disabled endpoints waiting to be written, in the order they happened. */
     private final BlockingQueue<Object> written = new LinkedBlockingQueue<>();
@@ -104,6 +109,7 @@ class Dispatcher implements SmartLifecycle {
         for (WebhookSettings.Endpoint e : endpoints.all()) {
             routes.put(e.url(), new Route(e, WebhookClient.Target.of(e.url()), Signature.signer(e.keys())));
         }
+        this.feed = db.dialect().hasOneWriter() ? new EventFeed(deliveries) : null;
     }
 
     @Override
@@ -196,12 +202,22 @@ class Dispatcher implements SmartLifecycle {
 
     private void poll() {
         List<String> disabled = deliveries.disabled();
+        Map<String, Long> cursors = feed == null ? Map.of() : deliveries.cursors();
         for (WebhookSettings.Endpoint e : endpoints.all()) {
-            int free = permits.availablePermits();
-            if (free == 0 || !running) {
+            if (!running) {
                 return;
             }
             if (disabled.contains(e.url())) {
+                continue;
+            }
+            if (feed != null) {
+                EventFeed.Step step = feed.next(e, cursors);
+                if (step != null) {
+                    senders.submit(() -> step(routes.get(e.url()), step));
+                }
+            }
+            int free = permits.availablePermits();
+            if (free == 0) {
                 continue;
             }
             long now = clock.millis();
@@ -224,6 +240,98 @@ class Dispatcher implements SmartLifecycle {
                 senders.submit(() -> send(route, run, claim, until));
             }
         }
+    }
+
+    /**
+     * Sends a step's events, each session's in order on a thread of its own (those queued behind a
+     * pending delivery unsent), then writes a delivery row for every one of them, with its outcome,
+     * and moves the cursor, in one group commit. Unwritten (the database is down for a moment), the
+     * step's events are read and sent again.
+     */
+    private void step(Route route, EventFeed.Step step) {
+        String url = route.endpoint().url();
+        try {
+            Map<String, MessageSource.Rendered> rendered = messagesOf(step.events());
+            Map<String, List<Map<String, Object>>> sessions = new LinkedHashMap<>();
+            for (Map<String, Object> event : step.events()) {
+                sessions.computeIfAbsent((String) event.get("session_id"), k -> new ArrayList<>()).add(event);
+            }
+            Map<String, DeliveryRepository.Attempted> rows = new java.util.concurrent.ConcurrentHashMap<>();
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (Map.Entry<String, List<Map<String, Object>>> session : sessions.entrySet()) {
+                if (step.queued().contains(session.getKey())) {
+                    session.getValue().forEach(event -> rows.put(eventId(event), queued(url, event)));
+                    continue;
+                }
+                permits.acquireUninterruptibly();
+                runs.add(senders.submit(() -> {
+                    try {
+                        attemptInOrder(route, session.getValue(), rendered, rows);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get();
+            }
+            List<DeliveryRepository.Attempted> ordered = step.events().stream().map(e -> rows.get(eventId(e))).toList();
+            boolean gone = ordered.stream().anyMatch(a -> a.lastStatus() != null && a.lastStatus() == 410);
+            long now = clock.millis();
+            db.submit(() -> {
+                deliveries.attempted(url, ordered, step.last());
+                if (gone) {
+                    deliveries.disable(url, now);
+                }
+                return null;
+            });
+        } catch (RuntimeException | java.util.concurrent.ExecutionException ex) {
+            log.warn("webhook events to {} not recorded, they are sent again: {}", url, ex.toString());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } finally {
+            feed.done(step);
+            wake();
+        }
+    }
+
+    /** One session's events of a step: each attempted until one does not succeed, the rest queued behind it. */
+    private void attemptInOrder(Route route, List<Map<String, Object>> events, Map<String, MessageSource.Rendered> rendered,
+            Map<String, DeliveryRepository.Attempted> rows) {
+        String url = route.endpoint().url();
+        boolean goOn = true;
+        for (Map<String, Object> event : events) {
+            if (!goOn || !running) {
+                rows.put(eventId(event), queued(url, event));
+                continue;
+            }
+            try {
+                Verdict v = verdict(route, eventId(event), body(event, rendered), 0);
+                rows.put(eventId(event), new DeliveryRepository.Attempted(eventId(event), (String) event.get("type"), url,
+                        (String) event.get("session_id"), v.status(), 1, v.lastStatus(), v.error(), v.next(),
+                        createdAt(event)));
+                goOn = v.goOn();
+            } catch (RuntimeException ex) {
+                // not rendered: it waits as a pending delivery, retried with the rows
+                log.warn("webhook event {} to {}: {}", eventId(event), url, ex.toString());
+                rows.put(eventId(event), queued(url, event));
+                goOn = false;
+            }
+        }
+    }
+
+    /** An event not attempted in its step, due at once: the rows' dispatch sends it after those before it. */
+    private static DeliveryRepository.Attempted queued(String url, Map<String, Object> event) {
+        return new DeliveryRepository.Attempted(eventId(event), (String) event.get("type"), url,
+                (String) event.get("session_id"), Delivery.PENDING, 0, null, null, createdAt(event), createdAt(event));
+    }
+
+    private static String eventId(Map<String, Object> event) {
+        return (String) event.get("event_id");
+    }
+
+    private static long createdAt(Map<String, Object> event) {
+        return ((Number) event.get("created_at")).longValue();
     }
 
     /** Sends a run in order, stopping at the first delivery that does not succeed; releases what it did not try. */
@@ -253,52 +361,59 @@ class Dispatcher implements SmartLifecycle {
 
     /** One attempt; true if the run may go on with the session's next delivery. */
     private boolean attempt(Route route, Delivery d, byte[] body, String claim) {
+        Verdict v = verdict(route, d.eventId(), body, d.attempts());
+        written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, v.status(), v.lastStatus(), v.error(), v.next()));
+        if (v.gone()) {
+            written.add(new Disable(route.endpoint().url(), v.next()));
+        }
+        return v.goOn();
+    }
+
+    /**
+     * What an attempt decided: the delivery's status after it, its HTTP status or error, when it is
+     * next due, the outcome counted, and whether the session's next delivery may follow now.
+     */
+    record Verdict(String status, Integer lastStatus, String error, long next, boolean goOn, boolean gone) {
+    }
+
+    /**
+     * Sends one event ({@code body} null: its message is gone, it fails at once) and decides by the
+     * schedule of API.md §5, {@code failedBefore} attempts having failed: after the n-th failed
+     * attempt wait RETRIES[n-1]; after the last, failed; 410 disables the endpoint.
+     */
+    Verdict verdict(Route route, String eventId, byte[] body, int failedBefore) {
         if (body == null) {
-            record(d, claim, Delivery.FAILED, null, "the event's message no longer exists", "failed");
-            return true;
+            metrics.delivered("failed");
+            return new Verdict(Delivery.FAILED, null, "the event's message no longer exists", clock.millis(), true, false);
         }
         long timestamp = clock.millis() / 1000;
-        byte[] request = route.target().request(d.eventId(), timestamp, route.signer().header(d.eventId(), timestamp, body), body);
-        int status;
+        byte[] request = route.target().request(eventId, timestamp, route.signer().header(eventId, timestamp, body), body);
+        Integer status = null;
+        String error;
         try {
             status = http.post(route.target(), request);
+            error = "HTTP " + status;
         } catch (IOException ex) {
-            retryOrFail(d, claim, null, ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
-            return false;
+            error = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
         }
-        WebhookSettings.Endpoint e = route.endpoint();
-        if (status >= 200 && status < 300) {
-            record(d, claim, Delivery.SUCCEEDED, status, null, "succeeded");
-            return true;
+        long now = clock.millis();
+        if (status != null && status >= 200 && status < 300) {
+            metrics.delivered("succeeded");
+            return new Verdict(Delivery.SUCCEEDED, status, null, now, true, false);
         }
-        if (status == 410) {
-            long now = clock.millis();
-            written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, Delivery.FAILED, status,
-                    "410 Gone: the endpoint is disabled", now));
-            written.add(new Disable(e.url(), now));
+        if (status != null && status == 410) {
             metrics.delivered("gone");
-            log.warn("webhook endpoint {} answered 410 Gone: disabled until an admin redelivers to it", e.url());
-            return false;
+            log.warn("webhook endpoint {} answered 410 Gone: disabled until an admin redelivers to it", route.endpoint().url());
+            return new Verdict(Delivery.FAILED, status, "410 Gone: the endpoint is disabled", now, false, true);
         }
-        retryOrFail(d, claim, status, "HTTP " + status);
-        return false;
-    }
-
-    /** The schedule of API.md §5: after the n-th failed attempt wait RETRIES[n-1]; after the last, failed. */
-    private void retryOrFail(Delivery d, String claim, Integer status, String error) {
-        int failedAttempts = d.attempts() + 1;
-        if (failedAttempts > WebhookSettings.RETRIES.size()) {
-            record(d, claim, Delivery.FAILED, status, error, "failed");
-        } else {
-            long next = clock.millis() + WebhookSettings.RETRIES.get(failedAttempts - 1).toMillis();
-            written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, Delivery.PENDING, status, error, next));
-            metrics.delivered("retried");
+        int failed = failedBefore + 1;
+        if (failed > WebhookSettings.RETRIES.size()) {
+            metrics.delivered("failed");
+            return new Verdict(Delivery.FAILED, status, error, now, false, false);
         }
-    }
-
-    private void record(Delivery d, String claim, String status, Integer lastStatus, String error, String outcome) {
-        written.add(new DeliveryRepository.Outcome(d.deliveryId(), claim, status, lastStatus, error, clock.millis()));
-        metrics.delivered(outcome);
+        metrics.delivered("retried");
+        return new Verdict(Delivery.PENDING, status, error, now + WebhookSettings.RETRIES.get(failed - 1).toMillis(), false,
+                false);
     }
 
     /**
@@ -362,9 +477,14 @@ class Dispatcher implements SmartLifecycle {
     /** The event rows and messages of a run, read at once; each body is rendered when it is first needed. */
     private Bodies bodies(List<Delivery> run) {
         Map<String, Map<String, Object>> rows = deliveries.events(run.stream().map(Delivery::eventId).toList());
-        List<String> msgIds = rows.values().stream().filter(row -> Outbox.MESSAGE_CREATED.equals(row.get("type")))
+        return new Bodies(rows, messagesOf(rows.values()));
+    }
+
+    /** The messages of the {@code message.created} events among these rows, read at once. */
+    private Map<String, MessageSource.Rendered> messagesOf(java.util.Collection<Map<String, Object>> events) {
+        List<String> msgIds = events.stream().filter(row -> Outbox.MESSAGE_CREATED.equals(row.get("type")))
                 .map(row -> (String) row.get("msg_id")).toList();
-        return new Bodies(rows, msgIds.isEmpty() ? Map.of() : messages.messages(msgIds));
+        return msgIds.isEmpty() ? Map.of() : messages.messages(msgIds);
     }
 
     /** A run's events and messages. */

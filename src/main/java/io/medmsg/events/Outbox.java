@@ -13,8 +13,9 @@ import io.medmsg.shared.Ids;
 
 /**
  * Where a change records its event (API.md §5), inside the change's own write transaction: the
- * event row and one delivery per endpoint subscribed to its type, so that the event exists if and
- * only if the change committed. Called by the module that changes sessions; writes nothing else.
+ * event row and, on the servers, one delivery per endpoint subscribed to its type (on SQLite the
+ * dispatcher follows the events table with a cursor instead: {@link EventFeed}), so that the
+ * event exists if and only if the change committed. Called by the module that changes sessions; writes nothing else.
  */
 @Component
 public class Outbox {
@@ -112,6 +113,9 @@ public class Outbox {
 
     private void insert(Map<String, Object> p) {
         db.write().sql(INSERT).params(p).update();
-        db.write().sql(FAN_OUT).params(p).update();
+        if (!db.dialect().hasOneWriter()) {
+            // SQLite's dispatcher reads new events after each endpoint's cursor instead (EventFeed)
+            db.write().sql(FAN_OUT).params(p).update();
+        }
     }
 }

@@ -91,7 +91,14 @@ class WebhookMetrics {
 
     private Figures read() {
         Long oldest = deliveries.oldestPending();
-        return new Figures(deliveries.count(Delivery.PENDING), deliveries.count(Delivery.FAILED),
+        long pending = deliveries.count(Delivery.PENDING);
+        // SQLite's events wait without a row until their endpoint's cursor passes them (EventFeed)
+        Map.Entry<Long, Long> behind = deliveries.behindCursors();
+        pending += behind.getKey();
+        if (behind.getValue() != Long.MIN_VALUE) {
+            oldest = oldest == null ? behind.getValue() : Math.min(oldest, behind.getValue());
+        }
+        return new Figures(pending, deliveries.count(Delivery.FAILED),
                 oldest == null ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0);
     }
 

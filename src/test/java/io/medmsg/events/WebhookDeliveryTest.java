@@ -332,6 +332,63 @@ class WebhookDeliveryTest extends ApiTest {
     }
 
     @Test
+    void eventsWhileAnEndpointIsDisabledAreNotSentOnceItIsEnabledAgain() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        String gone = receiver.url("/gone");
+        awaitTrue(() -> api.get(A + "deliveries?status=failed&endpoint=" + gone, admin).data().get("list")
+                .findValuesAsString("last_status").contains("410"), "/gone disabled by its 410");
+        chat.patientSends(c.patient(), c.doctorId(), "while /gone is disabled");
+        awaitTrue(() -> texts(delivered(c.sessionId())).contains("while /gone is disabled"), "the message to /hook");
+
+        Reply enabled = api.post(A + "redeliver", admin, body("endpoint", gone, "since", clock.millis()));
+        assertThat(enabled.status()).as(enabled.raw()).isEqualTo(200);
+        chat.patientSends(c.patient(), c.doctorId(), "after /gone is enabled");
+        awaitTrue(() -> texts(receiver.of("/gone", c.sessionId())).contains("after /gone is enabled"),
+                "the next message to /gone");
+        assertThat(texts(receiver.of("/gone", c.sessionId()))).doesNotContain("while /gone is disabled");
+    }
+
+    @Test
+    void anEventHeldAtTheReceiverCountsAsPendingWithItsAge() throws Exception {
+        Chat.Consultation pair = chat.newPair();
+        release = new java.util.concurrent.CountDownLatch(1);
+        held.add(pair.doctorId());
+        try {
+            double before = gauge("medmsg_webhook_pending");
+            chat.open(pair.patient(), pair.doctorId());
+            awaitTrue(() -> holding.get() > 0, "the first event held");
+            clock.advance(Duration.ofSeconds(90));
+            // the held event, and the session's message behind it
+            awaitTrue(() -> gauge("medmsg_webhook_pending") >= before + 2
+                    && gauge("medmsg_webhook_oldest_pending_age_seconds") >= 90, "the held event pending for 90 s");
+        } finally {
+            held.remove(pair.doctorId());
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aFirstAttemptThatSucceedsIsListedWithItsStatus() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        awaitDelivered(c.sessionId(), "message.created");
+        String opened = delivered(c.sessionId()).getFirst().id();
+        awaitTrue(() -> "succeeded".equals(delivery(opened).get("status").asString()), "the success recorded");
+        JsonNode d = delivery(opened);
+        assertThat(d.get("type").asString()).isEqualTo("consultation.opened");
+        assertThat(d.get("attempts").asInt()).isEqualTo(1);
+        assertThat(d.get("last_status").asInt()).isEqualTo(200);
+        assertThat(d.get("last_error").isNull()).isTrue();
+        assertThat(d.get("next_attempt_at").isNull()).isTrue();
+    }
+
+    /** A gauge's value from /actuator/prometheus. */
+    private double gauge(String name) {
+        Reply r = api.send(api.builder("/actuator/prometheus", admin));
+        return r.raw().lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " not in " + r.raw()));
+    }
+
+    @Test
     void aResendIsAnnouncedOnceAndARefusedSendNotAtAll() throws Exception {
         Chat.Consultation c = chat.consultation();
         String msgId = chat.patientSends(c.patient(), c.doctorId(), "复查结果", "resend-1").data().get("message")
