@@ -53,14 +53,26 @@ class DeliveryRepository {
     private static final String LEASED = """
             SELECT delivery_id FROM webhook_deliveries WHERE delivery_id IN (:ids) AND lease_owner = :owner""";
 
-    private static final String RELEASE = """
-            UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL
-            WHERE delivery_id = :id AND lease_owner = :owner AND status = 'pending'""";
+    /** The row's endpoint answered 410 (here or on another instance) while the row was leased. */
+    private static final String ENDPOINT_DISABLED = """
+            EXISTS (SELECT 1 FROM webhook_endpoints w
+                     WHERE w.endpoint = webhook_deliveries.endpoint AND w.disabled_at IS NOT NULL)""";
 
+    private static final String GONE = "the endpoint answered 410 Gone and is disabled";
+
+    /** A released row of a disabled endpoint fails, as the disable failed the unleased ones. */
+    private static final String RELEASE = """
+            UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL,
+                status = CASE WHEN %1$s THEN 'failed' ELSE status END,
+                last_error = CASE WHEN %1$s THEN :gone ELSE last_error END
+            WHERE delivery_id = :id AND lease_owner = :owner AND status = 'pending'""".formatted(ENDPOINT_DISABLED);
+
+    /** An attempt that would be retried fails instead once its endpoint is disabled. */
     private static final String OUTCOME = """
-            UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1, last_status = :lastStatus,
+            UPDATE webhook_deliveries SET status = CASE WHEN :status = 'pending' AND %s THEN 'failed' ELSE :status END,
+                attempts = attempts + 1, last_status = :lastStatus,
                 last_error = :lastError, next_attempt_at = :next, lease_owner = NULL, lease_until = NULL
-            WHERE delivery_id = :id AND lease_owner = :owner AND status = 'pending'""";
+            WHERE delivery_id = :id AND lease_owner = :owner AND status = 'pending'""".formatted(ENDPOINT_DISABLED);
 
     /** The event rows of a run's deliveries (a run holds at most {@link Dispatcher#RUN}). */
     private static final String EVENTS = "SELECT " + Outbox.COLUMNS + " FROM events WHERE event_id IN (:ids)";
@@ -74,7 +86,7 @@ class DeliveryRepository {
     private static final String SUBSCRIBED = "SELECT DISTINCT endpoint FROM webhook_subscriptions";
     private static final String FAIL_PENDING = """
             UPDATE webhook_deliveries SET status = 'failed', last_error = :error, lease_owner = NULL, lease_until = NULL
-            WHERE endpoint = :endpoint AND status = 'pending'""";
+            WHERE endpoint = :endpoint AND status = 'pending' AND (lease_until IS NULL OR lease_until < :now)""";
 
     private static final String PAGE = "SELECT " + Delivery.COLUMNS + " FROM webhook_deliveries WHERE delivery_id < :before";
     private static final String PAGE_STATUS = " AND status = :status";
@@ -200,7 +212,8 @@ class DeliveryRepository {
     /** Gives back leases this claim holds without an attempt (a run cut short): other dispatchers may take them. */
     void release(List<Long> ids, String owner) {
         if (!ids.isEmpty()) {
-            db.batchUpdate(RELEASE, ids.stream().map(id -> new MapSqlParameterSource("id", id).addValue("owner", owner))
+            db.batchUpdate(RELEASE, ids.stream().map(id -> new MapSqlParameterSource("id", id).addValue("owner", owner)
+                    .addValue("gone", GONE))
                     .toArray(SqlParameterSource[]::new));
         }
     }
@@ -278,8 +291,8 @@ class DeliveryRepository {
     void disable(String endpoint, long now) {
         db.write().sql(DISABLE).param("endpoint", endpoint).param("now", now).update();
         db.write().sql(UNSUBSCRIBE).param("endpoint", endpoint).update();
-        db.write().sql(FAIL_PENDING).param("endpoint", endpoint)
-                .param("error", "the endpoint answered 410 Gone and is disabled").update();
+        // a row in flight keeps the outcome of its attempt (it fails when written or released, see OUTCOME)
+        db.write().sql(FAIL_PENDING).param("endpoint", endpoint).param("now", now).param("error", GONE).update();
     }
 
     void enable(WebhookSettings.Endpoint e) {

@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -51,6 +52,8 @@ class WebhookDeliveryTest extends ApiTest {
     static final Set<String> refused = ConcurrentHashMap.newKeySet();
     /** Events naming one of these ids are held (not answered) until {@link #release} opens. */
     static final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** As {@link #held}, for the requests to /gone only. */
+    static final Set<String> heldAtGone = ConcurrentHashMap.newKeySet();
     static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
     static final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -64,7 +67,8 @@ class WebhookDeliveryTest extends ApiTest {
         registry.add("medmsg.webhooks.endpoints[1].events", () -> "message.created");
         registry.add("medmsg.webhooks.poll-interval", () -> "20ms");
         receiver.answer = r -> {
-            if (held.stream().anyMatch(id -> r.body().contains(id))) {
+            if (held.stream().anyMatch(id -> r.body().contains(id))
+                    || r.path().equals("/gone") && heldAtGone.stream().anyMatch(id -> r.body().contains(id))) {
                 holding.incrementAndGet();
                 try {
                     release.await(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -373,6 +377,34 @@ class WebhookDeliveryTest extends ApiTest {
         // /gone answers 410 again: disabled once more, as the other tests expect it
         awaitGoneDisabledBy(receiver.of("/gone", c.sessionId()).getLast().id());
         assertThat(texts(receiver.of("/gone", c.sessionId()))).doesNotContain("while /gone is disabled");
+    }
+
+    /**
+     * The fan-out path (the servers), where two runs to one endpoint are in flight at once: the one
+     * answered 410 first disables the endpoint and fails its pending rows, but not the row still
+     * being sent, whose own answer is recorded when it comes.
+     */
+    @Test
+    @Tag("server-db")
+    void aDeliveryInFlightWhenItsEndpointIsDisabledKeepsItsOwnAnswer() throws Exception {
+        Reply enabled = api.post(A + "redeliver", admin, body("endpoint", receiver.url("/gone"), "since", clock.millis()));
+        assertThat(enabled.status()).as(enabled.raw()).isEqualTo(200);
+        Chat.Consultation first = chat.newPair();
+        release = new java.util.concurrent.CountDownLatch(1);
+        heldAtGone.add(first.doctorId());
+        try {
+            String session = chat.open(first.patient(), first.doctorId());
+            awaitTrue(() -> holding.get() > 0, "the first message held at /gone");
+            Chat.Consultation second = chat.consultation();
+            awaitTrue(() -> !receiver.of("/gone", second.sessionId()).isEmpty(), "the second message at /gone");
+            awaitGoneDisabledBy(receiver.of("/gone", second.sessionId()).getFirst().id());
+            release.countDown();
+            awaitTrue(() -> !receiver.of("/gone", session).isEmpty(), "the first message answered");
+            awaitGoneDisabledBy(receiver.of("/gone", session).getFirst().id());
+        } finally {
+            heldAtGone.remove(first.doctorId());
+            release.countDown();
+        }
     }
 
     /** Waits until the failed delivery of this event to /gone, answered 410, is written: /gone is disabled from then on. */
