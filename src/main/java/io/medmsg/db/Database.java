@@ -1,11 +1,13 @@
 package io.medmsg.db;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -34,10 +36,13 @@ public final class Database implements AutoCloseable {
     private final WriteHealth health;
     private final NamedParameterJdbcTemplate batches;
 
-    /** {@code batchSizes} hears the number of units of each group-commit batch. */
+    /**
+     * {@code batchSizes} hears the number of units of each group-commit batch; {@code commitDelay}
+     * is how long the writer may wait for company before a batch ({@link GroupCommitter}).
+     */
     Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
             TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health,
-            IntConsumer batchSizes) {
+            IntConsumer batchSizes, Duration commitDelay) {
         this.readerPool = readerPool;
         this.outages = outages;
         this.health = health;
@@ -47,7 +52,7 @@ public final class Database implements AutoCloseable {
         this.read = read;
         this.transactions = transactions;
         this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
-                this::lockWaitsFail, outages, batchSizes);
+                this::lockWaitsFail, outages, batchSizes, commitDelay);
         health.probeWith(this::probeWrites);
     }
 
@@ -167,6 +172,25 @@ public final class Database implements AutoCloseable {
      */
     public <T> T submit(Supplier<T> work) {
         return outcome(() -> groupCommitter.submit(work));
+    }
+
+    /**
+     * As {@link #submit}, but returns as soon as the work is queued, and the work may wait up to
+     * {@code medmsg.db.commit-delay} for other such work to share its commit ({@link GroupCommitter}):
+     * for a small write whose caller has other things to do meanwhile (a read's audit record). The
+     * caller then {@link Committing#await}s the commit, which answers as {@link #submit} would have
+     * (the result, or the failure translated as for any write).
+     */
+    public <T> Committing<T> submitLater(Supplier<T> work) {
+        CompletableFuture<T> committed = groupCommitter.enqueue(work, true);
+        return () -> outcome(() -> GroupCommitter.await(committed));
+    }
+
+    /** Work queued for the group commit ({@link #submitLater}). */
+    @FunctionalInterface
+    public interface Committing<T> {
+        /** Returns once the work has committed, with its result; throws what it failed with. */
+        T await();
     }
 
     /**

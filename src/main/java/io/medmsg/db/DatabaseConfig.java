@@ -2,6 +2,7 @@ package io.medmsg.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 import javax.sql.DataSource;
@@ -95,14 +96,29 @@ class DatabaseConfig {
 
     @Bean(destroyMethod = "close")
     Database database(DatabaseTarget target, DataSource dataSource, PlatformTransactionManager transactions,
-            StatementCounter counter, WriteHealth writeHealth, MeterRegistry meters) {
+            StatementCounter counter, WriteHealth writeHealth, MeterRegistry meters, Environment environment) {
         Outages outages = new Outages(target.dialect());
         JdbcTemplate writer = outages.install(new JdbcTemplate(dataSource));
         JdbcClient write = JdbcClient.create(writer);
         HikariDataSource readers = target.dialect() == Dialect.SQLITE ? sqliteReaders(target, counter) : null;
         return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(writer),
                 readers == null ? write : JdbcClient.create(outages.install(new JdbcTemplate(readers))),
-                new TransactionTemplate(transactions), readers, outages, writeHealth, batchSizes(meters)::record);
+                new TransactionTemplate(transactions), readers, outages, writeHealth, batchSizes(meters)::record,
+                commitDelay(environment));
+    }
+
+    /** The longest commit delay accepted: beyond it a send would wait for company longer than for its commit. */
+    static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(100);
+
+    /** {@code medmsg.db.commit-delay} (default 2ms; 0 turns it off): see {@link GroupCommitter}. */
+    static Duration commitDelay(Environment environment) {
+        Duration delay = Binder.get(environment).bind("medmsg.db.commit-delay", Duration.class)
+                .orElse(Duration.ofMillis(2));
+        if (delay.isNegative() || delay.compareTo(MAX_COMMIT_DELAY) > 0) {
+            throw new IllegalStateException("medmsg.db.commit-delay (MEDMSG_DB_COMMIT_DELAY) must be between 0 and "
+                    + MAX_COMMIT_DELAY.toMillis() + "ms, was " + delay.toMillis() + "ms");
+        }
+        return delay;
     }
 
     /** How many units each group-commit batch carried: near 1 when idle, up to 256 under load. */

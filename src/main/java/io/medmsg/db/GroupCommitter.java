@@ -1,13 +1,16 @@
 package io.medmsg.db;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -28,6 +31,16 @@ import io.medmsg.shared.DependencyFailure;
  * database roll back the whole transaction under a unit (MySQL/MariaDB do on a deadlock), every
  * unit of the batch runs again.
  *
+ * <p>Work that may wait (the audit record of a read: {@link Database#submitLater}) is held a
+ * moment when such callers come many at a time, so that those close behind join its batch: each
+ * commit costs the writer a disk flush and, on SQLite, every reader connection its page cache, so
+ * fewer and larger commits leave more of the machine to the requests (docs/benchmarks.md, "commit
+ * delay"). The writer waits until as many units as the previous batch had have come, and at most
+ * {@code medmsg.db.commit-delay}; not at all when the previous batch had no company, the queue has
+ * brought as many already, or a unit in hand may not wait. Changes (a send) never wait for
+ * company: their callers wait for their answer before sending again, so a wait only slows them
+ * (measured: sends 25 % slower with every batch held).
+ *
  * <p>This class holds the queue and the writer thread; how one batch runs, and which of its
  * units run again in the next, is {@link BatchRunner}'s.
  */
@@ -44,10 +57,18 @@ final class GroupCommitter implements AutoCloseable {
     private final Outages outages;
     /** Hears the number of units of each batch ({@code medmsg_db_batch_size}). */
     private final IntConsumer batchSizes;
+    private final long commitDelayNanos;
+    /** Units of the last batch. Writer thread only. */
+    private int previousBatch;
+    /** How many queued units the writer waits for before its batch ({@link #waitForCompany}); MAX_VALUE when it does not wait. */
+    private volatile int awaited = Integer.MAX_VALUE;
+    /** Whether a unit that may not wait has queued while the writer waits for company. */
+    private volatile boolean urgent;
     private volatile boolean running = true;
 
     GroupCommitter(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, int maxBatch,
-            int queueCapacity, Runnable lockWaitsFail, Outages outages, IntConsumer batchSizes) {
+            int queueCapacity, Runnable lockWaitsFail, Outages outages, IntConsumer batchSizes, Duration commitDelay) {
+        this.commitDelayNanos = commitDelay.toNanos();
         this.batches = new BatchRunner(dialect, transactions, pipeline, lockWaitsFail, outages);
         this.batchSizes = batchSizes;
         this.outages = outages;
@@ -57,10 +78,33 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     <T> T submit(Supplier<T> work) {
-        Unit<T> unit = new Unit<>(work);
+        return await(enqueue(work, false));
+    }
+
+    /**
+     * Queues the work and returns at once: {@link #await} then waits for its commit. Work that
+     * {@code mayWait} may be held up to the commit delay for company; other work never is.
+     */
+    <T> CompletableFuture<T> enqueue(Supplier<T> work, boolean mayWait) {
+        Unit<T> unit = new Unit<>(work, mayWait);
         try {
             queue.put(unit);
-            return unit.future.get();
+            int writerAwaits = awaited;
+            if (writerAwaits != Integer.MAX_VALUE && (!mayWait || queue.size() >= writerAwaits)) {
+                urgent |= !mayWait;
+                LockSupport.unpark(writer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database writer", e);
+        }
+        return unit.future;
+    }
+
+    /** The result of queued work once it has committed; its failure, thrown, if it failed. */
+    static <T> T await(CompletableFuture<T> committed) {
+        try {
+            return committed.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the database writer", e);
@@ -104,6 +148,8 @@ final class GroupCommitter implements AutoCloseable {
                 units.addAll(deferred);
                 deferred.clear();
                 queue.drainTo(units, Math.max(0, maxBatch - units.size()));
+                waitForCompany(units);
+                previousBatch = units.size();
                 batchSizes.accept(units.size());
                 batches.run(units, deferred);
             } catch (InterruptedException e) {
@@ -125,6 +171,41 @@ final class GroupCommitter implements AutoCloseable {
                 units.clear();
             }
         }
+    }
+
+    /**
+     * Waits, at most the commit delay, until as many units as the last batch had are in hand, and
+     * takes who queued meanwhile: only when every unit in hand may wait, the last batch had company
+     * and fewer have come so far. A unit that may not wait ends the wait when it queues; the others
+     * wake the writer once, when the last of those it waits for queues ({@link #enqueue}), not at
+     * every arrival: on a small machine each wake-up costs the requests CPU.
+     */
+    private void waitForCompany(List<Unit<?>> units) {
+        int wanted = Math.min(previousBatch, maxBatch);
+        if (commitDelayNanos == 0 || previousBatch < 2 || units.size() >= wanted || !allMayWait(units)) {
+            return;
+        }
+        long deadline = System.nanoTime() + commitDelayNanos;
+        urgent = false;
+        awaited = wanted - units.size();
+        try {
+            long left;
+            while (!urgent && queue.size() < awaited && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            awaited = Integer.MAX_VALUE;
+        }
+        queue.drainTo(units, maxBatch - units.size());
+    }
+
+    private static boolean allMayWait(List<Unit<?>> units) {
+        for (Unit<?> unit : units) {
+            if (!unit.mayWait) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

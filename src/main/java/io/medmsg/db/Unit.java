@@ -12,14 +12,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class Unit<T> {
 
     final Supplier<T> work;
+    /** Whether the writer may hold this unit up to the commit delay for company ({@link GroupCommitter}). */
+    final boolean mayWait;
     final CompletableFuture<T> future = new CompletableFuture<>();
     T result;
     RuntimeException failure;
     /** How many batches this unit's failure has cost their whole transaction ({@link BatchRunner}). */
     int transactionsLost;
 
-    Unit(Supplier<T> work) {
+    Unit(Supplier<T> work, boolean mayWait) {
         this.work = work;
+        this.mayWait = mayWait;
     }
 
     void run(TransactionTemplate savepoint) {

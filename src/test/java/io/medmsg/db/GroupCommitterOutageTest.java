@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +30,7 @@ class GroupCommitterOutageTest {
 
     private final Unreachable database = new Unreachable();
     private final GroupCommitter committer = new GroupCommitter(Dialect.POSTGRES, new TransactionTemplate(database),
-            new WritePipeline(null), 256, 16, () -> { }, new Outages(Dialect.POSTGRES), size -> { });
+            new WritePipeline(null), 256, 16, () -> { }, new Outages(Dialect.POSTGRES), size -> { }, Duration.ZERO);
 
     @AfterEach
     void close() throws InterruptedException {

@@ -3,6 +3,7 @@ package io.medmsg.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -60,7 +61,7 @@ abstract class ProbeDatabase {
         Dialect dialect = Dialect.fromUrl(dataSource.getJdbcUrl());
         db = new Database(dialect, jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null, new Outages(dialect),
-                new WriteHealth(), size -> { });
+                new WriteHealth(), size -> { }, Duration.ZERO);
     }
 
     @AfterEach
