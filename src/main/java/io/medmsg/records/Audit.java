@@ -41,12 +41,21 @@ public class Audit {
 
     /** In a unit of its own (after a read); returns once the record has committed. */
     public void submit(AuditEntry entry) {
+        submitLater(entry).run();
+    }
+
+    /**
+     * In a unit of its own (after a read), queued at once: what it returns returns once the
+     * record has committed, and throws if it could not be.
+     */
+    Runnable submitLater(AuditEntry entry) {
         if (!enabled) {
-            return;
+            return () -> { };
         }
-        db.submit(() -> {
+        Database.Committing<Object> committing = db.submitLater(() -> {
             repository.queue(entry, clock.millis(), null);
             return null;
         });
+        return committing::await;
     }
 }

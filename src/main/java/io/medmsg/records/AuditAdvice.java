@@ -15,13 +15,15 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 import io.medmsg.web.Envelope;
+import io.medmsg.web.HeldAnswers;
 
 /**
- * Writes the audit record of an audited request right before its answer's body is written, and
- * so before the answer leaves: for a read, in a group-commit unit after the read. Requests whose
- * service already committed their record with their change ({@link AuditStamp#recorded}) and
- * polls that carry nothing ({@link AuditFacts#auditIdle}) write none. Error answers are audited
- * too, with their status.
+ * Writes the audit record of an audited request before its answer leaves: for a read, in a
+ * group-commit unit after the read, queued before the body is rendered; a JSON body is held in
+ * memory until the record has committed ({@link HeldAnswers}), any other waits for it first.
+ * Requests whose service already committed their record with their change
+ * ({@link AuditStamp#recorded}) and polls that carry nothing ({@link AuditFacts#auditIdle}) write
+ * none. Error answers are audited too, with their status.
  */
 @ControllerAdvice
 class AuditAdvice implements ResponseBodyAdvice<Object> {
@@ -77,7 +79,12 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
             return body;
         }
         if (status < 400) {
-            audit.submit(entry);
+            if (HeldAnswers.canHold(converterType)) {
+                // the body renders while the record commits, and is held until it has
+                HeldAnswers.holdUntil(req, audit.submitLater(entry));
+            } else {
+                audit.submit(entry);
+            }
             return body;
         }
         try {

@@ -3,18 +3,32 @@ package io.medmsg.web;
 import io.medmsg.config.MedMsgProperties;
 
 import org.eclipse.jetty.server.ServerConnector;
+import org.springframework.boot.http.converter.autoconfigure.ServerHttpMessageConvertersCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfig {
 
     /** Connections waiting to be accepted; see jettyServer(). */
     private static final int ACCEPT_QUEUE = 1000;
+
+    /**
+     * The JSON converter of every answer, with the application's mapper, in Spring Boot's place in
+     * the list (after its own, order 0, so this one is the one kept): it holds bodies as
+     * {@link HeldAnswers} asks.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    ServerHttpMessageConvertersCustomizer heldJsonConverter(JsonMapper mapper) {
+        return builder -> builder.withJsonConverter(new HeldJsonConverter(mapper));
+    }
 
     @Bean
     FilterRegistrationBean<RequestIdFilter> requestIdFilter() {

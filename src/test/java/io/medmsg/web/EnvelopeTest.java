@@ -8,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
@@ -26,6 +30,17 @@ class EnvelopeTest extends ApiTest {
         assertThat(reply.msg()).isNotBlank();
         assertThat(reply.body().get("request_id").asString()).isNotBlank();
         assertThat(reply.raw()).doesNotContain("Exception").doesNotContain("springframework").doesNotContain("\tat ");
+    }
+
+    @Autowired
+    RequestMappingHandlerAdapter handlers;
+
+    /** Else a read's held answer would not be held: its record would be waited for first, more slowly. */
+    @Test
+    void jsonAnswersAreWrittenByTheConverterThatCanHoldThem() {
+        HttpMessageConverter<?> json = handlers.getMessageConverters().stream()
+                .filter(c -> c.canWrite(Envelope.class, MediaType.APPLICATION_JSON)).findFirst().orElseThrow();
+        assertThat(HeldAnswers.canHold(json.getClass())).as("%s holds answers", json.getClass().getName()).isTrue();
     }
 
     @Test

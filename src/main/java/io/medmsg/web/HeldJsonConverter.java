@@ -1,0 +1,53 @@
+package io.medmsg.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+
+import org.springframework.core.ResolvableType;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpOutputMessage;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Spring's JSON converter, which writes a body held by {@link HeldAnswers} only once its condition
+ * has returned: rendered into memory first (an envelope is a page at most), then waited for, then
+ * copied out. Every other body is written as Spring writes it.
+ */
+class HeldJsonConverter extends JacksonJsonHttpMessageConverter {
+
+    /** Room for a page of messages without growing the buffer. */
+    private static final int INITIAL_BYTES = 16 * 1024;
+
+    HeldJsonConverter(JsonMapper mapper) {
+        super(mapper);
+    }
+
+    @Override
+    protected void writeInternal(Object object, ResolvableType type, HttpOutputMessage output,
+            Map<String, Object> hints) throws IOException {
+        Runnable until = HeldAnswers.take();
+        if (until == null) {
+            super.writeInternal(object, type, output, hints);
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(INITIAL_BYTES);
+        super.writeInternal(object, type, new InMemory(output.getHeaders(), body), hints);
+        until.run();
+        body.writeTo(output.getBody());
+    }
+
+    private record InMemory(HttpHeaders headers, OutputStream body) implements HttpOutputMessage {
+        @Override
+        public OutputStream getBody() {
+            return body;
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return headers;
+        }
+    }
+}
