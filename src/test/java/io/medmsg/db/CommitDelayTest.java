@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -54,34 +56,19 @@ class CommitDelayTest {
 
     @Test
     void workThatMayWaitJoinsTheBatchOfThoseCloseBehindIt() throws Exception {
-        batchOfTwo();
-
-        CompletableFuture<Integer> first = committer.enqueue(() -> 1, true);
-        // the writer has taken the first (nothing else is queued) and waits for company
-        Thread.sleep(200);
-        CompletableFuture<Integer> second = committer.enqueue(() -> 2, true);
-
-        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(2);
-        assertThat(batches).as("units per batch").containsExactly(1, 2, 2);
+        // the second is as many as the last batch had: the writer waits no longer
+        assertJoinsAWaitingRecord(2, () -> committer.enqueue(() -> 2, true));
     }
 
     @Test
     void aChangeEndsTheWaitForCompanyWhenItQueues() throws Exception {
-        batchOfTwo();
-
-        CompletableFuture<Integer> record = committer.enqueue(() -> 1, true);
-        Thread.sleep(200);
-        CompletableFuture<Integer> change = submit(() -> 2);
-
-        assertThat(change.get(5, TimeUnit.SECONDS)).isEqualTo(2);
-        assertThat(record.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(batches).as("units per batch").containsExactly(1, 2, 2);
+        // the writer waits for two more records, and a change ends that wait
+        assertJoinsAWaitingRecord(3, () -> submit(() -> 2));
     }
 
     @Test
     void aChangeNeverWaitsForCompany() throws Exception {
-        batchOfTwo();
+        batchOf(2);
 
         assertThat(submit(() -> 3).get(5, TimeUnit.SECONDS)).isEqualTo(3);
         assertThat(batches).as("units per batch").containsExactly(1, 2, 1);
@@ -108,8 +95,26 @@ class CommitDelayTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("between 0 and 100ms");
     }
 
-    /** A batch of one (a change that holds the writer) and then one of two that may wait, queued behind it. */
-    private void batchOfTwo() throws Exception {
+    /**
+     * After a batch of {@code previous}, a record that may wait is taken alone and waits for company;
+     * {@code second} queues 200 ms later: both commit, in one batch, long before the delay is over.
+     */
+    private void assertJoinsAWaitingRecord(int previous, Supplier<CompletableFuture<Integer>> second)
+            throws Exception {
+        batchOf(previous);
+
+        CompletableFuture<Integer> record = committer.enqueue(() -> 1, true);
+        // the writer has taken the record (nothing else is queued) and waits for company
+        Thread.sleep(200);
+        CompletableFuture<Integer> next = second.get();
+
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(record.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(batches).as("units per batch").containsExactly(1, previous, 2);
+    }
+
+    /** A batch of one (a change that holds the writer) and then one of {@code n} that may wait, queued behind it. */
+    private void batchOf(int n) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         CompletableFuture<Integer> blocker = submit(() -> {
@@ -118,18 +123,19 @@ class CommitDelayTest {
             return 0;
         });
         assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Integer> a = committer.enqueue(() -> 1, true);
-        CompletableFuture<Integer> b = committer.enqueue(() -> 2, true);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (committer.waiting() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            queued.add(committer.enqueue(() -> 1, true));
         }
         release.countDown();
-        CompletableFuture.allOf(blocker, a, b).get(5, TimeUnit.SECONDS);
-        assertThat(batches).as("units per batch").containsExactly(1, 2);
+        blocker.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<Integer> unit : queued) {
+            unit.get(5, TimeUnit.SECONDS);
+        }
+        assertThat(batches).as("units per batch").containsExactly(1, n);
     }
 
-    private CompletableFuture<Integer> submit(java.util.function.Supplier<Integer> work) {
+    private CompletableFuture<Integer> submit(Supplier<Integer> work) {
         return CompletableFuture.supplyAsync(() -> committer.submit(work), r -> Thread.ofVirtual().start(r));
     }
 
