@@ -107,7 +107,7 @@ class DatabaseConfig {
                 commitDelay(environment));
     }
 
-    /** The longest commit delay accepted: beyond it a send would wait for company longer than for its commit. */
+    /** The longest commit delay accepted: a read's record waiting longer would hold its answer for no gain. */
     static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(100);
 
     /** {@code medmsg.db.commit-delay} (default 2ms; 0 turns it off): see {@link GroupCommitter}. */

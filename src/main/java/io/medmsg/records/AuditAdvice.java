@@ -79,11 +79,10 @@ class AuditAdvice implements ResponseBodyAdvice<Object> {
             return body;
         }
         if (status < 400) {
-            if (HeldAnswers.canHold(converterType)) {
-                // the body renders while the record commits, and is held until it has
-                HeldAnswers.holdUntil(req, audit.submitLater(entry));
-            } else {
-                audit.submit(entry);
+            // the body renders while the record commits, and is held until it has
+            Runnable committed = audit.submitLater(entry);
+            if (!HeldAnswers.holdUntil(req, converterType, committed)) {
+                committed.run();
             }
             return body;
         }

@@ -1,5 +1,7 @@
 package io.medmsg.web;
 
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.context.request.RequestAttributes;
@@ -21,27 +23,52 @@ public final class HeldAnswers {
     private HeldAnswers() {
     }
 
-    /** Whether a body written by this converter can be held (else the caller must wait first). */
+    /**
+     * Holds the JSON body of this request's answer until {@code until} returns, if the body is
+     * written by a converter that holds ({@link HeldJsonConverter}) on this thread, which must know
+     * the request; returns false, holding nothing, otherwise: the caller must then wait itself.
+     */
+    public static boolean holdUntil(HttpServletRequest request, Class<?> converterType, Runnable until) {
+        if (!HeldJsonConverter.class.isAssignableFrom(converterType) || !sameRequest(current(), request)) {
+            return false;
+        }
+        request.setAttribute(ATTRIBUTE, until);
+        return true;
+    }
+
+    /** Whether a body written by this converter can be held. */
     public static boolean canHold(Class<?> converterType) {
         return HeldJsonConverter.class.isAssignableFrom(converterType);
     }
 
-    /** Holds the JSON body of this request's answer, which {@link #canHold} its converter, until {@code until} returns. */
-    public static void holdUntil(HttpServletRequest request, Runnable until) {
-        request.setAttribute(ATTRIBUTE, until);
-    }
-
     /** The condition held on the current request, removed from it; null if none. */
     static Runnable take() {
-        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-        if (!(attributes instanceof ServletRequestAttributes servlet)) {
+        HttpServletRequest request = current();
+        if (request == null) {
             return null;
         }
-        HttpServletRequest request = servlet.getRequest();
         Runnable until = (Runnable) request.getAttribute(ATTRIBUTE);
         if (until != null) {
             request.removeAttribute(ATTRIBUTE);
         }
         return until;
+    }
+
+    /** Whether the two are the same request, whatever wrappers (Spring Security's) either wears. */
+    private static boolean sameRequest(ServletRequest a, ServletRequest b) {
+        return a != null && b != null && unwrapped(a) == unwrapped(b);
+    }
+
+    private static ServletRequest unwrapped(ServletRequest request) {
+        ServletRequest inner = request;
+        while (inner instanceof ServletRequestWrapper wrapper) {
+            inner = wrapper.getRequest();
+        }
+        return inner;
+    }
+
+    private static HttpServletRequest current() {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        return attributes instanceof ServletRequestAttributes servlet ? servlet.getRequest() : null;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.http.converter.StringHttpMessageConverter;
 import org.springframework.mock.http.MockHttpOutputMessage;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -44,7 +45,7 @@ class HeldJsonConverterTest {
     void aHeldBodyIsWrittenOnlyOnceItsConditionHasReturned() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HeldAnswers.holdUntil(request, () -> {
+        HeldAnswers.holdUntil(request, HeldJsonConverter.class, () -> {
             entered.countDown();
             await(release);
         });
@@ -60,7 +61,7 @@ class HeldJsonConverterTest {
 
     @Test
     void aHeldBodyWhoseConditionFailsIsNotWrittenAndTheFailureIsThrown() {
-        HeldAnswers.holdUntil(request, () -> {
+        HeldAnswers.holdUntil(request, HeldJsonConverter.class, () -> {
             throw new IllegalStateException("record not committed");
         });
 
@@ -73,8 +74,15 @@ class HeldJsonConverterTest {
         write(page());
 
         assertThat(out.getBodyAsString(StandardCharsets.UTF_8)).isEqualTo("{\"texts\":[\"您好\",\"请按时服药\"]}");
-        assertThat(HeldAnswers.canHold(HeldJsonConverter.class)).isTrue();
-        assertThat(HeldAnswers.canHold(org.springframework.http.converter.StringHttpMessageConverter.class)).isFalse();
+    }
+
+    @Test
+    void aBodyIsHeldOnlyByItsOwnConverterAndOnTheThreadThatKnowsTheRequest() {
+        assertThat(HeldAnswers.holdUntil(request, StringHttpMessageConverter.class, () -> { }))
+                .as("held for another converter").isFalse();
+        assertThat(HeldAnswers.holdUntil(new MockHttpServletRequest(), HeldJsonConverter.class, () -> { }))
+                .as("held for a request this thread does not serve").isFalse();
+        assertThat(HeldAnswers.holdUntil(request, HeldJsonConverter.class, () -> { })).isTrue();
     }
 
     private static Map<String, List<String>> page() {
