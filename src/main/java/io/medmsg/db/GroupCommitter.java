@@ -39,7 +39,7 @@ import io.medmsg.shared.DependencyFailure;
  * {@code medmsg.db.commit-delay}; not at all when the previous batch had no company, the queue has
  * brought as many already, or a unit in hand may not wait. Changes (a send) never wait for
  * company: their callers wait for their answer before sending again, so a wait only slows them
- * (measured: sends 25 % slower with every batch held).
+ * (measured: sends 15–25 % slower when every batch with company waited).
  *
  * <p>This class holds the queue and the writer thread; how one batch runs, and which of its
  * units run again in the next, is {@link BatchRunner}'s.
