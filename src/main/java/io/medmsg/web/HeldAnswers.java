@@ -29,7 +29,7 @@ public final class HeldAnswers {
      * the request; returns false, holding nothing, otherwise: the caller must then wait itself.
      */
     public static boolean holdUntil(HttpServletRequest request, Class<?> converterType, Runnable until) {
-        if (!HeldJsonConverter.class.isAssignableFrom(converterType) || !sameRequest(current(), request)) {
+        if (!canHold(converterType) || !sameRequest(current(), request)) {
             return false;
         }
         request.setAttribute(ATTRIBUTE, until);
