@@ -114,8 +114,8 @@ public class ChatService {
 
     /**
      * Appends a message; when it is written, its audit record ({@code stamp}) commits in the same
-     * unit. A resend, a refusal or a send the consultation rules admitted later is audited by the
-     * response advice, after.
+     * unit, also when the consultation rules admit it in a unit of their own (the first message of
+     * a consultation). A resend or a refusal is audited by the response advice, after.
      */
     Views.Sent send(Caller caller, Target target, Content asSent, String clientMsgId, LinkBase base, AuditStamp stamp) {
         long start = System.nanoTime();
@@ -157,7 +157,7 @@ public class ChatService {
         if (!appended.written()) {
             StoredMessage original = originalOf(appended, side);
             appended = original != null ? Appended.resendOf(appended.session(), appended.draft(), original)
-                    : admitted(caller, side, appended.session(), content, clientMsgId);
+                    : admitted(caller, side, appended.session(), content, clientMsgId, stamp);
         }
         if (!appended.written()) {
             sameAsOriginal(appended, content);
@@ -181,10 +181,27 @@ public class ChatService {
         return content;
     }
 
-    /** The session's consultation gate refused the send: the consultation rules decide, under its lock. */
-    private Appended admitted(Caller caller, Side side, KnownSessions.Parties session, Content content, String clientMsgId) {
-        return retrying(() -> consultations.settle(db.submit(() -> consultations.admit(session, side,
-                draft(caller, side, session, content, clientMsgId), side == Side.PATIENT ? caller.name() : null))));
+    /**
+     * The session's consultation gate refused the send: the consultation rules decide, under its
+     * lock; a message they let through commits with its audit record, as any other send does.
+     */
+    private Appended admitted(Caller caller, Side side, KnownSessions.Parties session, Content content, String clientMsgId,
+            AuditStamp stamp) {
+        Appended appended = retrying(() -> consultations.settle(db.submit(() -> auditedIfWritten(consultations.admit(session,
+                side, draft(caller, side, session, content, clientMsgId), side == Side.PATIENT ? caller.name() : null),
+                stamp))));
+        if (appended.written()) {
+            stamp.markRecorded();
+        }
+        return appended;
+    }
+
+    private ConsultationService.Decided<Appended> auditedIfWritten(ConsultationService.Decided<Appended> d,
+            AuditStamp stamp) {
+        if (d.value() != null && d.value().written()) {
+            audited(d.value(), stamp);
+        }
+        return d;
     }
 
     /** The original of a message not written: a resend found by the append, or looked up now; null if none. */

@@ -3,13 +3,20 @@ package io.medmsg.chat;
 import static io.medmsg.support.Tokens.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpServletRequest;
 
 import tools.jackson.databind.JsonNode;
 
+import io.medmsg.auth.Caller;
+import io.medmsg.auth.Role;
+import io.medmsg.files.LinkBase;
+import io.medmsg.records.AuditStamp;
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
@@ -18,6 +25,9 @@ import io.medmsg.support.Tokens;
 
 /** Consultations in open mode (the default): their lifecycle, the back end's API, who may call what. */
 class ConsultationTest extends ApiTest {
+
+    @Autowired
+    private ChatService chatService;
 
     private Chat chat;
     private Consult consult;
@@ -56,6 +66,31 @@ class ConsultationTest extends ApiTest {
         assertThat(current.get("first_seq").asLong()).isEqualTo(1);
         assertThat(current.get("accept_deadline").asLong() - current.get("opened_at").asLong()).isEqualTo(24 * 3600_000L);
         assertThat(all.get(0).get("consultation_id").asString()).isEqualTo(current.get("consultation_id").asString());
+    }
+
+    /**
+     * The consultation rules admit a first message in a unit of their own; its audit record must
+     * commit in that unit too (API.md §6), or a crash between the two would leave a message that no
+     * record accounts for. The response advice writes a record only for a stamp not yet recorded.
+     */
+    @Test
+    void theMessageThatOpensAConsultationCommitsWithItsAuditRecord() {
+        Chat.Consultation pair = chat.newPair();
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/msg_service/msg/patient/send_text_msg");
+        AuditStamp stamp = AuditStamp.of(request);
+
+        Views.Sent sent = chatService.send(new Caller(pair.patientId(), Role.PATIENT, "王女士", Instant.now().plusSeconds(600)),
+                new ChatService.Target(pair.doctorId(), null), ChatService.Content.text("医生您好，孩子发烧两天了"), null,
+                new LinkBase("http://localhost"), stamp);
+
+        assertThat(stamp.recorded()).as("recorded with the message, not left to the response advice").isTrue();
+        Reply records = api.get("/msg_service/msg/audit/records?session_id=" + sent.sessionId(),
+                Tokens.auditor("compliance-1"));
+        assertThat(records.status()).as(records.raw()).isEqualTo(200);
+        JsonNode list = records.data().get("list");
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("seq_from").asLong()).isEqualTo(sent.message().seq());
+        assertThat(list.get(0).get("consultation_id").asString()).isNotEmpty();
     }
 
     @Test
