@@ -8,12 +8,18 @@
 #   session_list, 20    bench/session-list.sh (10,000)     vs bench/reference.sh session_list >= 60 %
 #   idle new_msg        bench/realtime.sh                  vs bench/reference.sh jetty        >= 33 %
 #   wake-up p99, RSS    bench/realtime.sh (1,000 held polls; 10,000 held polls)  <= 25 ms, <= 384 MB
+# and growth, where the "ceiling" is the same figure on a small database (goal: at most 1.5x slower):
+#   msg_list, 50        FILL=10000000 bench/read.sh          vs FILL=10000 bench/read.sh         >= 67 %
+#   idle new_msg        FILL=10000000 POLLS_ONLY=1 bench/realtime.sh  vs FILL=10000              >= 67 %
+#   session_list, 20    SESSIONS=100000 bench/session-list.sh vs SESSIONS=100                    >= 67 %
+# (FILL: bench/fill.py adds that many messages of other sessions before the service starts.)
+# FIGURES picks some of them (default: all), e.g. FIGURES='grow_msg_list grow_new_msg grow_session_list'.
 # ROUNDS rounds (3); within a round the ceiling runs first in odd rounds and MedMsg first in even
 # ones, so that neither always meets a warmer or cooler machine. Every MedMsg run and every Java
 # reference warms up WARMUP seconds (45: on two cores the JIT compiler is busy for about 40 s),
 # then measures RUN seconds (20). The table's ratio is the MedMsg median over the ceiling median.
 # Each run's whole output is kept in the directory printed at the start.
-# Takes about ROUNDS x (11 x (WARMUP + RUN) + 6 min): some 20 minutes per round with the defaults.
+# Takes about ROUNDS x (17 x (WARMUP + RUN) + 12 min): some 35 minutes per round with the defaults.
 # Run it on a quiet machine only: it measures, and anything else running skews every figure.
 # usage: [WARMUP=45] [RUN=20] [ROUNDS=3] [CONNECTIONS=16] [BENCH_JAR=…] [SERVICE_ARGS='--medmsg.audit.enabled=false'] bench/all.sh
 #   PGHOST/PGUSER (127.0.0.1, postgres) and MARIADB_URL/MARIADB_USER/MARIADB_PASSWORD
@@ -25,6 +31,12 @@ export WARMUP=${WARMUP:-45}
 RUN=${RUN:-20}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
+FIGURES=${FIGURES:-send_sqlite send_postgres send_mariadb msg_list session_list realtime grow_msg_list grow_new_msg grow_session_list}
+# the growth figures' sizes (smaller ones only to try the script out: the goals name these)
+SMALL_FILL=${SMALL_FILL:-10000}
+BIG_FILL=${BIG_FILL:-10000000}
+SMALL_SESSIONS=${SMALL_SESSIONS:-100}
+BIG_SESSIONS=${BIG_SESSIONS:-100000}
 # shellcheck disable=SC2206 # a list of service arguments
 EXTRA=(${SERVICE_ARGS:-})
 export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres}
@@ -82,6 +94,8 @@ run() {
 record() {
     local figure=$1 side=$2 round=$3 log=$4 line value
     case "$figure:$side" in
+    grow_new_msg:*)
+        value=$(sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$log") ;;
     realtime:medmsg)
         value=$(sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$log")
         printf '%s\t%s\t%s\t%s\n' realtime medmsg "$round" "${value:-FAIL}" >> "$RESULTS"
@@ -119,6 +133,9 @@ medmsg() {
     msg_list) run msg_list medmsg "$round" 4 bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     session_list) run session_list medmsg "$round" 5 bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     realtime) run realtime medmsg "$round" 6 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
+    grow_msg_list) run grow_msg_list medmsg "$round" 7 env FILL=$BIG_FILL bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
+    grow_new_msg) run grow_new_msg medmsg "$round" 8 env FILL=$BIG_FILL POLLS_ONLY=1 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
+    grow_session_list) run grow_session_list medmsg "$round" 9 env SESSIONS=$BIG_SESSIONS bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     esac
 }
 
@@ -132,11 +149,14 @@ ceiling() {
     msg_list) run msg_list ceiling "$round" 14 bench/reference.sh msg_list "$CONNECTIONS" "$RUN" ;;
     session_list) run session_list ceiling "$round" 15 bench/reference.sh session_list "$CONNECTIONS" "$RUN" ;;
     realtime) run realtime ceiling "$round" 16 bench/reference.sh jetty 32 "$RUN" ;;
+    grow_msg_list) run grow_msg_list ceiling "$round" 17 env FILL=$SMALL_FILL bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
+    grow_new_msg) run grow_new_msg ceiling "$round" 18 env FILL=$SMALL_FILL POLLS_ONLY=1 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
+    grow_session_list) run grow_session_list ceiling "$round" 19 env SESSIONS=$SMALL_SESSIONS bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     esac
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-    for figure in send_sqlite send_postgres send_mariadb msg_list session_list realtime; do
+    for figure in $FIGURES; do
         if [ $((round % 2)) -eq 1 ]; then
             ceiling "$round" "$figure"
             medmsg "$round" "$figure"
@@ -147,9 +167,10 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
-python3 - "$RESULTS" "$ROUNDS" <<'PY'
+python3 - "$RESULTS" "$ROUNDS" "$SMALL_FILL" "$BIG_FILL" "$SMALL_SESSIONS" "$BIG_SESSIONS" <<'PY'
 import statistics, sys
 results, rounds = sys.argv[1], int(sys.argv[2])
+small_fill, big_fill, small_sessions, big_sessions = (int(a) for a in sys.argv[3:7])
 runs = {}
 for line in open(results):
     figure, side, rnd, value = line.rstrip("\n").split("\t")
@@ -164,6 +185,12 @@ goals = [
     ("realtime", "idle `new_msg` (req/s; ceiling `reference.sh jetty`)", "ratio", 0.33),
     ("wake", "wake-up p99, 1,000 held polls (ms)", "at most", 25),
     ("rss", "RSS, 10,000 held polls (MB)", "at most", 384),
+    ("grow_msg_list", f"growth: `msg_list` with {big_fill:,} more messages (req/s; ceiling: with {small_fill:,})",
+     "ratio", 2 / 3),
+    ("grow_new_msg", f"growth: idle `new_msg` with {big_fill:,} more messages (req/s; ceiling: with {small_fill:,})",
+     "ratio", 2 / 3),
+    ("grow_session_list", f"growth: `session_list` of {big_sessions:,} sessions (req/s; ceiling: of {small_sessions:,})",
+     "ratio", 2 / 3),
 ]
 
 def fmt(v):
@@ -180,6 +207,8 @@ print()
 print("| figure | MedMsg runs | MedMsg median | ceiling runs | ceiling median | ratio | goal | met |")
 print("|---|---|---|---|---|---|---|---|")
 for figure, name, kind, bound in goals:
+    if (figure, "medmsg") not in runs:
+        continue
     mine, median = cells(figure, "medmsg")
     if kind == "ratio":
         theirs, ceiling = cells(figure, "ceiling")

@@ -1,6 +1,7 @@
 # Sourced by bench/*.sh: start_service PORT [service arguments...] starts the packaged jar on a
 # fresh SQLite data dir (unless the arguments name another database) with the bench secret and no
 # send rate limit, waits until it is healthy, and stops it when the script exits. Sets PID, WORK.
+# FILL=N first adds N filler messages to the (SQLite) database: bench/fill.py, for the growth figures.
 # BENCH_JVM_OPTS replaces the JVM options (default: the ones docs/deploy.md recommends, MEDMSG_JVM_OPTS
 # of scripts/jdk.sh, so that a benchmark measures what operators run), e.g. BENCH_JVM_OPTS='-Xmx1g';
 # BENCH_JAR runs another jar than target/medmsg-*.jar (e.g. an earlier build, for a comparison).
@@ -65,11 +66,27 @@ start_service() {
     local jar
     jar=$(bench_jar)
     WORK=$(mktemp -d)
+    trap stop_service EXIT
+    if [ -n "${FILL:-}" ]; then
+        # FILL=N: N filler messages in a database of this size (bench/fill.py), added while the
+        # service is stopped, after a first start has made the schema
+        case " $* " in *spring.datasource.url*) echo "FILL works on SQLite only" >&2; return 1 ;; esac
+        launch "$jar" "$port" "$@" || return 1
+        kill "$PID"
+        wait "$PID" 2>/dev/null || true
+        python3 bench/fill.py "$WORK/data/medmsg.db" "$FILL" >&2
+    fi
+    launch "$jar" "$port" "$@"
+}
+
+# launch JAR PORT [service arguments...]: the service on $WORK/data, healthy, its PID in PID.
+launch() {
+    local jar=$1 port=$2
+    shift 2
     # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
     java ${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS} -jar "$jar" --server.port="$port" --medmsg.data-dir="$WORK/data" --medmsg.auth.hs256-secret="$SECRET" \
-        --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 "$@" > "$WORK/service.log" 2>&1 &
+        --medmsg.limits.send-rate-per-second=1000000 --medmsg.limits.send-burst=1000000 "$@" >> "$WORK/service.log" 2>&1 &
     PID=$!
-    trap stop_service EXIT
     for _ in $(seq 1 120); do
         curl -sf "http://127.0.0.1:$port/actuator/health" > /dev/null && return 0
         sleep 0.5

@@ -2,7 +2,8 @@
 # Realtime figures on the packaged service (SQLite): wake-up latency of 1,000 held long-polls,
 # idle new_msg polls per second next to /actuator/health per second, RSS with 10,000 held polls.
 # WARMUP=N (seconds) first warms the service up: N s of idle polls and one wake-up run not counted;
-# without it the wake-up is measured on a fresh service, as before.
+# without it the wake-up is measured on a fresh service, as before. POLLS_ONLY=1 measures the idle
+# polls only (no wake-up, no RSS run): bench/all.sh's growth figures.
 # usage: [WARMUP=45] bench/realtime.sh [seconds-per-wrk-run=10] [extra service arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +24,9 @@ POLL="http://127.0.0.1:$PORT/msg_service/msg/patient/new_msg?session_id=$SESSION
 if [ -n "${WARMUP:-}" ]; then
     echo "warm-up ($WARMUP s of idle polls, then a wake-up run not counted) ..."
     wrk -t2 -c32 -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
-    java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000 > /dev/null
+    [ -n "${POLLS_ONLY:-}" ] || java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000 > /dev/null
 fi
-java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000
+[ -n "${POLLS_ONLY:-}" ] || java bench/RealtimeBench.java "$PORT" "$SECRET" wake 1000
 
 wrk -t2 -c32 -d3s -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
 wrk -t2 -c32 -d3s "http://127.0.0.1:$PORT/actuator/health" > /dev/null
@@ -38,4 +39,5 @@ POLLS=$(awk '/Requests\/sec/ {print $2}' <<< "$POLLED")
 HEALTH=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" "http://127.0.0.1:$PORT/actuator/health" | awk '/Requests\/sec/ {print $2}')
 echo "idle new_msg polls: $POLLS/s; /actuator/health: $HEALTH/s; ratio $(python3 -c "print(f'{$POLLS/$HEALTH:.0%}')")"
 
+[ -n "${POLLS_ONLY:-}" ] && exit 0
 java -Xss256k bench/RealtimeBench.java "$PORT" "$SECRET" hold 10000 "$PID"
