@@ -20,8 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Realtime benchmark against a running MedMsg (bench/realtime.sh starts one):
  *   wake  N      N held new_msg long-polls (one per session), one send per session, wake-up latency
- *   hold  N PID  N held long-polls, then the server's RSS while they are held
- * Only the JDK is needed: java bench/RealtimeBench.java PORT SECRET MODE N [PID]
+ *   hold  N PID [M]  N held long-polls (and M open event streams, each of a patient of its own),
+ *                    then the server's RSS while they are held
+ * Only the JDK is needed: java bench/RealtimeBench.java PORT SECRET MODE N [PID [M]]
  */
 public class RealtimeBench {
 
@@ -55,7 +56,7 @@ public class RealtimeBench {
         if (mode.equals("wake")) {
             wake(patients, sessions);
         } else {
-            hold(patients, sessions, n, Long.parseLong(args[4]));
+            hold(patients, sessions, n, Long.parseLong(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 0, run);
         }
         System.exit(0);
     }
@@ -91,8 +92,20 @@ public class RealtimeBench {
                 n, millis[n / 2], millis[(int) Math.ceil(n * 0.99) - 1], millis[n - 1]);
     }
 
-    static void hold(List<String> patients, List<String> sessions, int n, long pid) throws Exception {
+    static void hold(List<String> patients, List<String> sessions, int n, long pid, int streams, String run)
+            throws Exception {
         long before = rssKb(pid);
+        List<CompletableFuture<HttpResponse<java.io.InputStream>>> open = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            // one patient each: a patient's streams beyond medmsg.limits.streams-per-user close the oldest
+            open.add(client.sendAsync(get("/msg_service/msg/patient/events", token("rt" + run + "s" + i, "patient")),
+                    HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        // the streams first, all open, then the polls: a poll is held 30 s, the streams for good
+        long openBy = System.nanoTime() + 90_000_000_000L;
+        while (open.stream().anyMatch(f -> !f.isDone()) && System.nanoTime() < openBy) {
+            Thread.sleep(200);
+        }
         List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int s = i % sessions.size();
@@ -101,9 +114,20 @@ public class RealtimeBench {
         }
         Thread.sleep(12_000);
         long done = polls.stream().filter(CompletableFuture::isDone).count();
+        long streaming = open.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally() && f.join().statusCode() == 200)
+                .count();
         long held = rssKb(pid);
-        System.out.printf("RSS with %d long-polls held (%d answered early): %d MB (before: %d MB)%n",
-                n, done, held / 1024, before / 1024);
+        if (streams == 0) {
+            System.out.printf("RSS with %d long-polls held (%d answered early): %d MB (before: %d MB)%n",
+                    n, done, held / 1024, before / 1024);
+        } else {
+            System.out.printf("RSS with %d long-polls held (%d answered early) and %d event streams open (%d of %d "
+                    + "answered 200): %d MB (before: %d MB)%n", n, done, streams, streaming, streams, held / 1024,
+                    before / 1024);
+            if (streaming != streams) {
+                throw new IllegalStateException((streams - streaming) + " of " + streams + " event streams did not open");
+            }
+        }
         int wrong = 0;
         for (CompletableFuture<HttpResponse<String>> p : polls) {
             HttpResponse<String> r = p.get();

@@ -8,6 +8,7 @@
 #   session_list, 20    bench/session-list.sh (10,000)     vs bench/reference.sh session_list >= 60 %
 #   idle new_msg        bench/realtime.sh                  vs bench/reference.sh jetty        >= 33 %
 #   wake-up p99, RSS    bench/realtime.sh (1,000 held polls; 10,000 held polls)  <= 25 ms, <= 384 MB
+#   RSS with streams    STREAMS=5000 bench/realtime.sh (10,000 held polls, 5,000 event streams) <= 512 MB
 # and growth, where the "ceiling" is the same figure on a small database (goal: at most 1.5x slower):
 #   msg_list, 50        FILL=10000000 bench/read.sh          vs FILL=10000 bench/read.sh         >= 67 %
 #   idle new_msg        FILL=10000000 POLLS_ONLY=1 bench/realtime.sh  vs FILL=10000              >= 67 %
@@ -31,7 +32,7 @@ export WARMUP=${WARMUP:-45}
 RUN=${RUN:-20}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
-FIGURES=${FIGURES:-send_sqlite send_postgres send_mariadb msg_list session_list realtime grow_msg_list grow_new_msg grow_session_list}
+FIGURES=${FIGURES:-send_sqlite send_postgres send_mariadb msg_list session_list realtime rss_streams grow_msg_list grow_new_msg grow_session_list}
 # the growth figures' sizes (smaller ones only to try the script out: the goals name these)
 SMALL_FILL=${SMALL_FILL:-10000}
 BIG_FILL=${BIG_FILL:-10000000}
@@ -94,6 +95,8 @@ run() {
 record() {
     local figure=$1 side=$2 round=$3 log=$4 line value
     case "$figure:$side" in
+    rss_streams:medmsg)
+        value=$(sed -nE 's/^RSS with [0-9]+ long-polls held \([0-9]+ answered early\) and [0-9]+ event streams open .*: ([0-9]+) MB.*/\1/p' "$log") ;;
     grow_new_msg:*)
         value=$(sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$log") ;;
     realtime:medmsg)
@@ -133,6 +136,7 @@ medmsg() {
     msg_list) run msg_list medmsg "$round" 4 bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     session_list) run session_list medmsg "$round" 5 bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     realtime) run realtime medmsg "$round" 6 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
+    rss_streams) run rss_streams medmsg "$round" 10 env STREAMS=5000 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
     grow_msg_list) run grow_msg_list medmsg "$round" 7 env FILL=$BIG_FILL bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     grow_new_msg) run grow_new_msg medmsg "$round" 8 env FILL=$BIG_FILL POLLS_ONLY=1 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
     grow_session_list) run grow_session_list medmsg "$round" 9 env SESSIONS=$BIG_SESSIONS bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
@@ -185,6 +189,7 @@ goals = [
     ("realtime", "idle `new_msg` (req/s; ceiling `reference.sh jetty`)", "ratio", 0.33),
     ("wake", "wake-up p99, 1,000 held polls (ms)", "at most", 25),
     ("rss", "RSS, 10,000 held polls (MB)", "at most", 384),
+    ("rss_streams", "RSS, 10,000 held polls and 5,000 event streams (MB)", "at most", 512),
     ("grow_msg_list", f"growth: `msg_list` with {big_fill:,} more messages (req/s; ceiling: with {small_fill:,})",
      "ratio", 2 / 3),
     ("grow_new_msg", f"growth: idle `new_msg` with {big_fill:,} more messages (req/s; ceiling: with {small_fill:,})",

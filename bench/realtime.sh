@@ -3,7 +3,8 @@
 # idle new_msg polls per second next to /actuator/health per second, RSS with 10,000 held polls.
 # WARMUP=N (seconds) first warms the service up: N s of idle polls and one wake-up run not counted;
 # without it the wake-up is measured on a fresh service, as before. POLLS_ONLY=1 measures the idle
-# polls only (no wake-up, no RSS run): bench/all.sh's growth figures.
+# polls only (no wake-up, no RSS run): bench/all.sh's growth figures. STREAMS=M opens M event
+# streams (SSE, a patient each) beside the 10,000 held polls of the RSS run.
 # usage: [WARMUP=45] bench/realtime.sh [seconds-per-wrk-run=10] [extra service arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,4 +41,4 @@ HEALTH=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" "http://127.0.0.1:$PORT/actuator/he
 echo "idle new_msg polls: $POLLS/s; /actuator/health: $HEALTH/s; ratio $(python3 -c "print(f'{$POLLS/$HEALTH:.0%}')")"
 
 [ -n "${POLLS_ONLY:-}" ] && exit 0
-java -Xss256k bench/RealtimeBench.java "$PORT" "$SECRET" hold 10000 "$PID"
+java -Xss256k bench/RealtimeBench.java "$PORT" "$SECRET" hold 10000 "$PID" ${STREAMS:-0}
