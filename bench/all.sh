@@ -90,6 +90,11 @@ run() {
     record "$figure" "$side" "$round" "$log"
 }
 
+# idle_polls LOG: the idle new_msg polls per second that bench/realtime.sh printed
+idle_polls() {
+    sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$1"
+}
+
 # the figure in a run's log: a wrk script's "N not 200 … X requests/s", wrk's "Requests/sec: X",
 # "tps = X", or realtime.sh's three lines; a run with any answer other than 200 records FAIL
 record() {
@@ -98,9 +103,9 @@ record() {
     rss_streams:medmsg)
         value=$(sed -nE 's/^RSS with [0-9]+ long-polls held \([0-9]+ answered early\) and [0-9]+ event streams open .*: ([0-9]+) MB.*/\1/p' "$log") ;;
     grow_new_msg:*)
-        value=$(sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$log") ;;
+        value=$(idle_polls "$log") ;;
     realtime:medmsg)
-        value=$(sed -nE 's/^idle new_msg polls: ([0-9.]+)\/s.*/\1/p' "$log")
+        value=$(idle_polls "$log")
         printf '%s\t%s\t%s\t%s\n' realtime medmsg "$round" "${value:-FAIL}" >> "$RESULTS"
         value=$(sed -nE 's/^wake-up latency.* p99 ([0-9.]+) ms.*/\1/p' "$log")
         printf '%s\t%s\t%s\t%s\n' wake medmsg "$round" "${value:-FAIL}" >> "$RESULTS"

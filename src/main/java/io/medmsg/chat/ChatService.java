@@ -149,9 +149,6 @@ public class ChatService {
     private Appended stored(Caller caller, Side side, Target target, Content content, String clientMsgId,
             AuditStamp stamp) {
         Appended appended = retrying(() -> db.submit(() -> audited(append(caller, side, target, content, clientMsgId), stamp)));
-        if (appended.written()) {
-            stamp.markRecorded();
-        }
         // committed: from now on this session is known and its sends skip the lookup
         known.learn(appended.session());
         if (!appended.written()) {
@@ -159,7 +156,10 @@ public class ChatService {
             appended = original != null ? Appended.resendOf(appended.session(), appended.draft(), original)
                     : admitted(caller, side, appended.session(), content, clientMsgId, stamp);
         }
-        if (!appended.written()) {
+        if (appended.written()) {
+            // by the append or by the consultation rules, in a unit that committed its record too
+            stamp.markRecorded();
+        } else {
             sameAsOriginal(appended, content);
         }
         return appended;
@@ -187,13 +187,9 @@ public class ChatService {
      */
     private Appended admitted(Caller caller, Side side, KnownSessions.Parties session, Content content, String clientMsgId,
             AuditStamp stamp) {
-        Appended appended = retrying(() -> consultations.settle(db.submit(() -> auditedIfWritten(consultations.admit(session,
+        return retrying(() -> consultations.settle(db.submit(() -> auditedIfWritten(consultations.admit(session,
                 side, draft(caller, side, session, content, clientMsgId), side == Side.PATIENT ? caller.name() : null),
                 stamp))));
-        if (appended.written()) {
-            stamp.markRecorded();
-        }
-        return appended;
     }
 
     private ConsultationService.Decided<Appended> auditedIfWritten(ConsultationService.Decided<Appended> d,

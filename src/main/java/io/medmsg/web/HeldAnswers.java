@@ -37,7 +37,7 @@ public final class HeldAnswers {
     }
 
     /** Whether a body written by this converter can be held. */
-    public static boolean canHold(Class<?> converterType) {
+    static boolean canHold(Class<?> converterType) {
         return HeldJsonConverter.class.isAssignableFrom(converterType);
     }
 
