@@ -10,13 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,18 +33,21 @@ import io.medmsg.records.AuditStamp;
 import io.medmsg.shared.Side;
 
 /**
- * Server-Sent Event streams. Each stream has two virtual threads: a puller that wakes on the
- * caller's change mark and reads what is new from {@link EventFeed}, and a writer that sends.
- * Between them sits a bounded queue: when a client stops reading and the queue fills, the stream
- * is dropped (the client reconnects with Last-Event-ID and catches up from the database). A
- * sender never waits for a stream; it only moves a mark.
+ * Server-Sent Event streams. A stream holds no thread while it waits, as a held long-poll does
+ * not ({@link LongPoll}): it is a future that {@link ChangeHub} completes when the caller's change
+ * mark moves or the heartbeat is due, and what follows — reading what is new from {@link
+ * EventFeed} and writing it — runs on a fresh virtual thread, one at a time per stream. Two
+ * parked virtual threads and a queue per stream, as before, cost about 9 KB of heap each: 45 MB
+ * for 5,000 streams (docs/benchmarks.md, realtime). A client that stops reading holds up only its
+ * own stream: the write in progress fails at the server's idle timeout
+ * ({@code server.jetty.connection-idle-timeout}), the stream is dropped, and nothing waits in
+ * memory meanwhile (the client reconnects with Last-Event-ID and catches up from the database).
+ * A sender never waits for a stream; it only moves a mark.
  */
 @Component
 class EventStreams {
 
-    static final int QUEUE_CAPACITY = 256;
     private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
-    private static final EventFeed.Event CLOSE = new EventFeed.Event(-1, "close", null);
 
     private final EventFeed feed;
     private final ChangeHub hub;
@@ -57,6 +57,8 @@ class EventStreams {
     private final int perUser;
     private final Duration heartbeat;
     private final Audit audit;
+    /** Where a stream reads and writes after its wait; a thread exists only while there is work. */
+    private final Executor turns = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sse-", 0).factory());
 
     EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters, Audit audit) {
         this.audit = audit;
@@ -91,11 +93,10 @@ class EventStreams {
             open.remove(stream);
             leave(stream);
         });
-        // the container saw the client go (or the stream outlive its token): stop both threads now
+        // the container saw the client go (or the stream outlive its token): no further turn, out of the hub now
         stream.emitter.onTimeout(stream::close);
         stream.emitter.onError(e -> stream.close());
-        Thread.ofVirtual().name("sse-pull-" + caller.id()).start(stream::pull);
-        Thread.ofVirtual().name("sse-write-" + caller.id()).start(stream::write);
+        turns.execute(stream::greet);
         for (Stream old : evicted) {
             log.debug("closing the oldest event stream of {} {}: more than {} open", side.wire(), caller.id(), perUser);
             old.finish();
@@ -133,116 +134,114 @@ class EventStreams {
     private final class Stream {
         final Side side;
         final String userId;
+        final String key;
         final Instant expiresAt;
         final LinkBase base;
         final AuditStamp stamp;
         final SseEmitter emitter;
-        final BlockingQueue<EventFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY + 1);
         volatile boolean closed;
-        /** What the puller waits on; cancelled by close(), which takes it out of the hub at once. */
+        /** What the stream waits on between turns; cancelled by close(), which takes it out of the hub. */
         volatile CompletableFuture<Boolean> waiting;
+        /** The last event sent; touched by one turn at a time (a turn starts when the previous one's wait ends). */
         long after;
-
-        String userKey() {
-            return side.wire() + ":" + userId;
-        }
 
         Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, AuditStamp stamp, SseEmitter emitter) {
             this.stamp = stamp;
             this.side = side;
             this.userId = userId;
+            this.key = ChangeHub.userKey(side, userId);
             this.after = after;
             this.expiresAt = expiresAt;
             this.base = base;
             this.emitter = emitter;
         }
 
-        void pull() {
-            String key = ChangeHub.userKey(side, userId);
+        String userKey() {
+            return side.wire() + ":" + userId;
+        }
+
+        /** The first turn: sends the response headers now, so the client knows at once that the stream is open. */
+        void greet() {
+            turn(SseEmitter.event().comment("connected"));
+        }
+
+        /**
+         * One turn: sends {@code first} (a comment) if any, then what is new since {@link #after},
+         * and waits for the next change without a thread. Ends the stream once it has expired, the
+         * service is stopping, or the client is gone.
+         */
+        private void turn(SseEmitter.SseEventBuilder first) {
             try {
-                while (!closed) {
-                    EventFeed.Batch batch = feed.since(side, userId, after, base);
-                    if (!batch.events().isEmpty()) {
-                        // one record per delivered batch, durable before the batch is queued to be sent
-                        audit.submit(stamp.entry(null, null, null, null, null, 200));
-                    }
-                    for (EventFeed.Event e : batch.events()) {
-                        if (queue.size() >= QUEUE_CAPACITY || !queue.offer(e)) {
-                            log.debug("dropping a slow event stream of {} {}", side.wire(), userId);
-                            finish();
-                            return;
-                        }
-                        after = Math.max(after, e.id());
-                    }
-                    hub.advance(key, batch.counter());
-                    long waitPast = Math.max(after, batch.counter());
-                    boolean changed = awaitChange(key, waitPast);
-                    if (!changed && (!hub.isRunning() || !Instant.now().isBefore(expiresAt))) {
-                        finish();
+                if (closed) {
+                    return;
+                }
+                if (first != null) {
+                    emitter.send(first);
+                }
+                EventFeed.Batch batch = feed.since(side, userId, after, base);
+                if (!batch.events().isEmpty()) {
+                    // one record per delivered batch, durable before the batch is sent
+                    audit.submit(stamp.entry(null, null, null, null, null, 200));
+                }
+                for (EventFeed.Event e : batch.events()) {
+                    if (closed) {
                         return;
                     }
+                    emitter.send(SseEmitter.event().id(Long.toString(e.id())).name(e.name())
+                            .data(e.data(), MediaType.APPLICATION_JSON));
+                    after = Math.max(after, e.id());
                 }
+                hub.advance(key, batch.counter());
+                awaitChange(Math.max(after, batch.counter()));
+            } catch (IOException gone) {
+                // The client went away: the failed write (an event or a heartbeat) is how a dead peer
+                // is found. Completing with the error ends the async request, so the container
+                // releases the connection now instead of when the emitter times out with the token.
+                log.debug("event stream of {} {} lost its client: {}", side.wire(), userId, gone.toString());
+                close();
+                completeWithError(gone);
+            } catch (IllegalStateException alreadyDone) {
+                // the stream was completed under us
+                close();
             } catch (RuntimeException e) {
                 log.warn("event stream of {} {} failed: {}", side.wire(), userId, e.toString());
                 finish();
             }
         }
 
-        private boolean awaitChange(String key, long after) {
-            CompletableFuture<Boolean> wait = hub.whenPassed(key, after, untilExpiry(heartbeat));
+        /** Registers the next turn for when the mark passes {@code past} or the heartbeat is due. */
+        private void awaitChange(long past) {
+            if (!hub.isRunning() || !Instant.now().isBefore(expiresAt)) {
+                finish();
+                return;
+            }
+            CompletableFuture<Boolean> wait = hub.whenPassed(key, past, untilExpiry(heartbeat));
             waiting = wait;
             if (closed) {
                 // close() may have run before the future was published: it must not stay registered
                 wait.cancel(false);
+                return;
             }
-            try {
-                return wait.get();
-            } catch (CancellationException | ExecutionException stopped) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-
-        void write() {
-            try {
-                // sends the response headers now, so the client knows at once that the stream is open
-                emitter.send(SseEmitter.event().comment("connected"));
-                while (!closed) {
-                    EventFeed.Event e = queue.poll(untilExpiry(heartbeat).toMillis(), TimeUnit.MILLISECONDS);
-                    if (e == CLOSE || !Instant.now().isBefore(expiresAt)) {
-                        break;
-                    }
-                    if (e == null) {
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
-                    } else {
-                        emitter.send(SseEmitter.event().id(Long.toString(e.id())).name(e.name())
-                                .data(e.data(), MediaType.APPLICATION_JSON));
-                    }
+            // completes on the thread that moved the mark (or a timer's): the turn goes elsewhere
+            wait.whenComplete((changed, stopped) -> {
+                if (closed || stopped != null) {
+                    return;
                 }
-                emitter.complete();
-            } catch (IOException gone) {
-                // The client went away: the failed write (an event or a heartbeat) is how a dead peer
-                // is found. Completing with the error ends the async request, so the container
-                // releases the connection now instead of when the emitter times out with the token.
-                log.debug("event stream of {} {} lost its client: {}", side.wire(), userId, gone.toString());
-                completeWithError(gone);
-            } catch (IllegalStateException alreadyDone) {
-                // the stream was completed under us
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                completeWithError(e);
-            } finally {
-                close();
-            }
+                if (changed) {
+                    turns.execute(() -> turn(null));
+                } else if (!hub.isRunning() || !Instant.now().isBefore(expiresAt)) {
+                    finish();
+                } else {
+                    turns.execute(() -> turn(SseEmitter.event().comment("keep-alive")));
+                }
+            });
         }
 
         private void completeWithError(Exception e) {
             try {
                 emitter.completeWithError(e);
             } catch (IllegalStateException alreadyDone) {
-                // completed by the puller or the container
+                // completed by another turn or the container
             }
         }
 
@@ -252,28 +251,25 @@ class EventStreams {
         }
 
         /**
-         * Ends the stream from the puller's side: the backlog is dropped and the writer stops after
-         * the write in progress. That write may be stuck on a client that stopped reading; it fails
-         * at the server's write timeout, and completing the emitter waits for its lock, so that
-         * wait happens on a thread of its own.
+         * Ends the stream from the server's side (expired, evicted, the service stopping). A write
+         * in progress may be stuck on a client that stopped reading; it fails at the server's idle
+         * timeout, and completing the emitter waits for its lock, so that wait happens on a thread
+         * of its own.
          */
         void finish() {
             close();
-            queue.clear();
-            queue.offer(CLOSE);
-            Thread.ofVirtual().start(() -> {
+            turns.execute(() -> {
                 try {
                     emitter.complete();
                 } catch (IllegalStateException alreadyDone) {
-                    // completed by the writer or the container
+                    // completed by a turn or the container
                 }
             });
         }
 
-        /** Stops both threads: the writer at its next poll, the puller at once (its waiter leaves the hub). */
+        /** Stops the stream: no further turn starts, and its wait leaves the hub at once. */
         void close() {
             closed = true;
-            queue.offer(CLOSE);
             CompletableFuture<Boolean> wait = waiting;
             if (wait != null) {
                 wait.cancel(false);

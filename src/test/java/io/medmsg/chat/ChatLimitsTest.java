@@ -92,4 +92,21 @@ class ChatLimitsTest extends ApiTest {
             }
         }
     }
+
+    @Test
+    void aStreamThatIdledThroughHeartbeatsStillCarriesTheNextMessage() throws Exception {
+        Chat chat = new Chat(api);
+        String doctorId = chat.newDoctor(unique("doc"), true);
+        String patient = Tokens.patient(unique("p"));
+        try (SseClient events = new SseClient(api, Chat.D + "events", Tokens.doctor(doctorId), null)) {
+            assertThat(events.nextAny(10).data()).isEqualTo("connected");
+            assertThat(events.nextAny(10).data()).isEqualTo("keep-alive");
+            assertThat(events.nextAny(10).data()).isEqualTo("keep-alive");
+            assertThat(chat.patientSends(patient, doctorId, "复诊：血压还是偏高").status()).isEqualTo(200);
+            SseClient.Event message = events.next(10);
+            assertThat(message).isNotNull();
+            assertThat(message.name()).isEqualTo("message");
+            assertThat(message.json().get("message").get("text").asString()).isEqualTo("复诊：血压还是偏高");
+        }
+    }
 }
