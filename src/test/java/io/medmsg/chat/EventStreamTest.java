@@ -106,6 +106,28 @@ class EventStreamTest extends ApiTest {
     }
 
     @Test
+    void aReplayOfHundredsOfMissedEventsArrivesWholeAndInOrder() throws Exception {
+        String lastId;
+        try (SseClient events = stream(Chat.P, patient, null)) {
+            chat.doctorSends(doctor, sessionId, "seen");
+            lastId = events.next(10).id();
+        }
+        int missed = 300;
+        for (int i = 1; i <= missed; i++) {
+            assertThat(chat.doctorSends(doctor, sessionId, "医嘱 " + i).status()).isEqualTo(200);
+        }
+        try (SseClient events = stream(Chat.P, patient, lastId)) {
+            List<String> texts = new ArrayList<>();
+            for (SseClient.Event e = events.next(10); e != null && texts.size() < missed; e = events.next(10)) {
+                texts.add(e.json().get("message").get("text").asString());
+            }
+            assertThat(texts).hasSize(missed);
+            assertThat(texts.getFirst()).isEqualTo("医嘱 1");
+            assertThat(texts.getLast()).isEqualTo("医嘱 " + missed);
+        }
+    }
+
+    @Test
     void aStreamOnlyCarriesTheCallersSessions() throws Exception {
         String other = Tokens.patient(unique("other"));
         try (SseClient events = stream(Chat.P, patient, null)) {
