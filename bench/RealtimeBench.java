@@ -117,6 +117,7 @@ public class RealtimeBench {
         long streaming = open.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally() && f.join().statusCode() == 200)
                 .count();
         long held = rssKb(pid);
+        long liveHeap = liveHeapKb(pid);
         if (streams == 0) {
             System.out.printf("RSS with %d long-polls held (%d answered early): %d MB (before: %d MB)%n",
                     n, done, held / 1024, before / 1024);
@@ -139,6 +140,37 @@ public class RealtimeBench {
             throw new IllegalStateException(wrong + " of " + n + " held polls were not answered 200 with code 0");
         }
         System.out.printf("all %d held polls answered 200 with code 0%n", n);
+        System.out.printf("live heap with them held, after a full collection: %d MB%n", liveHeap / 1024);
+    }
+
+    /**
+     * The service's heap in use right after a full collection (jcmd GC.run, then GC.heap_info's
+     * "used" figures of the serial collector's generations): with a heap committed in full, the RSS
+     * no longer shows what a held request keeps; this does. -1 when the JDK's jcmd is not there or
+     * the collector prints other lines.
+     */
+    static long liveHeapKb(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        run(jcmd.toString(), Long.toString(pid), "GC.run");
+        Matcher used = Pattern.compile("(DefNew|Tenured|new generation|tenured generation)\\s+total \\d+K, used (\\d+)K")
+                .matcher(run(jcmd.toString(), Long.toString(pid), "GC.heap_info"));
+        long kb = 0;
+        int generations = 0;
+        while (used.find()) {
+            kb += Long.parseLong(used.group(2));
+            generations++;
+        }
+        return generations == 2 ? kb : -1;
+    }
+
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
     }
 
     static long rssKb(long pid) throws Exception {

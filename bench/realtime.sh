@@ -4,7 +4,9 @@
 # WARMUP=N (seconds) first warms the service up: N s of idle polls and one wake-up run not counted;
 # without it the wake-up is measured on a fresh service, as before. POLLS_ONLY=1 measures the idle
 # polls only (no wake-up, no RSS run): bench/all.sh's growth figures. STREAMS=M opens M event
-# streams (SSE, a patient each) beside the 10,000 held polls of the RSS run.
+# streams (SSE, a patient each) beside the 10,000 held polls of the RSS run. The RSS run also prints
+# the live heap with them held (after a full collection: the RSS does not show it once the heap is
+# committed in full).
 # usage: [WARMUP=45] bench/realtime.sh [seconds-per-wrk-run=10] [extra service arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
