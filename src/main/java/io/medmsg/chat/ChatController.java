@@ -2,6 +2,9 @@ package io.medmsg.chat;
 
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -15,7 +18,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -308,7 +310,8 @@ class ChatController {
             responses = @ApiResponse(responseCode = "200", description = "the event stream",
                     content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"))))
     @GetMapping(path = {P + "events", D + "events"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(Caller caller, LinkBase base, AuditStamp stamp, 
+    void events(Caller caller, LinkBase base, AuditStamp stamp, HttpServletRequest request,
+            HttpServletResponse response,
             @Parameter(description = "the id of the last event received, to resume after it",
                     schema = @Schema(pattern = "^[0-9]+$"))
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
@@ -320,7 +323,7 @@ class ChatController {
                 throw ApiException.badParameter("Last-Event-ID must be an event id this server sent");
             }
         }
-        return streams.open(caller, after, caller.expiresAt(), base, stamp);
+        streams.open(caller, after, caller.expiresAt(), base, stamp, request, response);
     }
 
     private static ChatReader.SessionRef ref(String sessionId, String doctorId) {

@@ -17,9 +17,11 @@ import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +44,8 @@ import io.medmsg.shared.Side;
  * own stream: the write in progress fails at the server's idle timeout
  * ({@code server.jetty.connection-idle-timeout}), the stream is dropped, and nothing waits in
  * memory meanwhile (the client reconnects with Last-Event-ID and catches up from the database).
- * A sender never waits for a stream; it only moves a mark.
+ * A sender never waits for a stream; it only moves a mark. The response is written on the
+ * container's own async support ({@link EventWire}), not Spring MVC's emitter.
  */
 @Component
 class EventStreams {
@@ -57,11 +60,14 @@ class EventStreams {
     private final int perUser;
     private final Duration heartbeat;
     private final Audit audit;
+    private final JsonMapper json;
     /** Where a stream reads and writes after its wait; a thread exists only while there is work. */
     private final Executor turns = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sse-", 0).factory());
 
-    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters, Audit audit) {
+    EventStreams(EventFeed feed, ChangeHub hub, MedMsgProperties properties, MeterRegistry meters, Audit audit,
+            JsonMapper json) {
         this.audit = audit;
+        this.json = json;
         this.feed = feed;
         this.hub = hub;
         this.heartbeat = properties.realtime().heartbeat();
@@ -79,29 +85,30 @@ class EventStreams {
      * Opens a stream that replays after {@code lastEventId} (or starts now) and ends at {@code
      * expiresAt}; its file links start with {@code base}, the opening request's.
      */
-    SseEmitter open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base, AuditStamp stamp) {
+    void open(Caller caller, Long lastEventId, Instant expiresAt, LinkBase base, AuditStamp stamp,
+            HttpServletRequest request, HttpServletResponse response) {
         Side side = caller.side();
         long start = lastEventId != null ? lastEventId : feed.current(side, caller.id());
-        long lifetime = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
-        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, stamp, new SseEmitter(lifetime + 5_000));
+        Duration lifetime = Duration.ofMillis(Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis()) + 5_000);
+        Stream stream = new Stream(side, caller.id(), start, expiresAt, base, stamp);
         open.add(stream);
         List<Stream> evicted = admit(stream);
-        // Called by the container once the response is over for whatever reason, and only then are
-        // its connection and descriptor free: until then the stream counts as open.
-        stream.emitter.onCompletion(() -> {
-            stream.close();
-            open.remove(stream);
-            leave(stream);
-        });
-        // the container saw the client go (or the stream outlive its token): no further turn, out of the hub now
-        stream.emitter.onTimeout(stream::close);
-        stream.emitter.onError(e -> stream.close());
-        turns.execute(stream::greet);
+        try {
+            stream.wire = EventWire.start(request, response, lifetime, json, stream);
+        } catch (RuntimeException e) {
+            stream.ended();
+            throw e;
+        }
+        // Written here, on the request's thread, so the response commits before the filters that
+        // wrap it unwind (Spring Security's writes its headers at the commit or when it unwinds,
+        // whichever comes first); the client knows at once that the stream is open.
+        if (stream.greet()) {
+            turns.execute(() -> stream.turn(null));
+        }
         for (Stream old : evicted) {
             log.debug("closing the oldest event stream of {} {}: more than {} open", side.wire(), caller.id(), perUser);
             old.finish();
         }
-        return stream.emitter;
     }
 
     /**
@@ -131,21 +138,22 @@ class EventStreams {
         }
     }
 
-    private final class Stream {
+    private final class Stream implements EventWire.Listener {
         final Side side;
         final String userId;
         final String key;
         final Instant expiresAt;
         final LinkBase base;
         final AuditStamp stamp;
-        final SseEmitter emitter;
+        /** Set once the response has started, before the first turn. */
+        volatile EventWire wire;
         volatile boolean closed;
         /** What the stream waits on between turns; cancelled by close(), which takes it out of the hub. */
         volatile CompletableFuture<Boolean> waiting;
         /** The last event sent; touched by one turn at a time (a turn starts when the previous one's wait ends). */
         long after;
 
-        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, AuditStamp stamp, SseEmitter emitter) {
+        Stream(Side side, String userId, long after, Instant expiresAt, LinkBase base, AuditStamp stamp) {
             this.stamp = stamp;
             this.side = side;
             this.userId = userId;
@@ -153,30 +161,50 @@ class EventStreams {
             this.after = after;
             this.expiresAt = expiresAt;
             this.base = base;
-            this.emitter = emitter;
         }
 
         String userKey() {
             return side.wire() + ":" + userId;
         }
 
-        /** The first turn: sends the response headers now, so the client knows at once that the stream is open. */
-        void greet() {
-            turn(SseEmitter.event().comment("connected"));
+        /** Writes the first comment; false if the client is gone already (the stream is then ended). */
+        boolean greet() {
+            try {
+                wire.comment("connected");
+                return true;
+            } catch (IOException | IllegalStateException gone) {
+                close();
+                wire.complete();
+                return false;
+            }
+        }
+
+        /** The client went away or the response timed out: no further turn, and out of the hub now. */
+        @Override
+        public void gone() {
+            close();
+        }
+
+        /** Only once the response is over are its connection and descriptor free: until then the stream counts as open. */
+        @Override
+        public void ended() {
+            close();
+            open.remove(this);
+            leave(this);
         }
 
         /**
-         * One turn: sends {@code first} (a comment) if any, then what is new since {@link #after},
+         * One turn: sends {@code comment} if any, then what is new since {@link #after},
          * and waits for the next change without a thread. Ends the stream once it has expired, the
          * service is stopping, or the client is gone.
          */
-        private void turn(SseEmitter.SseEventBuilder first) {
+        private void turn(String comment) {
             try {
                 if (closed) {
                     return;
                 }
-                if (first != null) {
-                    emitter.send(first);
+                if (comment != null) {
+                    wire.comment(comment);
                 }
                 EventFeed.Batch batch = feed.since(side, userId, after, base);
                 if (!batch.events().isEmpty()) {
@@ -187,19 +215,18 @@ class EventStreams {
                     if (closed) {
                         return;
                     }
-                    emitter.send(SseEmitter.event().id(Long.toString(e.id())).name(e.name())
-                            .data(e.data(), MediaType.APPLICATION_JSON));
+                    wire.event(e.id(), e.name(), e.data());
                     after = Math.max(after, e.id());
                 }
                 hub.advance(key, batch.counter());
                 awaitChange(Math.max(after, batch.counter()));
             } catch (IOException gone) {
                 // The client went away: the failed write (an event or a heartbeat) is how a dead peer
-                // is found. Completing with the error ends the async request, so the container
-                // releases the connection now instead of when the emitter times out with the token.
+                // is found. Completing ends the async request, so the container releases the
+                // connection now instead of when the response times out with the token.
                 log.debug("event stream of {} {} lost its client: {}", side.wire(), userId, gone.toString());
                 close();
-                completeWithError(gone);
+                wire.complete();
             } catch (IllegalStateException alreadyDone) {
                 // the stream was completed under us
                 close();
@@ -232,17 +259,9 @@ class EventStreams {
                 } else if (!hub.isRunning() || !Instant.now().isBefore(expiresAt)) {
                     finish();
                 } else {
-                    turns.execute(() -> turn(SseEmitter.event().comment("keep-alive")));
+                    turns.execute(() -> turn("keep-alive"));
                 }
             });
-        }
-
-        private void completeWithError(Exception e) {
-            try {
-                emitter.completeWithError(e);
-            } catch (IllegalStateException alreadyDone) {
-                // completed by another turn or the container
-            }
         }
 
         private Duration untilExpiry(Duration max) {
@@ -253,18 +272,14 @@ class EventStreams {
         /**
          * Ends the stream from the server's side (expired, evicted, the service stopping). A write
          * in progress may be stuck on a client that stopped reading; it fails at the server's idle
-         * timeout, and completing the emitter waits for its lock, so that wait happens on a thread
-         * of its own.
+         * timeout, and ending the response waits for it, so that wait happens on a thread of its own.
          */
         void finish() {
             close();
-            turns.execute(() -> {
-                try {
-                    emitter.complete();
-                } catch (IllegalStateException alreadyDone) {
-                    // completed by a turn or the container
-                }
-            });
+            EventWire ending = wire;
+            if (ending != null) {
+                turns.execute(ending::complete);
+            }
         }
 
         /** Stops the stream: no further turn starts, and its wait leaves the hub at once. */
