@@ -43,6 +43,14 @@ class EventStreamTest extends ApiTest {
         sessionId = c.sessionId();
     }
 
+    /** Opens a stream, lets {@code send} make one event and returns its id: where a reconnect resumes. */
+    private String idOfOneEvent(String face, String token, Runnable send) throws InterruptedException {
+        try (SseClient events = stream(face, token, null)) {
+            send.run();
+            return events.next(10).id();
+        }
+    }
+
     /** Opens a stream and returns once the server has registered it. */
     private SseClient stream(String face, String token, String lastEventId) throws InterruptedException {
         return new SseClient(api, face + "events", token, lastEventId).awaitConnected(10);
@@ -86,11 +94,7 @@ class EventStreamTest extends ApiTest {
 
     @Test
     void reconnectingWithLastEventIdReplaysExactlyWhatWasMissed() throws Exception {
-        String lastId;
-        try (SseClient events = stream(Chat.D, doctor, null)) {
-            chat.patientSends(patient, doctorId, "seen");
-            lastId = events.next(10).id();
-        }
+        String lastId = idOfOneEvent(Chat.D, doctor, () -> chat.patientSends(patient, doctorId, "seen"));
         chat.patientSends(patient, doctorId, "missed 1");
         chat.patientSends(patient, doctorId, "missed 2");
         chat.patientSends(patient, doctorId, "missed 3");
@@ -107,11 +111,7 @@ class EventStreamTest extends ApiTest {
 
     @Test
     void aReplayOfHundredsOfMissedEventsArrivesWholeAndInOrder() throws Exception {
-        String lastId;
-        try (SseClient events = stream(Chat.P, patient, null)) {
-            chat.doctorSends(doctor, sessionId, "seen");
-            lastId = events.next(10).id();
-        }
+        String lastId = idOfOneEvent(Chat.P, patient, () -> chat.doctorSends(doctor, sessionId, "seen"));
         int missed = 300;
         for (int i = 1; i <= missed; i++) {
             assertThat(chat.doctorSends(doctor, sessionId, "医嘱 " + i).status()).isEqualTo(200);
