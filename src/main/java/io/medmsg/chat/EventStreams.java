@@ -173,8 +173,7 @@ class EventStreams {
                 wire.comment("connected");
                 return true;
             } catch (IOException | IllegalStateException gone) {
-                close();
-                wire.complete();
+                drop();
                 return false;
             }
         }
@@ -225,8 +224,7 @@ class EventStreams {
                 // is found. Completing ends the async request, so the container releases the
                 // connection now instead of when the response times out with the token.
                 log.debug("event stream of {} {} lost its client: {}", side.wire(), userId, gone.toString());
-                close();
-                wire.complete();
+                drop();
             } catch (IllegalStateException alreadyDone) {
                 // the stream was completed under us
                 close();
@@ -238,7 +236,7 @@ class EventStreams {
 
         /** Registers the next turn for when the mark passes {@code past} or the heartbeat is due. */
         private void awaitChange(long past) {
-            if (!hub.isRunning() || !Instant.now().isBefore(expiresAt)) {
+            if (over()) {
                 finish();
                 return;
             }
@@ -256,12 +254,17 @@ class EventStreams {
                 }
                 if (changed) {
                     turns.execute(() -> turn(null));
-                } else if (!hub.isRunning() || !Instant.now().isBefore(expiresAt)) {
+                } else if (over()) {
                     finish();
                 } else {
                     turns.execute(() -> turn("keep-alive"));
                 }
             });
+        }
+
+        /** Expired, or the service is stopping: no further wait. */
+        private boolean over() {
+            return !hub.isRunning() || !Instant.now().isBefore(expiresAt);
         }
 
         private Duration untilExpiry(Duration max) {
@@ -280,6 +283,15 @@ class EventStreams {
             if (ending != null) {
                 turns.execute(ending::complete);
             }
+        }
+
+        /**
+         * The client is gone: stops the stream and ends the response on this thread, which holds
+         * no write (the one that failed was its own).
+         */
+        private void drop() {
+            close();
+            wire.complete();
         }
 
         /** Stops the stream: no further turn starts, and its wait leaves the hub at once. */
