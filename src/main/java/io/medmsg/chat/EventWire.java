@@ -1,6 +1,7 @@
 package io.medmsg.chat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
@@ -8,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -23,6 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
  * nothing used after the first write (docs/benchmarks.md, realtime). Writes and the end take one
  * lock, so the end never cuts an event in half; a write may block on a client that stopped reading
  * (until the server's idle timeout), and whoever ends the stream then waits for it.
+ *
+ * <p>The response is committed first, with no content, through the filters' wrappers (Spring
+ * Security writes its headers at the commit); every write after that goes to the container's own
+ * stream as one buffer. A write of a byte array would be copied into an output buffer that Jetty
+ * takes from its pool at the first write and keeps until the response ends: 32 KB of native
+ * memory for every open stream, for hours.
  */
 final class EventWire {
 
@@ -40,6 +48,7 @@ final class EventWire {
     private final JsonMapper json;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean completed;
+    private boolean committed;
 
     private EventWire(AsyncContext async, HttpServletResponse response, JsonMapper json) {
         this.async = async;
@@ -89,12 +98,23 @@ final class EventWire {
             if (completed) {
                 throw new IllegalStateException("the event stream has ended");
             }
-            ServletOutputStream out = response.getOutputStream();
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            if (!committed) {
+                response.flushBuffer();
+                committed = true;
+            }
+            containers(response).getOutputStream().write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The container's own response, under whatever wrappers the filters put on it. */
+    private static ServletResponse containers(ServletResponse response) {
+        ServletResponse inner = response;
+        while (inner instanceof ServletResponseWrapper wrapper) {
+            inner = wrapper.getResponse();
+        }
+        return inner;
     }
 
     private final class Callbacks implements AsyncListener {

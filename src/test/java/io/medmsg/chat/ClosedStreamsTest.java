@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,15 +25,18 @@ import io.medmsg.support.Chat;
 import io.medmsg.support.Tokens;
 
 /**
- * A client that closes its event stream, cleanly or abruptly, gives back everything the stream
- * held: its entry in {@code medmsg_streams_open}, the server's socket descriptor and Jetty's
- * connection. The server runs in this JVM, so its descriptors are this process's.
+ * What an event stream holds on the server: while open, no output buffer of Jetty's (a stream stays
+ * open for hours); once its client closes it, cleanly or abruptly, nothing: its entry in
+ * {@code medmsg_streams_open}, the server's socket descriptor and Jetty's connection are given back.
+ * The server runs in this JVM, so its descriptors and buffers are this process's.
  */
 class ClosedStreamsTest extends ApiTest {
 
     private static final int STREAMS = 500;
     /** Descriptors the JVM may open or close meanwhile for reasons of its own (pool connections, jars, logs). */
     private static final int SLACK = 25;
+    /** Streams opened to see what open ones hold; each would keep a 32 KB buffer of Jetty's by default. */
+    private static final int HELD = 50;
 
     @DynamicPropertySource
     static void shortHeartbeat(DynamicPropertyRegistry registry) {
@@ -73,6 +78,41 @@ class ClosedStreamsTest extends ApiTest {
         assertThat(streamsOpen()).as("medmsg_streams_open after the clients left").isEqualTo(streamsBefore);
         assertThat(descriptors()).as("open descriptors after the clients left (%d before)", descriptorsBefore)
                 .isLessThanOrEqualTo(descriptorsBefore + SLACK);
+    }
+
+    @Test
+    void openStreamsHoldNoOutputBufferOfTheServer() throws Exception {
+        String doctor = Tokens.doctor(unique("d"));
+        double streamsBefore = streamsOpen();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            sockets.add(openStream(doctor));
+            long before = directMemory();
+            for (int i = 0; i < HELD; i++) {
+                sockets.add(openStream(doctor));
+            }
+            assertThat(directMemory() - before)
+                    .as("bytes of direct buffers taken, with %d more streams open", HELD)
+                    .isLessThan(HELD * 1024L);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+        // gone before the next test counts the open streams
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (streamsOpen() > streamsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Bytes of the JVM's direct buffers: Jetty writes from them, and takes one of its output
+     * buffer's size (32 KB) outside its pool, which keeps smaller ones only.
+     */
+    private static long directMemory() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
     }
 
     /** Opens a stream on a plain socket and returns once the server has written its "connected" comment. */
