@@ -8,7 +8,8 @@
 #   session_list, 20    bench/session-list.sh (10,000)     vs bench/reference.sh session_list >= 60 %
 #   idle new_msg        bench/realtime.sh                  vs bench/reference.sh jetty        >= 33 %
 #   wake-up p99, RSS    bench/realtime.sh (1,000 held polls; 10,000 held polls)  <= 25 ms, <= 384 MB
-#   RSS with streams    STREAMS=5000 bench/realtime.sh (10,000 held polls, 5,000 event streams) <= 512 MB
+#   RSS with streams    STREAMS=5000 bench/realtime.sh (10,000 held polls, 5,000 event streams) <= 512 MB,
+#                       with MEDMSG_JVM_OPTS_MANY_HELD (scripts/jdk.sh), docs/deploy.md's options for that load
 # and growth, where the "ceiling" is the same figure on a small database (goal: at most 1.5x slower):
 #   msg_list, 50        FILL=10000000 bench/read.sh          vs FILL=10000 bench/read.sh         >= 67 %
 #   idle new_msg        FILL=10000000 POLLS_ONLY=1 bench/realtime.sh  vs FILL=10000              >= 67 %
@@ -141,7 +142,9 @@ medmsg() {
     msg_list) run msg_list medmsg "$round" 4 bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     session_list) run session_list medmsg "$round" 5 bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     realtime) run realtime medmsg "$round" 6 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
-    rss_streams) run rss_streams medmsg "$round" 10 env STREAMS=5000 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
+    # with the options docs/deploy.md recommends for that many held requests (unless BENCH_JVM_OPTS says otherwise)
+    rss_streams) run rss_streams medmsg "$round" 10 env STREAMS=5000 BENCH_JVM_OPTS="${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS_MANY_HELD}" \
+        bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
     grow_msg_list) run grow_msg_list medmsg "$round" 7 env FILL=$BIG_FILL bench/read.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;
     grow_new_msg) run grow_new_msg medmsg "$round" 8 env FILL=$BIG_FILL POLLS_ONLY=1 bench/realtime.sh "$RUN" "${EXTRA[@]}" ;;
     grow_session_list) run grow_session_list medmsg "$round" 9 env SESSIONS=$BIG_SESSIONS bench/session-list.sh "$CONNECTIONS" "$RUN" "${EXTRA[@]}" ;;

@@ -32,9 +32,16 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 JAVA_MAJOR=$(jdk_major "$JAVA_HOME")
 # The JVM options docs/deploy.md recommends ("JVM options"), for this JDK: the native heap's
-# periodic trim is a regular option from JDK 22 (on 21 it is experimental or absent, and the JVM
-# would refuse to start).
+# periodic trim is a regular option from JDK 22, compact object headers from JDK 25 (before, each
+# is experimental or absent, and the JVM would refuse to start).
 MEDMSG_JVM_OPTS="-Xmx256m -XX:+UseSerialGC"
 if [ "${JAVA_MAJOR:-0}" -ge 22 ]; then
     MEDMSG_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:TrimNativeHeapInterval=1000"
 fi
+if [ "${JAVA_MAJOR:-0}" -ge 25 ]; then
+    MEDMSG_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:+UseCompactObjectHeaders"
+fi
+# For an instance that holds more than 10,000 requests at once (long-polls and event streams,
+# docs/deploy.md): a larger heap whose young generation is small, so that the old one has room
+# for them.
+MEDMSG_JVM_OPTS_MANY_HELD="${MEDMSG_JVM_OPTS/-Xmx256m/-Xmx288m -Xmn32m}"
