@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The response is committed first, with no content, through the filters' wrappers (Spring
  * Security writes its headers at the commit); every write after that goes to the container's own
  * stream as one buffer. A write of a byte array would be copied into an output buffer that Jetty
- * takes from its pool at the first write and keeps until the response ends: 32 KB of native
- * memory for every open stream, for hours.
+ * allocates at the first write and frees only when the response ends: 32 KB of native memory for
+ * every open stream, for hours.
  */
 final class EventWire {
 
