@@ -46,14 +46,14 @@ class AccessibilityWebClientTest extends BrowserTest {
             patient.await("the directory", d -> patient.all(".doctor-card").size() == 10);
             check(patient, "directory");
             if (width == 1280) {
-                patient.el(".doctor-card[data-doctor-id=d1001] .intro").click();
+                patient.click(".doctor-card[data-doctor-id=d1001] .intro");
                 patient.el("#doctor-detail");
                 check(patient, "doctor profile");
             }
-            patient.el("#tab-sessions").click();
+            patient.click("#tab-sessions");
             patient.el(".session-item");
             check(patient, "consultations");
-            patient.el(".session-item").click();
+            patient.click(".session-item");
             patient.message("theirs", "有没有反酸、烧心？大便颜色正常吗？", "sent");
             check(patient, "conversation");
             new Actions(patient.driver).contextClick(patient.el("#msg-list li.mine .bubble.text")).perform();
@@ -65,16 +65,16 @@ class AccessibilityWebClientTest extends BrowserTest {
             patient.el("#msg-list li.failed");
             check(patient, "failed send");
             patient.offline(false);
-            patient.el("#msg-list li.failed .retry").click();
+            patient.click("#msg-list li.failed .retry");
             patient.message("mine", "有一点反酸。", "sent");
 
             Browser doctor = browser("doctor " + width, width, width == 360 ? 780 : 800);
             doctor.signInAsDoctor(base(), doctorId, "zh");
             doctor.el(".session-item");
             check(doctor, "doctor's list");
-            doctor.el(".session-item[data-session-id='" + sessionId + "']").click();
+            doctor.click(".session-item[data-session-id='" + sessionId + "']");
             doctor.message("theirs", "有一点反酸。", "sent");
-            doctor.el("#quick-toggle").click();
+            doctor.click("#quick-toggle");
             doctor.el("#quick-panel .quick-use");
             check(doctor, "doctor's conversation with quick replies");
         }

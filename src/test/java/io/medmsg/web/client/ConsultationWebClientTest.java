@@ -108,13 +108,13 @@ class ConsultationWebClientTest extends BrowserTest {
         // the patient, on a phone, sees it waiting too, and may cancel it (she does not)
         Browser patient = browser("patient", 360, 780);
         patient.signInAsPatient(base(), patientId, "李娜", "zh");
-        patient.el("#tab-sessions").click();
-        patient.el(".session-item[data-session-id='" + sessionId + "']").click();
+        patient.click("#tab-sessions");
+        patient.click(".session-item[data-session-id='" + sessionId + "']");
         patient.await("the waiting state", d -> patient.el("#consult-status").getText().equals("图文问诊 · 待接诊"));
         patient.el("#consult-cancel");
 
         // the doctor accepts; both see it active, the patient with time and rounds left
-        doctor.el("#consult-accept").click();
+        doctor.click("#consult-accept");
         doctor.await("the consultation active", d -> doctor.el("#consult-status").getText().equals("图文问诊 · 问诊中"));
         doctor.await("the accepted notice", d -> doctor.el("#msg-list [data-event='consultation.accepted']").getText()
                 .equals("医生已接诊，问诊开始"));
@@ -136,27 +136,27 @@ class ConsultationWebClientTest extends BrowserTest {
         patient.screenshot(SHOTS, "consult-active-patient-360");
 
         // quick replies: one tap puts a phrase in the composer; the doctor saves one of their own
-        doctor.el("#quick-toggle").click();
-        doctor.el("#quick-panel .quick-use[aria-label='使用常用语：请问有没有药物过敏史？']").click();
+        doctor.click("#quick-toggle");
+        doctor.click("#quick-panel .quick-use[aria-label='使用常用语：请问有没有药物过敏史？']");
         assertThat(doctor.el("#composer-input").getDomProperty("value")).isEqualTo("请问有没有药物过敏史？");
         assertThat(doctor.all("#quick-panel").get(0).isDisplayed()).isFalse();
         doctor.el("#composer-input").clear();
         doctor.el("#composer-input").sendKeys("每天早晚各量一次体温，记下来发给我。");
-        doctor.el("#quick-toggle").click();
-        doctor.el("#quick-add").click();
+        doctor.click("#quick-toggle");
+        doctor.click("#quick-add");
         doctor.await("the new quick reply listed", d -> doctor.all("#quick-panel .quick-use").stream()
                 .anyMatch(b -> b.getText().equals("每天早晚各量一次体温，记下来发给我。")));
         assertThat((String) doctor.js("return localStorage.getItem(arguments[0])", "medmsg.quickReplies." + DOCTOR))
                 .contains("每天早晚各量一次体温，记下来发给我。");
-        doctor.el("#quick-toggle").click();
+        doctor.click("#quick-toggle");
         doctor.el("#composer-input").clear();
 
         // the doctor sends a prescription card
-        doctor.el("#consult-card").click();
+        doctor.click("#consult-card");
         new Select(doctor.el("#card-type")).selectByValue("prescription");
         doctor.el("#card-title").sendKeys("处方：止咳化痰");
         doctor.el("#card-body").sendKeys("氨溴索口服溶液 10 ml，一日三次，饭后服用，连服 5 天。");
-        doctor.el("#card-submit").click();
+        doctor.click("#card-submit");
         WebElement rx = doctor.el("#msg-list li.card.mine [data-card-type=prescription]");
         assertThat(rx.findElement(By.cssSelector(".card-title")).getText()).isEqualTo("处方：止咳化痰");
         assertThat(doctor.all("#card-form")).isEmpty();
@@ -180,11 +180,11 @@ class ConsultationWebClientTest extends BrowserTest {
         doctor.resize(1280, 800);
 
         // the doctor closes with a summary card
-        doctor.el("#consult-close").click();
+        doctor.click("#consult-close");
         assertThat(doctor.el("#close-title").getDomProperty("value")).isEqualTo("问诊小结");
         doctor.el("#close-body").sendKeys("考虑急性支气管炎。按处方服药，多饮温水，避免辛辣；三天后仍咳嗽或出现发热请到门诊复诊。");
         doctor.screenshot(SHOTS, "consult-close-doctor-1280");
-        doctor.el("#close-submit").click();
+        doctor.click("#close-submit");
         doctor.await("the consultation closed", d -> doctor.el("#consult-status").getText().equals("图文问诊 · 已结束"));
         doctor.el("#msg-list li.card.mine [data-card-type=summary]");
 
@@ -218,11 +218,11 @@ class ConsultationWebClientTest extends BrowserTest {
         String sessionId = opened(patientId, "刘洋", "d1002", 20);
         Browser patient = browser("patient", 360, 780);
         patient.signInAsPatient(base(), patientId, "刘洋", "zh");
-        patient.el("#tab-sessions").click();
-        patient.el(".session-item[data-session-id='" + sessionId + "']").click();
+        patient.click("#tab-sessions");
+        patient.click(".session-item[data-session-id='" + sessionId + "']");
         assertThat(patient.el("#composer-input").isEnabled()).as("she may write while it waits").isTrue();
-        patient.el("#consult-cancel").click();
-        patient.el("#consult-cancel-confirm").click();
+        patient.click("#consult-cancel");
+        patient.click("#consult-cancel-confirm");
         patient.await("the consultation cancelled", d -> patient.el("#consult-status").getText().equals("图文问诊 · 已取消"));
         patient.await("the cancelled notice", d -> patient.el("#msg-list [data-event='consultation.cancelled']").getText()
                 .equals("您已取消本次问诊"));
@@ -238,8 +238,8 @@ class ConsultationWebClientTest extends BrowserTest {
         assertThat(consult.accept(Tokens.doctor("d1002"), sessionId).status()).isEqualTo(200);
         Browser patient = browser("patient", 1280, 800);
         patient.signInAsPatient(base(), patientId, "赵磊", "zh");
-        patient.el("#tab-sessions").click();
-        patient.el(".session-item[data-session-id='" + sessionId + "']").click();
+        patient.click("#tab-sessions");
+        patient.click(".session-item[data-session-id='" + sessionId + "']");
         patient.await("one message left", d -> patient.el("#consult-detail").getText().endsWith("还可提问 1/1 次"));
         patient.write("李医生，空腹血糖 7.8，需要调整二甲双胍的剂量吗？");
         patient.message("mine", "李医生，空腹血糖 7.8，需要调整二甲双胍的剂量吗？", "sent");
@@ -260,7 +260,7 @@ class ConsultationWebClientTest extends BrowserTest {
         Browser patient = browser("patient", 1280, 800);
         patient.signInAsPatient(base(), unique("p"), "Zhou Min", "en");
         patient.el("#dir-search").sendKeys("李秀英\n");
-        patient.el(".doctor-card[data-doctor-id=d1002] .consult").click();
+        patient.click(".doctor-card[data-doctor-id=d1002] .consult");
         patient.await("the conversation with 李秀英", d -> patient.el("#chat-title").getText().equals("李秀英"));
         patient.write("My blood sugar is high in the mornings.");
         WebElement refused = patient.await("the refused message", d -> patient.el("#msg-list li.failed"));

@@ -44,7 +44,7 @@ class DirectoryWebClientTest extends BrowserTest {
         assertThat(patient.el(".doctor-card[data-doctor-id=d1001] .consult").getDomAttribute("aria-label")).isEqualTo("咨询 王建国医生");
 
         // a doctor's profile beside the list, with the same button
-        patient.el(".doctor-card[data-doctor-id=d1001] .intro").click();
+        patient.click(".doctor-card[data-doctor-id=d1001] .intro");
         WebElement detail = patient.el("#doctor-detail");
         assertThat(detail.getText()).contains("王建国", "主任医师", "内科", "从事心血管内科临床工作二十余年");
         assertThat(patient.all("#doctor-detail #detail-off")).isEmpty();
@@ -63,7 +63,7 @@ class DirectoryWebClientTest extends BrowserTest {
         assertThat(paused.isEnabled()).isFalse();
         assertThat(paused.getText()).isEqualTo("暂停接诊");
         assertThat(paused.getDomAttribute("aria-label")).isEqualTo("郑红医生暂停接诊");
-        patient.el(".doctor-card[data-doctor-id=d6001] .intro").click();
+        patient.click(".doctor-card[data-doctor-id=d6001] .intro");
         assertThat(patient.el("#detail-off").getText()).isEqualTo("该医生暂停接诊新的问诊。");
         assertThat(patient.el("#doctor-detail .consult").isEnabled()).isFalse();
         patient.screenshot(java.nio.file.Path.of("target/screenshots"), "directory-detail-1280");

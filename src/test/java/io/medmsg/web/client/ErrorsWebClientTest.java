@@ -149,7 +149,7 @@ class ErrorsWebClientTest extends BrowserTest {
         WebElement retry = limited.findElement(By.cssSelector(".retry"));
         assertThat(retry.isEnabled()).as("Retry before Retry-After has passed").isFalse();
         patient.await("Retry offered once Retry-After has passed", d -> patient.el("#msg-list li.failed .retry").isEnabled());
-        patient.el("#msg-list li.failed .retry").click();
+        patient.click("#msg-list li.failed .retry");
         patient.message("mine", "已经两天了。", "sent");
     }
 

@@ -69,12 +69,12 @@ class ScreenshotsWebClientTest extends BrowserTest {
         p.await("the directory", d -> p.all(".doctor-card").size() == 10);
         shoot(p, "directory");
         p.resize(1280, 800);
-        p.el(".doctor-card .intro").click();
+        p.click(".doctor-card .intro");
         p.el("#doctor-detail");
         p.screenshot(SHOTS, "directory-detail-1280");
 
-        p.el("#tab-sessions").click();
-        p.el(".session-item[data-session-id='" + sessionId + "']").click();
+        p.click("#tab-sessions");
+        p.click(".session-item[data-session-id='" + sessionId + "']");
         p.message("mine", "好的，谢谢周医生！", "sent");
         p.await("the picture shown", d -> p.all("#msg-list img.msg-image").stream()
                 .anyMatch(img -> ((Number) p.js("return arguments[0].naturalWidth", img)).intValue() > 0));
@@ -85,11 +85,11 @@ class ScreenshotsWebClientTest extends BrowserTest {
             p.screenshot(SHOTS, "chat-patient-" + w);
             new Actions(p.driver).contextClick(p.message("mine", "有反酸，尤其是吃完甜食以后。", "sent")
                     .findElement(org.openqa.selenium.By.cssSelector(".bubble.text"))).perform();
-            p.el("#msg-menu .menu-recall").click();
+            p.click("#msg-menu .menu-recall");
             p.el("#menu-question");
             p.screenshot(SHOTS, "menu-recall-" + w);
             new Actions(p.driver).sendKeys(Keys.ESCAPE).perform();
-            p.el("#msg-list .image-open").click();
+            p.click("#msg-list .image-open");
             p.await("the picture in the lightbox", d -> ((Number) p.js(
                     "return document.getElementById('lightbox-image').naturalWidth")).intValue() > 0);
             p.screenshot(SHOTS, "lightbox-" + w);
@@ -102,24 +102,24 @@ class ScreenshotsWebClientTest extends BrowserTest {
         for (int w : WIDTHS) {
             d.resize(w, w == 360 ? 780 : 800);
             if (w == 360 && d.present("#chat-back") && d.el("#chat-back").isDisplayed()) {
-                d.el("#chat-back").click();
+                d.click("#chat-back");
             }
             d.el(".session-item");
             d.screenshot(SHOTS, "doctor-sessions-" + w);
-            d.el(".session-item[data-session-id='" + sessionId + "']").click();
+            d.click(".session-item[data-session-id='" + sessionId + "']");
             d.message("theirs", "好的，谢谢周医生！", "sent");
             d.screenshot(SHOTS, "chat-doctor-" + w);
-            d.el("#quick-toggle").click();
+            d.click("#quick-toggle");
             d.el("#quick-panel .quick-use");
             d.screenshot(SHOTS, "quick-replies-doctor-" + w);
-            d.el("#quick-toggle").click();
+            d.click("#quick-toggle");
         }
 
         // the patient: a file the server does not take, said in Chinese; then the list and a deletion
         for (int w : WIDTHS) {
             p.resize(w, w == 360 ? 780 : 800);
             if (w == 360 && !p.present("#composer-input")) {
-                p.el(".session-item[data-session-id='" + sessionId + "']").click();
+                p.click(".session-item[data-session-id='" + sessionId + "']");
             }
             if (w == 1280) {
                 Path txt = Files.createTempDirectory("screens-").resolve("病历.txt");
@@ -131,19 +131,19 @@ class ScreenshotsWebClientTest extends BrowserTest {
                     + "document.getElementById('messages').scrollTop = 1e6");
             p.screenshot(SHOTS, "errors-zh-" + w);
         }
-        p.el("#msg-list li.failed .discard").click();
-        p.el("#chat-back").click();
-        p.el("#tab-sessions").click();
+        p.click("#msg-list li.failed .discard");
+        p.click("#chat-back");
+        p.click("#tab-sessions");
         for (int w : WIDTHS) {
             p.resize(w, w == 360 ? 780 : 800);
             p.el(".session-item");
             p.screenshot(SHOTS, "sessions-patient-" + w);
         }
         new Actions(p.driver).contextClick(p.el(".session-item")).perform();
-        p.el("#msg-menu .menu-delete").click();
+        p.click("#msg-menu .menu-delete");
         p.el("#menu-question");
         p.screenshot(SHOTS, "delete-confirm-360");
-        p.el("#msg-menu .menu-confirm-delete").click();
+        p.click("#msg-menu .menu-confirm-delete");
         p.el("#banner-text");
         p.screenshot(SHOTS, "deleted-360");
         p.resize(1280, 800);

@@ -36,10 +36,10 @@ class VoiceWebClientTest extends BrowserTest {
         patient.signInAsPatient(base(), patientId, "孙丽", "zh");
         patient.open(base() + "#/chat/" + sessionId);
         patient.message("mine", "医生您好，孩子咳嗽的声音我录下来了。", "sent");
-        patient.el("#record-button").click();
+        patient.click("#record-button");
         patient.await("recording", d -> "true".equals(patient.el("#record-button").getDomAttribute("aria-pressed")));
         patient.await("about 3 s recorded", d -> patient.el("#record-status").getText().startsWith("录音中 3 秒"));
-        patient.el("#record-button").click();
+        patient.click("#record-button");
         patient.await("the voice note sent", d -> patient.all("#msg-list li.mine[data-type=voice][data-state=sent]").size() == 1);
 
         // on the server: a voice message of an audio/webm file
@@ -52,10 +52,10 @@ class VoiceWebClientTest extends BrowserTest {
         // the doctor sees a voice bubble with its length, and it plays
         Browser doctor = browser("doctor", 1280, 800);
         doctor.signInAsDoctor(base(), doctorId, "zh");
-        doctor.el(".session-item[data-session-id='" + sessionId + "']").click();
+        doctor.click(".session-item[data-session-id='" + sessionId + "']");
         WebElement bubble = doctor.el("#msg-list li[data-type=voice] .bubble.voice");
         doctor.await("the duration shown", d -> bubble.getText().matches("▶\\s*[34]″"));
-        doctor.el("#msg-list li[data-type=voice] .voice-play").click();
+        doctor.click("#msg-list li[data-type=voice] .voice-play");
         @SuppressWarnings("unchecked")
         Map<String, Object> played = (Map<String, Object>) doctor.await("the voice note playing", d -> {
             Object state = doctor.js("const a = document.querySelector('#msg-list li[data-type=voice] audio');"
@@ -73,7 +73,7 @@ class VoiceWebClientTest extends BrowserTest {
         patient.signInAsPatient(base(), unique("p"), "钱伟", "zh");
         patient.open(base() + "#/chat/doctor/d1002");
         patient.el("#chat-intro");
-        patient.el("#record-button").click();
+        patient.click("#record-button");
         patient.await("the refusal explained", d -> patient.el("#record-status").getText()
                 .startsWith("无法使用麦克风：您拒绝了麦克风权限。"));
         assertThat(patient.el("#record-button").getDomAttribute("aria-pressed")).isEqualTo("false");

@@ -55,7 +55,7 @@ class WebClientTest extends BrowserTest {
         // sign-in screens, and the doctor signs in (phone-sized, English)
         doctor.open(base());
         doctor.useLanguage("en");
-        doctor.el("#role-doctor").click();
+        doctor.click("#role-doctor");
         doctor.el("#doctor-select");
         doctor.screenshot(SHOTS, "signin-360");
         patient.open(base());
@@ -68,7 +68,7 @@ class WebClientTest extends BrowserTest {
         // the patient signs in (desktop, Chinese) and finds the doctor: department filter, paging, search
         patient.signInAsPatient(base(), patientId, "陈小雨", "zh");
         patient.await("the first page of the directory", d -> patient.all(".doctor-card").size() == 10);
-        patient.el("#dir-next").click();
+        patient.click("#dir-next");
         patient.await("page 2", d -> patient.el("#dir-page").getText().startsWith("第 2 /"));
         new org.openqa.selenium.support.ui.Select(patient.el("#dept-filter")).selectByValue("骨科");
         patient.await("only 骨科 doctors", d -> patient.all(".doctor-card").size() == 1
@@ -80,7 +80,7 @@ class WebClientTest extends BrowserTest {
         patient.screenshot(SHOTS, "directory-1280");
 
         // ... and writes: two lines of text (Shift+Enter), then a picture
-        patient.el(".doctor-card[data-doctor-id=" + doctorId + "] .consult").click();
+        patient.click(".doctor-card[data-doctor-id=" + doctorId + "] .consult");
         patient.await("the conversation with 孙志强", d -> patient.el("#chat-title").getText().equals("孙志强"));
         patient.write("医生您好，我右膝疼了两周。", "上楼梯时更明显。");
         String complaint = "医生您好，我右膝疼了两周。\n上楼梯时更明显。";
@@ -137,14 +137,14 @@ class WebClientTest extends BrowserTest {
         new org.openqa.selenium.interactions.Actions(patient.driver)
                 .contextClick(patient.message("mine", complaint, "sent").findElement(By.cssSelector(".bubble.text"))).perform();
         patient.el("#msg-menu .menu-copy");
-        patient.el("#msg-menu .menu-recall").click();
+        patient.click("#msg-menu .menu-recall");
         assertThat(patient.el("#menu-question").getText()).startsWith("撤回这条消息？");
         assertThat(patient.all("#msg-list li.recalled-note")).as("nothing recalled before the confirmation").isEmpty();
-        patient.el("#msg-menu .menu-confirm-recall").click();
+        patient.click("#msg-menu .menu-confirm-recall");
         patient.await("the recalled note for the patient", d -> patient.all("#msg-list li.recalled-note").size() == 1);
         assertThat(patient.el("#msg-list li.recalled-note span").getText()).isEqualTo("你撤回了一条消息");
         // 重新编辑: the recalled text back in the composer
-        patient.el("#msg-list li.recalled-note .reedit").click();
+        patient.click("#msg-list li.recalled-note .reedit");
         assertThat(patient.el("#composer-input").getDomProperty("value")).isEqualTo(complaint);
         patient.el("#composer-input").clear();
         doctor.await("the recalled note for the doctor", d -> doctor.all("#msg-list li.recalled-note").size() == 1);
@@ -159,13 +159,13 @@ class WebClientTest extends BrowserTest {
         // the same screens at the other size
         patient.resize(360, 780);
         patient.screenshot(SHOTS, "chat-patient-360");
-        patient.el("#chat-back").click();
-        patient.el("#tab-sessions").click();
+        patient.click("#chat-back");
+        patient.click("#tab-sessions");
         patient.await("the consultation in the patient's list", d -> patient.all(".session-item").size() == 1);
         patient.screenshot(SHOTS, "sessions-patient-360");
-        patient.el("#tab-doctors").click();
+        patient.click("#tab-doctors");
         patient.el("#dir-search").clear();
-        patient.el("#dir-search-button").click();
+        patient.click("#dir-search-button");
         patient.await("the whole directory again", d -> patient.all(".doctor-card").size() == 10);
         patient.screenshot(SHOTS, "directory-360");
         doctor.resize(1280, 800);
@@ -196,7 +196,7 @@ class WebClientTest extends BrowserTest {
         // the consultation arrives by long-polling; its newest 20 messages first, then the earlier ones
         doctor.await("the unread badge", d -> doctor.all(".session-item[data-session-id='" + sessionId + "'] .badge.unread")
                 .stream().anyMatch(b -> b.getText().equals("26")));
-        doctor.el(".session-item[data-session-id='" + sessionId + "']").click();
+        doctor.click(".session-item[data-session-id='" + sessionId + "']");
         doctor.await("the newest 20 messages", d -> doctor.all("#msg-list li.msg").size() == 20);
         WebElement pdf = doctor.el("#msg-list li[data-type=file] a.file-link");
         assertThat(pdf.getDomAttribute("href")).contains("/files/download/");
@@ -205,7 +205,7 @@ class WebClientTest extends BrowserTest {
         doctor.el("#msg-list li[data-type=voice] .voice-play");
         WebElement voice = doctor.all("#msg-list li[data-type=voice] audio").get(0);
         assertThat(voice.getDomAttribute("src")).contains("/files/download/");
-        doctor.el("#load-earlier").click();
+        doctor.click("#load-earlier");
         doctor.await("all 26 messages, in order", d -> doctor.all("#msg-list li.msg").size() == 26);
         assertThat(doctor.all("#msg-list li.msg")).extracting(li -> Long.parseLong(li.getDomAttribute("data-seq")))
                 .isSorted().startsWith(1L).endsWith(26L);
@@ -243,7 +243,7 @@ class WebClientTest extends BrowserTest {
         // no network: the message waits as failed; once back, Retry sends it with the same client_msg_id
         patient.el("#dir-search").clear();
         patient.el("#dir-search").sendKeys("黄磊\n");
-        patient.el(".doctor-card[data-doctor-id=d3002] .consult").click();
+        patient.click(".doctor-card[data-doctor-id=d3002] .consult");
         patient.await("the conversation with 黄磊", d -> patient.el("#chat-title").getText().equals("黄磊"));
         patient.offline(true);
         patient.write("My skin itches at night.");
@@ -263,20 +263,20 @@ class WebClientTest extends BrowserTest {
         assertThat(list.get(0).get("client_msg_id").asString()).isEqualTo(clientMsgId);
 
         // the patient removes the consultation from the list; the doctor still has the record
-        patient.el("#tab-sessions").click();
+        patient.click("#tab-sessions");
         // 删除 is in the row's menu (right-click here; a long press on a phone), with a question first
         assertThat(patient.all(".session-item button")).extracting(WebElement::getText).noneMatch(t -> t.equals("Delete"));
         new org.openqa.selenium.interactions.Actions(patient.driver).contextClick(patient.el(".session-item")).perform();
-        patient.el("#msg-menu .menu-delete").click();
+        patient.click("#msg-menu .menu-delete");
         assertThat(patient.el("#menu-question").getText()).contains("the doctor and the hospital keep the whole record");
-        patient.el("#msg-menu .menu-confirm-delete").click();
+        patient.click("#msg-menu .menu-confirm-delete");
         patient.el("#sessions-empty");
         patient.el("#chat-empty");
         assertThat(patient.el("#banner").getDomAttribute("data-kind")).isEqualTo("notice");
         assertThat(patient.el("#banner-text").getText()).startsWith("Removed from your list. The doctor and the hospital keep the whole record;");
         // consulting the same doctor again: the empty history is explained, before and after a new message
-        patient.el("#tab-doctors").click();
-        patient.el(".doctor-card[data-doctor-id=d3002] .consult").click();
+        patient.click("#tab-doctors");
+        patient.click(".doctor-card[data-doctor-id=d3002] .consult");
         patient.await("the deletion explained", d -> patient.el("#deleted-note").getText().startsWith("You deleted your conversation"));
         patient.write("The itching is better now.");
         patient.message("mine", "The itching is better now.", "sent");
@@ -292,7 +292,7 @@ class WebClientTest extends BrowserTest {
         Browser patient = browser("patient (slow uplink)", 1280, 800);
         patient.signInAsPatient(base(), unique("p"), "Han Meimei", "en");
         patient.el("#dir-search").sendKeys("刘芳\n");
-        patient.el(".doctor-card[data-doctor-id=d2001] .consult").click();
+        patient.click(".doctor-card[data-doctor-id=d2001] .consult");
         patient.await("the conversation with 刘芳", d -> patient.el("#chat-title").getText().equals("刘芳"));
         Path big = noisePng(1000, 800); // about 2.4 MB: noise does not compress
         patient.uplink(800 * 1024);
@@ -319,10 +319,10 @@ class WebClientTest extends BrowserTest {
         doctor.open(base());
         doctor.useLanguage("en");
         doctor.el("#demo-form");
-        doctor.el("#token-box summary").click();
+        doctor.click("#token-box summary");
 
         doctor.el("#token-input").sendKeys("not-a-token");
-        doctor.el("#token-signin").click();
+        doctor.click("#token-signin");
         doctor.await("the unreadable token refused", d -> doctor.el("#signin-error").getText()
                 .equals("This is not a readable JWT."));
         // ... next to the token field, which names it as its description
@@ -331,14 +331,14 @@ class WebClientTest extends BrowserTest {
         String forged = Tokens.hs256(Tokens.claims("d2003", "doctor").build(), "another-secret-of-at-least-thirty-two-bytes");
         doctor.el("#token-input").clear();
         doctor.el("#token-input").sendKeys(forged);
-        doctor.el("#token-signin").click();
+        doctor.click("#token-signin");
         doctor.await("the server's refusal", d -> doctor.el("#signin-error").getText().startsWith("Could not sign in: ")
                 && doctor.el("#signin-error").getText().length() > "Could not sign in: ".length());
 
         String token = Tokens.hs256(Tokens.claims("d2003", "doctor").claim("name", "杨静").build());
         doctor.el("#token-input").clear();
         doctor.el("#token-input").sendKeys(token);
-        doctor.el("#token-signin").click();
+        doctor.click("#token-signin");
         doctor.el("#sessions");
         assertThat(doctor.el("#who").getText()).isEqualTo("杨静 · Doctor");
         assertThat(doctor.driver.getCurrentUrl()).doesNotContain(token);
@@ -349,7 +349,7 @@ class WebClientTest extends BrowserTest {
         doctor.el("#sessions");
         doctor.useLanguage("zh");
         assertThat(doctor.el("#tab-sessions").getText()).startsWith("问诊列表");
-        doctor.el("#sign-out").click();
+        doctor.click("#sign-out");
         doctor.el("#demo-form");
         assertThat(doctor.js("return sessionStorage.getItem('medmsg.auth')")).isNull();
     }
