@@ -102,7 +102,8 @@ record() {
     local figure=$1 side=$2 round=$3 log=$4 line value
     case "$figure:$side" in
     rss_streams:medmsg)
-        value=$(sed -nE 's/^RSS with [0-9]+ long-polls held \([0-9]+ answered early\) and [0-9]+ event streams open .*: ([0-9]+) MB.*/\1/p' "$log") ;;
+        # the figure with them held, not the "(before: …)" that follows it
+        value=$(sed -nE 's/^RSS with [0-9]+ long-polls held \([0-9]+ answered early\) and [0-9]+ event streams open \([0-9]+ of [0-9]+ answered 200\): ([0-9]+) MB.*/\1/p' "$log") ;;
     grow_new_msg:*)
         value=$(idle_polls "$log") ;;
     realtime:medmsg)
