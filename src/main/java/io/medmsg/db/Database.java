@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -66,15 +67,47 @@ public final class Database implements AutoCloseable {
         if (restore != null) {
             // registered before the SET: however the transaction ends, the session is put right
             // before its connection goes back to the pool
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    // the transaction's connection is still bound here, and is released after this
-                    write.sql(restore).update();
-                }
-            });
+            TransactionSynchronizationManager.registerSynchronization(new LockWaitsRestored(restore));
         }
         write().sql(fail).update();
+    }
+
+    /**
+     * Puts lock waits back as usual where {@link Dialect#lockWaitsFail} outlives the transaction:
+     * before the work done at commit, else when the transaction ends. The work at commit is the
+     * audit records' INSERT … SELECT ({@code records.AuditRepository}), which on MySQL/MariaDB
+     * takes the table's AUTO-INC lock; another instance's commit holds that lock for the length
+     * of one such statement, and with waits failing at once the whole batch failed (error 1467),
+     * every unit with it, after their work was done. Waiting for it cannot close a circle: its
+     * holder is one statement that reads without locks (READ COMMITTED) and waits for nothing.
+     */
+    private final class LockWaitsRestored implements TransactionSynchronization {
+        private final String restore;
+        private boolean restored;
+
+        LockWaitsRestored(String restore) {
+            this.restore = restore;
+        }
+
+        @Override
+        public int getOrder() {
+            // before the other synchronizations' work at commit
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            write.sql(restore).update();
+            restored = true;
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            if (!restored) {
+                // the transaction's connection is still bound here, and is released after this
+                write.sql(restore).update();
+            }
+        }
     }
 
     public Dialect dialect() {

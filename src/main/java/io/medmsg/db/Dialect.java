@@ -77,8 +77,10 @@ public enum Dialect {
 
         @Override
         boolean refusesLock(SQLException e) {
-            // innodb_lock_wait_timeout
-            return e.getErrorCode() == 1205;
+            // innodb_lock_wait_timeout (1205); an insert that met the table's AUTO-INC lock, held by
+            // another transaction's INSERT … SELECT, reports its refused wait as "failed to read
+            // auto-increment value" (1467); where waits are allowed, 1467 is the unit's own failure
+            return e.getErrorCode() == 1205 || e.getErrorCode() == 1467;
         }
 
         @Override

@@ -49,6 +49,7 @@ public interface ConcurrentSendScenarios {
                 if (i % 2 == 0) {
                     Reply again = thread % 2 == 0 ? other.patientSends(patient, doctorId, cmid, cmid)
                             : other.doctorSends(doctor, sessionId, cmid, cmid);
+                    assertThat(again.status()).as(again.raw()).isEqualTo(200);
                     assertThat(again.data().get("message").get("msg_id").asString())
                             .isEqualTo(r.data().get("message").get("msg_id").asString());
                 }

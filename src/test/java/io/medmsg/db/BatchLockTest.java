@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.medmsg.support.TestDatabase;
 
@@ -160,6 +162,116 @@ class BatchLockTest extends ProbeDatabase {
         assertThat(value(800)).as("A's work is in, as A was told").isEqualTo(1);
         assertThat(b.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(runsOfB).hasValue(3);
+    }
+
+    /**
+     * On MySQL/MariaDB an INSERT … SELECT takes its table's AUTO-INC lock for the length of the
+     * statement, and an insert into that table from a batch, where waits fail at once, is refused
+     * as "failed to read auto-increment value" (1467): a refused lock, so the unit runs again
+     * first in the next batch, where it may wait. (PostgreSQL has no such lock: nothing waits.)
+     */
+    @Test
+    @Tag("server-db")
+    void aUnitRefusedTheAutoIncrementLockHeldElsewhereRunsAgain() throws Exception {
+        createLogged();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = occupyTheWriterUntil(release);
+        Future<Map<String, Object>> a = callers.submit(() -> db.submit(() -> insert(900, 1)).get().orElseThrow());
+        awaitWaiting(1);
+        Future<Integer> b = callers.submit(() -> db.submit(() -> logged(7)));
+        awaitWaiting(2);
+        try (Connection elsewhere = dataSource.getConnection()) {
+            Future<Integer> slow = slowInsertIntoLogged(elsewhere);
+            release.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+
+            assertThat(a.get(30, TimeUnit.SECONDS)).containsEntry("k", 900);
+            assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(slow.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        }
+        assertThat(loggedKeys()).containsExactlyInAnyOrder(1, 2, 7);
+    }
+
+    /**
+     * What a transaction writes at commit (the audit records, in {@code beforeCommit}) waits for
+     * locks as usual: on MySQL/MariaDB the AUTO-INC lock another commit holds for one statement.
+     * With waits failing at once there, the commit failed and every unit of the batch with it.
+     */
+    @Test
+    @Tag("server-db")
+    void workAtCommitWaitsForTheAutoIncrementLockHeldElsewhere() throws Exception {
+        createLogged();
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = occupyTheWriterUntil(release);
+        List<Future<Integer>> units = new ArrayList<>();
+        for (int k = 11; k <= 13; k++) {
+            int key = k;
+            units.add(callers.submit(() -> db.submit(() -> {
+                atCommit(() -> logged(key));
+                return increment(1);
+            })));
+            awaitWaiting(units.size());
+        }
+        try (Connection elsewhere = dataSource.getConnection()) {
+            Future<Integer> slow = slowInsertIntoLogged(elsewhere);
+            release.countDown();
+            blocker.get(30, TimeUnit.SECONDS);
+
+            for (Future<Integer> unit : units) {
+                assertThat(unit.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            assertThat(slow.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        }
+        assertThat(loggedKeys()).containsExactlyInAnyOrder(1, 2, 11, 12, 13);
+        assertThat(value(1)).isEqualTo(1 + 3);
+    }
+
+    private void createLogged() {
+        String id = db.dialect() == Dialect.MYSQL ? "BIGINT AUTO_INCREMENT" : "BIGSERIAL";
+        db.write().sql("CREATE TABLE logged (id " + id + " PRIMARY KEY, k INT NOT NULL)").update();
+    }
+
+    /** One row into {@code logged} by INSERT … SELECT, the kind of insert that takes the AUTO-INC lock. */
+    private int logged(int k) {
+        return db.write().sql("INSERT INTO logged (k) SELECT :k").param("k", k).update();
+    }
+
+    private List<Integer> loggedKeys() {
+        return db.read().sql("SELECT k FROM logged").query(Integer.class).list();
+    }
+
+    private static void atCommit(Runnable work) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                work.run();
+            }
+        });
+    }
+
+    /**
+     * Inserts rows 1 and 2 into {@code logged} in one statement that sleeps a second between them
+     * (MySQL/MariaDB: holding the table's AUTO-INC lock meanwhile); returns once it sleeps.
+     */
+    private Future<Integer> slowInsertIntoLogged(Connection elsewhere) throws Exception {
+        boolean mysql = db.dialect() == Dialect.MYSQL;
+        String sql = mysql
+                ? "INSERT INTO logged (k) SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2) AS t WHERE SLEEP(n - 1) = 0"
+                : "INSERT INTO logged (k) SELECT n FROM (VALUES (1), (2)) AS t (n), LATERAL (SELECT pg_sleep(n - 1)) AS s";
+        Future<Integer> slow = callers.submit(() -> {
+            try (Statement st = elsewhere.createStatement()) {
+                return st.executeUpdate(sql);
+            }
+        });
+        String sleeping = mysql
+                ? "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE = 'User sleep' AND DB = DATABASE()"
+                : "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.read().sql(sleeping).query(Long.class).single() == 0) {
+            assertThat(System.nanoTime()).as("the slow insert sleeps").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        return slow;
     }
 
     /**
