@@ -20,6 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * unit may wait for a lock: {@code lockWaitsFail} follows it, and a later unit that fails so is
  * rolled back to its savepoint and runs again as the first unit of the next batch. A waiting batch
  * holds only the locks of one unit, taken in the global order, and waits cannot form a circle.
+ * What is written at commit (the audit records) takes no lock held elsewhere on PostgreSQL, and
+ * on MySQL/MariaDB waits for its table's AUTO-INC lock as usual ({@code Database.LockWaitsRestored}).
  *
  * <p>While a batch runs without savepoints, statements the units queue on the {@link WritePipeline}
  * go to the server together; they are sent before the commit, and a failure among them counts as
