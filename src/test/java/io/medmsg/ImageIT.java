@@ -65,6 +65,10 @@ class ImageIT {
         assertThat(entrypoint.getFirst()).isEqualTo("java");
         assertThat(entrypoint).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "--enable-native-access=ALL-UNNAMED",
                 "-Dspring.aot.enabled=true");
+        if (Runtime.version().feature() >= 25) {
+            // the image's runtime is this build's JDK (jlink), which takes the recommended options
+            assertThat(entrypoint).contains("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000");
+        }
         assertThat(entrypoint.getLast()).isEqualTo("io.medmsg.MedMsgApplication");
         JsonNode labels = c.get("Labels");
         assertThat(labels.get("io.medmsg.health.liveness").asString()).isEqualTo("/actuator/health/liveness");
