@@ -35,7 +35,7 @@ import io.medmsg.shared.Ids;
  * deliveries after it (up to {@link #RUN}); it takes the leases of all the runs in one write (so
  * with several instances one delivery is in flight from one of them at a time, and a dead
  * instance's lease simply runs out), keeping of each run only the part before the first delivery
- * it could not take. Each run is sent in order on one virtual thread, at most {@code concurrency}
+ * it could not take. Each run is sent in order on one thread, at most {@code concurrency}
  * runs (so requests) at once, with {@link WebhookClient} (keep-alive, each endpoint's URL, keys and
  * {@code Mac}s prepared once); the run's event rows and messages are read in two queries and each
  * body rendered once. The run stops at the first attempt that does not
@@ -52,8 +52,8 @@ class Dispatcher implements SmartLifecycle {
 
     /** At most this many deliveries of one session are claimed and sent one after another. */
     static final int RUN = 100;
-    /** The least time from one poll's start to the next's: what a delivery may wait for others to join its run. */
-    static final Duration GATHER = Duration.ofMillis(20);
+    /** The least time from one poll's start to the next's: what an event may wait for others to join its step or run. */
+    static final Duration GATHER = Duration.ofMillis(100);
     /** At most this many outcomes are written in one group commit. */
     private static final int OUTCOME_BATCH = 2_000;
 
@@ -118,7 +118,10 @@ class Dispatcher implements SmartLifecycle {
             return;
         }
         running = true;
-        senders = Executors.newVirtualThreadPerTaskExecutor();
+        // platform threads, not virtual: a virtual thread's socket read with a timeout goes through the
+        // poller thread and a timer per read, which cost the sends 5-10 % of their rate with one endpoint
+        // (docs/benchmarks.md); at most `concurrency` runs and a step per endpoint hold one at once
+        senders = Executors.newCachedThreadPool(Thread.ofPlatform().name("medmsg-webhook-", 0).daemon(true).factory());
         writer = Thread.ofPlatform().name("medmsg-webhook-outcomes").daemon(true).start(this::writeOutcomes);
         loop = Thread.ofPlatform().name("medmsg-webhooks").daemon(true).start(this::run);
     }
@@ -164,37 +167,34 @@ class Dispatcher implements SmartLifecycle {
                 log.warn("webhook dispatch failed, trying again: {}", e.toString());
             }
             http.closeIdle();
-            if (!gather(started)) {
+            if (!pause(started)) {
                 return;
-            }
-            synchronized (signal) {
-                if (!woken && running) {
-                    try {
-                        signal.wait(settings.pollInterval().toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                woken = false;
             }
         }
     }
 
     /**
-     * Lets events gather for {@link #GATHER} after a poll began before the next: under a stream of
-     * sends every delivery that ends wakes the loop, and a poll per delivery (two reads, a lease
-     * write, a run of one) cost more than the delivery itself; gathered, a session's events go as
-     * one run. False if interrupted.
+     * Waits for the next poll: the poll interval after this one began, or, once a delivery has
+     * ended ({@link #wake}), {@link #GATHER} after it began (if the interval is not shorter). Under
+     * a stream of sends every delivery that ends wakes the loop, and a poll per delivery (its reads,
+     * a lease write, a run of one) cost more than the delivery itself; gathered, a step carries a
+     * tenth of a second's events and a session's go as one run (docs/benchmarks.md). False if
+     * interrupted.
      */
-    private boolean gather(long pollStarted) {
-        long left = GATHER.toNanos() - (System.nanoTime() - pollStarted);
-        if (left > 0 && running) {
+    private boolean pause(long pollStarted) {
+        long interval = settings.pollInterval().toNanos();
+        long gather = Math.min(GATHER.toNanos(), interval);
+        synchronized (signal) {
             try {
-                TimeUnit.NANOSECONDS.sleep(left);
+                long left;
+                while (running && (left = pollStarted + (woken ? gather : interval) - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(signal, left);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            } finally {
+                woken = false;
             }
         }
         return true;
