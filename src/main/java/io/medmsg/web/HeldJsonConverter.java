@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Spring's JSON converter, which writes a body held by {@link HeldAnswers} only once its condition
  * has returned: rendered into memory first (an envelope is a page at most), then waited for, then
- * copied out. Every other body is written as Spring writes it.
+ * copied out with its length. Every other body is written as Spring writes it.
  */
 class HeldJsonConverter extends JacksonJsonHttpMessageConverter {
 
@@ -36,6 +36,9 @@ class HeldJsonConverter extends JacksonJsonHttpMessageConverter {
         ByteArrayOutputStream body = new ByteArrayOutputStream(INITIAL_BYTES);
         super.writeInternal(object, type, new InMemory(output.getHeaders(), body), hints);
         until.run();
+        // known now, and told: else the container, seeing more than its buffer in one write,
+        // sends the body chunked, in two writes where one does (docs/benchmarks.md)
+        output.getHeaders().setContentLength(body.size());
         body.writeTo(output.getBody());
     }
 

@@ -119,6 +119,20 @@ class AuditTrailTest extends ApiTest {
     }
 
     @Test
+    void anAuditedPageIsSentWithItsLengthLikeAnyOtherAnswer() {
+        for (int i = 0; i < 40; i++) {
+            chat.doctorSends(c.doctor(), c.sessionId(), "请每天早晚各测一次血压并记录，".repeat(7));
+        }
+        Reply page = chat.get(Chat.P, "msg_list", c.patient(), "session_id=" + c.sessionId() + "&limit=50");
+
+        assertThat(page.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .as("a page longer than the container's write buffer").isGreaterThan(16 * 1024);
+        assertThat(page.header("Transfer-Encoding")).isNull();
+        assertThat(page.header("Content-Length"))
+                .isEqualTo(String.valueOf(page.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    }
+
+    @Test
     void aPollWithMessagesIsAuditedAndAnIdlePollIsNot() {
         int before = recordsOf(c.doctorId()).size();
         Reply idle = chat.get(Chat.D, "new_msg", c.doctor(), "session_id=" + c.sessionId() + "&after_seq=1");

@@ -60,6 +60,15 @@ class HeldJsonConverterTest {
     }
 
     @Test
+    void aHeldBodyCarriesItsLengthSoThatItIsNotSentChunked() {
+        HeldAnswers.holdUntil(request, HeldJsonConverter.class, () -> { });
+
+        write(page());
+
+        assertThat(out.getHeaders().getContentLength()).isEqualTo(out.getBodyAsBytes().length).isPositive();
+    }
+
+    @Test
     void aHeldBodyWhoseConditionFailsIsNotWrittenAndTheFailureIsThrown() {
         HeldAnswers.holdUntil(request, HeldJsonConverter.class, () -> {
             throw new IllegalStateException("record not committed");
