@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Interleaved A/B of two builds or two settings: both services run side by side, each on a fresh
+# SQLite data dir and its own port; after both have warmed up, the load alternates between them in
+# short windows, the order swapped every pair. Separate runs minutes apart met a machine whose speed
+# drifted by ±15 % between rounds (docs/benchmarks.md, the consultations A/B); two windows a few
+# seconds apart meet the same machine, so each pair's ratio keeps little of that drift. The idle
+# service only waits meanwhile, and each window is preceded by a short unmeasured one so that it
+# does not start on cold caches.
+# usage: A_JAR=… B_JAR=… [A_ARGS='…'] [B_ARGS='…'] [WARMUP=45] [PAIRS=10] [WINDOW=10] [PAGE=50] \
+#        bench/ab.sh send|read [connections=16]
+#   send: patients' text messages (bench/send.lua); read: the newest msg_list page (bench/read.lua)
+#   e.g. A_JAR=/tmp/jars/before.jar B_JAR=target/medmsg-0.1.0-SNAPSHOT.jar bench/ab.sh send
+#        A_ARGS=--medmsg.audit.enabled=false B_ARGS=--medmsg.audit.enabled=true bench/ab.sh read
+# Prints each pair (A, B, B/A) and at the end the medians of A and B, the median of the pairs'
+# ratios and their geometric mean.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+WORKLOAD=${1:?usage: bench/ab.sh send|read [connections]}
+CONNECTIONS=${2:-16}
+WARMUP=${WARMUP:-45}
+PAIRS=${PAIRS:-10}
+WINDOW=${WINDOW:-10}
+PAGE=${PAGE:-50}
+A_JAR=${A_JAR:-$(bench_jar)}
+B_JAR=${B_JAR:-$(bench_jar)}
+case $WORKLOAD in
+    send) SCRIPT=bench/send.lua; EXTRA=() ;;
+    read) SCRIPT=bench/read.lua; EXTRA=("$PAGE") ;;
+    *) echo "unknown workload $WORKLOAD (send or read)" >&2; exit 2 ;;
+esac
+
+declare -A PIDS DIRS PORTS=([A]=18191 [B]=18192)
+stop_both() {
+    local side
+    for side in A B; do
+        [ -n "${PIDS[$side]:-}" ] || continue
+        kill "${PIDS[$side]}" 2>/dev/null || true
+        wait "${PIDS[$side]}" 2>/dev/null || true
+        cp "${DIRS[$side]}/service.log" "/tmp/medmsg-ab-$side-$$.log" 2>/dev/null || true
+        rm -rf "${DIRS[$side]}"
+    done
+    if grep -q OutOfMemoryError /tmp/medmsg-ab-[AB]-$$.log 2>/dev/null; then
+        echo "FAILED: a service logged OutOfMemoryError (/tmp/medmsg-ab-[AB]-$$.log)" >&2
+        exit 1
+    fi
+    echo "service logs: /tmp/medmsg-ab-[AB]-$$.log"
+}
+trap stop_both EXIT
+
+# start SIDE JAR ARGS: the service of one side, healthy, on its own data dir
+start() {
+    local side=$1 jar=$2 args=$3
+    WORK=$(mktemp -d)
+    DIRS[$side]=$WORK
+    # shellcheck disable=SC2086 # ARGS is a list of service arguments
+    launch "$jar" "${PORTS[$side]}" $args
+    PIDS[$side]=$PID
+    echo "$side: $jar $args (pid $PID, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1))"
+}
+
+# the read workload's conversations: PAGE+10 messages per patient, so that every page is full
+fill_conversations() {
+    local port=$1 token
+    while read -r token; do
+        for _ in $(seq 1 $((PAGE + 10))); do
+            curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+                -d '{"doctor_id":"d1001","text":"您好，我这两天咳嗽，晚上加重，需要做什么检查吗？"}' \
+                "http://127.0.0.1:$port/msg_service/msg/patient/send_text_msg"
+        done
+    done < "$TOKENS"
+}
+
+# load SIDE SECONDS: wrk on that side; prints the requests per second, fails on any answer not 200
+load() {
+    local out rate
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"$2s" -s "$SCRIPT" "http://127.0.0.1:${PORTS[$1]}" -- "$TOKENS" "${EXTRA[@]}" | tail -1)
+    case $out in *", 0 not 200"*) ;; *) echo "FAILED on $1: $out" >&2; return 1 ;; esac
+    rate=$(sed -E 's/.* ([0-9]+) requests\/s.*/\1/' <<< "$out")
+    echo "$rate"
+}
+
+start A "$A_JAR" "${A_ARGS:-}"
+start B "$B_JAR" "${B_ARGS:-}"
+TOKENS=$(mktemp)
+python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$TOKENS"
+if [ "$WORKLOAD" = read ]; then
+    fill_conversations "${PORTS[A]}"
+    fill_conversations "${PORTS[B]}"
+fi
+for side in A B; do
+    echo "warm-up $side ($WARMUP s): $(load "$side" "$WARMUP")/s"
+done
+
+echo "$WORKLOAD, $CONNECTIONS connections, $PAIRS pairs of $WINDOW s windows"
+echo "| pair | A | B | B/A |"
+echo "|---|---|---|---|"
+A_RATES=() B_RATES=() RATIOS=()
+for pair in $(seq 1 "$PAIRS"); do
+    if [ $((pair % 2)) -eq 1 ]; then order="A B"; else order="B A"; fi
+    declare -A rate=()
+    for side in $order; do
+        load "$side" 2 > /dev/null
+        rate[$side]=$(load "$side" "$WINDOW")
+    done
+    ratio=$(awk -v a="${rate[A]}" -v b="${rate[B]}" 'BEGIN { printf "%.3f", b / a }')
+    A_RATES+=("${rate[A]}") B_RATES+=("${rate[B]}") RATIOS+=("$ratio")
+    echo "| $pair (${order/ /,}) | ${rate[A]} | ${rate[B]} | $ratio |"
+done
+rm -f "$TOKENS"
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+geomean() { printf '%s\n' "$@" | awk '{ s += log($1) } END { printf "%.3f", exp(s / NR) }'; }
+echo "median A $(median "${A_RATES[@]}")/s, median B $(median "${B_RATES[@]}")/s," \
+    "median of the pairs' B/A $(median "${RATIOS[@]}"), geometric mean $(geomean "${RATIOS[@]}")"
