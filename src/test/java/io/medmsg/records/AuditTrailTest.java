@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,15 +244,38 @@ class AuditTrailTest extends ApiTest {
     @Test
     void aRecordLeftInTheInboxIsReadByTheNextRequest() {
         String actor = unique("d-gone-");
-        db.submit(() -> db.write().sql("""
-                INSERT INTO audit_inbox (at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from,
-                    seq_to, file_id, request_id, ip, outcome)
-                VALUES (1, 'doctor', :actor, 'msg_list', NULL, NULL, 1, 3, NULL, 'req-left-behind', '10.0.0.9', 200)""")
-                .param("actor", actor).update());
+        db.submit(() -> leaveInInbox(actor, "req-left-behind"));
         List<JsonNode> records = recordsOf(actor);
         assertThat(records).hasSize(1);
         assertThat(records.get(0).get("request_id").asString()).isEqualTo("req-left-behind");
         assertThat(records.get(0).get("seq_to").asLong()).isEqualTo(3);
+    }
+
+    /** A move takes AuditInbox.MOVE records at a time: a reader still sees every record before it, in order. */
+    @Test
+    void moreRecordsThanOneMoveAreAllReadByTheNextRequest() {
+        String actor = unique("d-many-");
+        int count = 2 * AuditInbox.MOVE + 1;
+        db.submit(() -> {
+            for (int i = 0; i < count; i++) {
+                leaveInInbox(actor, "req-" + i);
+            }
+            return null;
+        });
+        assertThat(api.get(RECORDS + "?limit=1&actor_id=" + actor, AUDITOR).status()).isEqualTo(200);
+        assertThat(db.read().sql("SELECT COUNT(*) FROM audit_inbox WHERE actor_id = :actor").param("actor", actor)
+                .query(Long.class).single()).as("left in the inbox after one request").isZero();
+        assertThat(recordsOf(actor)).extracting(r -> r.get("request_id").asString())
+                .containsExactlyElementsOf(IntStream.range(0, count).mapToObj(i -> "req-" + i).toList());
+    }
+
+    /** A record of a read of seqs 1–3 as an instance leaves it in the inbox, not yet moved. */
+    int leaveInInbox(String actor, String requestId) {
+        return db.write().sql("""
+                INSERT INTO audit_inbox (at_ms, actor_role, actor_id, action, session_id, consultation_id, seq_from,
+                    seq_to, file_id, request_id, ip, outcome)
+                VALUES (1, 'doctor', :actor, 'msg_list', NULL, NULL, 1, 3, NULL, :requestId, '10.0.0.9', 200)""")
+                .param("actor", actor).param("requestId", requestId).update();
     }
 
     /** Every record of one actor, oldest first, following the cursor. */
