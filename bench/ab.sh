@@ -59,18 +59,6 @@ start() {
     echo "$side: $jar $args (pid $PID, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1))"
 }
 
-# the read workload's conversations: PAGE+10 messages per patient, so that every page is full
-fill_conversations() {
-    local port=$1 token
-    while read -r token; do
-        for _ in $(seq 1 $((PAGE + 10))); do
-            curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-                -d '{"doctor_id":"d1001","text":"您好，我这两天咳嗽，晚上加重，需要做什么检查吗？"}' \
-                "http://127.0.0.1:$port/msg_service/msg/patient/send_text_msg"
-        done
-    done < "$TOKENS"
-}
-
 # load SIDE SECONDS: wrk on that side; prints the requests per second, fails on any answer not 200
 load() {
     local out rate
@@ -85,8 +73,8 @@ start B "$B_JAR" "${B_ARGS:-}"
 TOKENS=$(mktemp)
 python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$TOKENS"
 if [ "$WORKLOAD" = read ]; then
-    fill_conversations "${PORTS[A]}"
-    fill_conversations "${PORTS[B]}"
+    fill_conversations "${PORTS[A]}" "$TOKENS" "$PAGE"
+    fill_conversations "${PORTS[B]}" "$TOKENS" "$PAGE"
 fi
 for side in A B; do
     echo "warm-up $side ($WARMUP s): $(load "$side" "$WARMUP")/s"

@@ -94,3 +94,16 @@ launch() {
     tail -50 "$WORK/service.log"
     return 1
 }
+
+# fill_conversations PORT TOKENS PAGE: PAGE+10 messages from each patient of the token file to demo
+# doctor d1001, so that every page of PAGE messages a read benchmark asks for is full.
+fill_conversations() {
+    local port=$1 tokens=$2 page=$3 token
+    while read -r token; do
+        for _ in $(seq 1 $((page + 10))); do
+            curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+                -d '{"doctor_id":"d1001","text":"您好，我这两天咳嗽，晚上加重，需要做什么检查吗？"}' \
+                "http://127.0.0.1:$port/msg_service/msg/patient/send_text_msg"
+        done
+    done < "$tokens"
+}

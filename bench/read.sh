@@ -15,14 +15,7 @@ PORT=${BENCH_PORT:-18182}
 start_service "$PORT" "$@"
 
 python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
-# the conversations: PAGE+10 messages per patient
-while read -r token; do
-    for _ in $(seq 1 $((PAGE + 10))); do
-        curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-            -d '{"doctor_id":"d1001","text":"您好，我这两天咳嗽，晚上加重，需要做什么检查吗？"}' \
-            "http://127.0.0.1:$PORT/msg_service/msg/patient/send_text_msg"
-    done
-done < "$WORK/tokens"
+fill_conversations "$PORT" "$WORK/tokens" "$PAGE"
 echo "warm-up (${WARMUP:-60} s) ..."
 wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/read.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" "$PAGE" > /dev/null
 echo "measuring: $CONNECTIONS connections, ${SECONDS_TO_RUN} s, page of $PAGE, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1)"
