@@ -32,19 +32,12 @@ esac
 
 declare -A PIDS DIRS PORTS=([A]=18191 [B]=18192)
 stop_both() {
-    local side
+    local side failed=0
     for side in A B; do
         [ -n "${PIDS[$side]:-}" ] || continue
-        kill "${PIDS[$side]}" 2>/dev/null || true
-        wait "${PIDS[$side]}" 2>/dev/null || true
-        cp "${DIRS[$side]}/service.log" "/tmp/medmsg-ab-$side-$$.log" 2>/dev/null || true
-        rm -rf "${DIRS[$side]}"
+        stop_launched "${PIDS[$side]}" "${DIRS[$side]}" "/tmp/medmsg-ab-$side-$$.log" || failed=1
     done
-    if grep -q OutOfMemoryError /tmp/medmsg-ab-[AB]-$$.log 2>/dev/null; then
-        echo "FAILED: a service logged OutOfMemoryError (/tmp/medmsg-ab-[AB]-$$.log)" >&2
-        exit 1
-    fi
-    echo "service logs: /tmp/medmsg-ab-[AB]-$$.log"
+    [ "$failed" = 0 ] || exit 1
 }
 trap stop_both EXIT
 

@@ -8,20 +8,26 @@
 . scripts/jdk.sh
 SECRET=bench-secret-of-at-least-thirty-two-bytes-0123
 
-# Stops the service and keeps its log (/tmp/medmsg-bench-service-<pid>.log). A figure measured
-# while the service ran out of memory is no figure: an OutOfMemoryError in the log fails the script.
-stop_service() {
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-    local log=/tmp/medmsg-bench-service-$$.log ooms
-    cp "$WORK/service.log" "$log" 2>/dev/null || true
-    rm -rf "$WORK"
+# stop_launched PID WORK LOG: stops a service that launch started, keeps its log as LOG and removes
+# its data dir. A figure measured while the service ran out of memory is no figure: an
+# OutOfMemoryError in the log fails it.
+stop_launched() {
+    local pid=$1 work=$2 log=$3 ooms
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    cp "$work/service.log" "$log" 2>/dev/null || true
+    rm -rf "$work"
     ooms=$(grep -c OutOfMemoryError "$log" 2>/dev/null || true)
     if [ "${ooms:-0}" -gt 0 ]; then
         echo "FAILED: the service logged OutOfMemoryError $ooms times (log: $log)" >&2
-        exit 1
+        return 1
     fi
     echo "service log: $log, no OutOfMemoryError"
+}
+
+# Stops the service of start_service (/tmp/medmsg-bench-service-<pid>.log keeps its log).
+stop_service() {
+    stop_launched "$PID" "$WORK" "/tmp/medmsg-bench-service-$$.log" || exit 1
 }
 
 # The jar the benchmarks run: BENCH_JAR, else target's, packaged first when target has none.
