@@ -7,8 +7,9 @@
 # service only waits meanwhile, and each window is preceded by a short unmeasured one so that it
 # does not start on cold caches.
 # usage: A_JAR=… B_JAR=… [A_ARGS='…'] [B_ARGS='…'] [WARMUP=45] [PAIRS=10] [WINDOW=10] [PAGE=50] \
-#        bench/ab.sh send|read [connections=16]
-#   send: patients' text messages (bench/send.lua); read: the newest msg_list page (bench/read.lua)
+#        bench/ab.sh send|read|poll [connections=16, poll 32]
+#   send: patients' text messages (bench/send.lua); read: the newest msg_list page (bench/read.lua);
+#   poll: idle new_msg, one patient's session with nothing new, as bench/realtime.sh polls it
 #   e.g. A_JAR=/tmp/jars/before.jar B_JAR=target/medmsg-0.1.0-SNAPSHOT.jar bench/ab.sh send
 #        A_ARGS=--medmsg.audit.enabled=false B_ARGS=--medmsg.audit.enabled=true bench/ab.sh read
 # Prints each pair (A, B, B/A) and at the end the medians of A and B, the median of the pairs'
@@ -16,8 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-WORKLOAD=${1:?usage: bench/ab.sh send|read [connections]}
-CONNECTIONS=${2:-16}
+WORKLOAD=${1:?usage: bench/ab.sh send|read|poll [connections]}
+[ "$WORKLOAD" = poll ] && CONNECTIONS=${2:-32} || CONNECTIONS=${2:-16}
 WARMUP=${WARMUP:-45}
 PAIRS=${PAIRS:-10}
 WINDOW=${WINDOW:-10}
@@ -27,7 +28,8 @@ B_JAR=${B_JAR:-$(bench_jar)}
 case $WORKLOAD in
     send) SCRIPT=bench/send.lua; EXTRA=() ;;
     read) SCRIPT=bench/read.lua; EXTRA=("$PAGE") ;;
-    *) echo "unknown workload $WORKLOAD (send or read)" >&2; exit 2 ;;
+    poll) SCRIPT="" ;;
+    *) echo "unknown workload $WORKLOAD (send, read or poll)" >&2; exit 2 ;;
 esac
 
 declare -A PIDS DIRS PORTS=([A]=18191 [B]=18192)
@@ -55,6 +57,12 @@ start() {
 # load SIDE SECONDS: wrk on that side; prints the requests per second, fails on any answer not 200
 load() {
     local out rate
+    if [ -z "$SCRIPT" ]; then
+        out=$(wrk -t2 -c"$CONNECTIONS" -d"$2s" -H "Authorization: Bearer $POLL_TOKEN" "${POLL_URL[$1]}")
+        if grep -q 'Non-2xx' <<< "$out"; then echo "FAILED on $1: $(grep 'Non-2xx' <<< "$out")" >&2; return 1; fi
+        sed -nE 's/^Requests\/sec: +([0-9]+).*/\1/p' <<< "$out"
+        return
+    fi
     out=$(wrk -t2 -c"$CONNECTIONS" -d"$2s" -s "$SCRIPT" "http://127.0.0.1:${PORTS[$1]}" -- "$TOKENS" "${EXTRA[@]}" | tail -1)
     case $out in *", 0 not 200"*) ;; *) echo "FAILED on $1: $out" >&2; return 1 ;; esac
     rate=$(sed -E 's/.* ([0-9]+) requests\/s.*/\1/' <<< "$out")
@@ -68,6 +76,13 @@ python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$TOKENS"
 if [ "$WORKLOAD" = read ]; then
     fill_conversations "${PORTS[A]}" "$TOKENS" "$PAGE"
     fill_conversations "${PORTS[B]}" "$TOKENS" "$PAGE"
+fi
+declare -A POLL_URL
+if [ "$WORKLOAD" = poll ]; then
+    POLL_TOKEN=$(head -1 "$TOKENS")
+    for side in A B; do
+        POLL_URL[$side]=$(idle_poll_url "${PORTS[$side]}" "$POLL_TOKEN")
+    done
 fi
 for side in A B; do
     echo "warm-up $side ($WARMUP s): $(load "$side" "$WARMUP")/s"

@@ -113,3 +113,13 @@ fill_conversations() {
         done
     done < "$tokens"
 }
+
+# idle_poll_url PORT TOKEN: a new_msg URL for the token's patient that finds nothing new (its session
+# with demo doctor d1001 holds one message, seq 1), as bench/realtime.sh and ab.sh poll idle.
+idle_poll_url() {
+    local port=$1 token=$2 session
+    session=$(curl -sf -X POST "http://127.0.0.1:$port/msg_service/msg/patient/send_text_msg" \
+        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d '{"doctor_id":"d1001","text":"hello"}' | sed -E 's/.*"session_id":"([0-9a-f]+)".*/\1/')
+    echo "http://127.0.0.1:$port/msg_service/msg/patient/new_msg?session_id=$session&after_seq=1"
+}

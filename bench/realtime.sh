@@ -19,10 +19,7 @@ start_service "$PORT" "$@"
 
 # idle polls: a patient whose session has nothing after seq 1
 TOKEN=$(python3 bench/mint.py "$SECRET" patient "idle-p" 1)
-SESSION=$(curl -s -X POST "http://127.0.0.1:$PORT/msg_service/msg/patient/send_text_msg" \
-    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"doctor_id":"d1001","text":"hello"}' | sed -E 's/.*"session_id":"([0-9a-f]+)".*/\1/')
-POLL="http://127.0.0.1:$PORT/msg_service/msg/patient/new_msg?session_id=$SESSION&after_seq=1"
+POLL=$(idle_poll_url "$PORT" "$TOKEN")
 
 if [ -n "${WARMUP:-}" ]; then
     echo "warm-up ($WARMUP s of idle polls, then a wake-up run not counted) ..."
