@@ -59,7 +59,7 @@ load() {
     local out rate
     if [ -z "$SCRIPT" ]; then
         out=$(wrk -t2 -c"$CONNECTIONS" -d"$2s" -H "Authorization: Bearer $POLL_TOKEN" "${POLL_URL[$1]}")
-        if grep -q 'Non-2xx' <<< "$out"; then echo "FAILED on $1: $(grep 'Non-2xx' <<< "$out")" >&2; return 1; fi
+        refuse_non_2xx "idle polls on $1" "$out" || return 1
         sed -nE 's/^Requests\/sec: +([0-9]+).*/\1/p' <<< "$out"
         return
     fi

@@ -123,3 +123,12 @@ idle_poll_url() {
         -d '{"doctor_id":"d1001","text":"hello"}' | sed -E 's/.*"session_id":"([0-9a-f]+)".*/\1/')
     echo "http://127.0.0.1:$port/msg_service/msg/patient/new_msg?session_id=$session&after_seq=1"
 }
+
+# refuse_non_2xx WHAT WRK_OUTPUT: fails (with wrk's count) when wrk's own summary counted an answer
+# other than 2xx; for loads run without a wrk script (the scripts count theirs themselves).
+refuse_non_2xx() {
+    if grep -q 'Non-2xx' <<< "$2"; then
+        echo "FAILED: $1 answered other than 200: $(grep 'Non-2xx' <<< "$2")" >&2
+        return 1
+    fi
+}

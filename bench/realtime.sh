@@ -31,10 +31,7 @@ fi
 wrk -t2 -c32 -d3s -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
 wrk -t2 -c32 -d3s "http://127.0.0.1:$PORT/actuator/health" > /dev/null
 POLLED=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" -H "Authorization: Bearer $TOKEN" "$POLL")
-if grep -q 'Non-2xx' <<< "$POLLED"; then
-    echo "FAILED: idle polls answered other than 200: $(grep 'Non-2xx' <<< "$POLLED")" >&2
-    exit 1
-fi
+refuse_non_2xx "idle polls" "$POLLED" || exit 1
 POLLS=$(awk '/Requests\/sec/ {print $2}' <<< "$POLLED")
 HEALTH=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" "http://127.0.0.1:$PORT/actuator/health" | awk '/Requests\/sec/ {print $2}')
 echo "idle new_msg polls: $POLLS/s; /actuator/health: $HEALTH/s; ratio $(python3 -c "print(f'{$POLLS/$HEALTH:.0%}')")"
