@@ -2,6 +2,7 @@ package io.medmsg.web;
 
 import io.medmsg.config.MedMsgProperties;
 
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.springframework.boot.http.converter.autoconfigure.ServerHttpMessageConvertersCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -43,6 +44,12 @@ class WebConfig {
      * default (0, i.e. the JVM's backlog of 50), 5,000 polls connecting at once lost hundreds to
      * client timeouts in the Jetty prototype's benchmark; with 1,000 none. (Tomcat had
      * accept-count=1000 before.)
+     *
+     * <p>No per-connection cache of request header fields: a client's headers repeat on its
+     * connection, so Jetty kept them in a trie of up to 1 KB values per connection and looked each
+     * header line up in it, the bearer token's hundreds of characters one by one (2.9 % of an idle
+     * poll's CPU in the profile, docs/benchmarks.md), for every held poll's connection too. The
+     * parser's shared cache of common fields (methods, versions, {@code Accept: *}{@code /*}…) stays.
      */
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> jettyServer() {
@@ -51,6 +58,10 @@ class WebConfig {
             for (var connector : server.getConnectors()) {
                 if (connector instanceof ServerConnector serverConnector) {
                     serverConnector.setAcceptQueueSize(ACCEPT_QUEUE);
+                }
+                HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+                if (http != null) {
+                    http.getHttpConfiguration().setHeaderCacheSize(0);
                 }
             }
         });
