@@ -130,6 +130,31 @@ class MetricsTest extends ApiTest {
         awaitAtLeast(() -> value(scrape(), "medmsg_audit_records_moved_total", ""), movedBefore + 4 + 20);
     }
 
+    /**
+     * A held request is timed by http.server.requests once answered; no gauge tracks it while it
+     * waits (docs/deploy.md, "Metrics": such a timer kept every held poll and open stream in a list).
+     */
+    @Test
+    void aHeldPollIsTimedOnceAnsweredAndNoInFlightTimerTracksIt() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        String uri = "uri=\"" + Chat.P + "new_msg\"";
+        String before = scrape();
+        long last = chat.get(Chat.P, "new_msg", c.patient(), "session_id=" + c.sessionId()).data().get("last_seq").asLong();
+        CompletableFuture<HttpResponse<String>> held = Uploads.HTTP.sendAsync(api.builder(Chat.P + "new_msg?session_id="
+                + c.sessionId() + "&after_seq=" + last + "&wait=30", c.patient()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        awaitAtLeast(() -> value(scrape(), "medmsg_polls_held", ""), 1);
+
+        String waiting = scrape();
+        assertThat(exposed(waiting, "http_server_requests_active_seconds")).as(waiting).isFalse();
+        assertThat(chat.doctorSends(c.doctor(), c.sessionId(), "woken").status()).isEqualTo(200);
+        assertThat(held.get().statusCode()).isEqualTo(200);
+
+        // the answered poll and the one before it, which was answered at once
+        awaitAtLeast(() -> value(scrape(), "http_server_requests_seconds_count", uri) - value(before,
+                "http_server_requests_seconds_count", uri), 2);
+    }
+
     @Test
     void theGrafanaDashboardChartsEveryDocumentedMetric() throws Exception {
         JsonNode dashboard = io.medmsg.support.Api.JSON.readTree(Files.readString(Path.of("docs/grafana/medmsg.json")));
