@@ -1,6 +1,7 @@
 package io.medmsg.chat;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -208,13 +210,13 @@ class ChatController {
             description = HELD_SESSION_DOC)
     @ApiErrors({ErrorCode.BAD_CURSOR, ErrorCode.RATE_LIMITED})
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
-    CompletableFuture<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller, LinkBase base,
+    DeferredResult<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller, LinkBase base,
             @Parameter(description = "the cursor of the previous answer") @RequestParam(required = false) String cursor,
             @Parameter(description = "seconds to hold the request while nothing changed",
                     schema = @Schema(type = "integer", minimum = "0", maximum = "30", defaultValue = "0"))
             @RequestParam(defaultValue = "0") int wait) {
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
-        return longPoll.newSession(caller, emptyToNull(cursor), wait, base);
+        return deferred(longPoll.newSession(caller, emptyToNull(cursor), wait, base));
     }
 
     @Operation(summary = "A page of a session's messages before a seq, ascending")
@@ -258,7 +260,7 @@ class ChatController {
             description = HELD_MSG_DOC)
     @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED})
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
-    CompletableFuture<Envelope<Views.NewMessages>> newMsgHeld(Caller caller, LinkBase base,
+    DeferredResult<Envelope<Views.NewMessages>> newMsgHeld(Caller caller, LinkBase base,
             @Parameter(description = "the session (or, for a patient, doctor_id)")
             @RequestParam(name = "session_id", required = false) String sessionId,
             @Parameter(description = "patients only: the session with this doctor")
@@ -272,7 +274,26 @@ class ChatController {
             @RequestParam(defaultValue = "0") int wait) {
         checkNewMsg(afterSeq, limit);
         Params.range("wait", wait, 0, LongPoll.MAX_WAIT_SECONDS);
-        return longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait, base);
+        return deferred(longPoll.newMsg(caller, ref(sessionId, doctorId), afterSeq, limit, wait, base));
+    }
+
+    /**
+     * The held answer as Spring MVC's own deferred result. Returned as a future, it went through
+     * Spring's adapter for reactive types (Reactor is on the class path, for Redis), which kept a
+     * subscriber, a publisher and their type information besides the deferred result for every held
+     * poll while it waited (docs/benchmarks.md). A failure is unwrapped as Spring unwraps a future's.
+     */
+    private static <T> DeferredResult<T> deferred(CompletableFuture<T> answer) {
+        DeferredResult<T> result = new DeferredResult<>();
+        answer.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.setResult(value);
+            } else {
+                result.setErrorResult(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+        });
+        return result;
     }
 
     private static void checkNewMsg(long afterSeq, int limit) {
