@@ -65,13 +65,7 @@ class MetricsTest extends ApiTest {
         assertThat(chat.doctorSends(c.doctor(), c.sessionId(), "reply").status()).isEqualTo(200);
 
         // a held long-poll, counted while it waits, woken by the doctor's next message
-        long last = chat.get(Chat.P, "new_msg", c.patient(), "session_id=" + c.sessionId()).data().get("last_seq").asLong();
-        CompletableFuture<HttpResponse<String>> held = Uploads.HTTP.sendAsync(api.builder(Chat.P + "new_msg?session_id="
-                + c.sessionId() + "&after_seq=" + last + "&wait=30", c.patient()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        awaitAtLeast(() -> value(scrape(), "medmsg_polls_held", ""), 1);
-        assertThat(chat.doctorSends(c.doctor(), c.sessionId(), "woken").status()).isEqualTo(200);
-        assertThat(held.get().statusCode()).isEqualTo(200);
+        holdPollAndWake(c, () -> { });
 
         // an event stream, counted while it is open
         try (SseClient stream = new SseClient(api, Chat.D + "events", c.doctor(), null).awaitConnected(10)) {
@@ -139,16 +133,10 @@ class MetricsTest extends ApiTest {
         Chat.Consultation c = chat.consultation();
         String uri = "uri=\"" + Chat.P + "new_msg\"";
         String before = scrape();
-        long last = chat.get(Chat.P, "new_msg", c.patient(), "session_id=" + c.sessionId()).data().get("last_seq").asLong();
-        CompletableFuture<HttpResponse<String>> held = Uploads.HTTP.sendAsync(api.builder(Chat.P + "new_msg?session_id="
-                + c.sessionId() + "&after_seq=" + last + "&wait=30", c.patient()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        awaitAtLeast(() -> value(scrape(), "medmsg_polls_held", ""), 1);
-
-        String waiting = scrape();
-        assertThat(exposed(waiting, "http_server_requests_active_seconds")).as(waiting).isFalse();
-        assertThat(chat.doctorSends(c.doctor(), c.sessionId(), "woken").status()).isEqualTo(200);
-        assertThat(held.get().statusCode()).isEqualTo(200);
+        holdPollAndWake(c, () -> {
+            String waiting = scrape();
+            assertThat(exposed(waiting, "http_server_requests_active_seconds")).as(waiting).isFalse();
+        });
 
         // the answered poll and the one before it, which was answered at once
         awaitAtLeast(() -> value(scrape(), "http_server_requests_seconds_count", uri) - value(before,
@@ -164,6 +152,27 @@ class MetricsTest extends ApiTest {
             assertThat(queries).as("a panel of docs/grafana/medmsg.json queries %s", name)
                     .anySatisfy(q -> assertThat(q).containsPattern("\\b" + name + "(_bucket|_sum|_count)?\\{"));
         }
+    }
+
+    /**
+     * Holds the patient's {@code new_msg} (after the session's last seq, {@code wait=30}), runs
+     * {@code whileHeld} once the service counts it held, then wakes it with the doctor's next
+     * message: answered 200.
+     */
+    private void holdPollAndWake(Chat.Consultation c, WhileHeld whileHeld) throws Exception {
+        long last = chat.get(Chat.P, "new_msg", c.patient(), "session_id=" + c.sessionId()).data().get("last_seq").asLong();
+        CompletableFuture<HttpResponse<String>> held = Uploads.HTTP.sendAsync(api.builder(Chat.P + "new_msg?session_id="
+                + c.sessionId() + "&after_seq=" + last + "&wait=30", c.patient()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        awaitAtLeast(() -> value(scrape(), "medmsg_polls_held", ""), 1);
+        whileHeld.check();
+        assertThat(chat.doctorSends(c.doctor(), c.sessionId(), "woken").status()).isEqualTo(200);
+        assertThat(held.get().statusCode()).isEqualTo(200);
+    }
+
+    @FunctionalInterface
+    private interface WhileHeld {
+        void check() throws Exception;
     }
 
     /** The metric names of docs/deploy.md's table, as Prometheus shows them. */
