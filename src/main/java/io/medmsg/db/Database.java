@@ -1,5 +1,8 @@
 package io.medmsg.db;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +17,8 @@ import java.util.function.Supplier;
 
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.ColumnMapRowMapper;
+import org.springframework.jdbc.core.PreparedStatementCallback;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -278,7 +283,8 @@ public final class Database implements AutoCloseable {
     /**
      * Runs an UPDATE of at most one row and maps the columns {@code returning} of it, read under
      * the row lock the UPDATE took (RETURNING, or {@code selectAfter} where the database has no
-     * RETURNING); empty when the UPDATE changed no row.
+     * RETURNING, sent with the UPDATE as one script where it runs scripts); empty when the UPDATE
+     * changed no row.
      */
     public <T> Optional<T> updateReturningRow(String update, String returning, String selectAfter,
             java.util.Map<String, ?> params, org.springframework.jdbc.core.RowMapper<T> mapper) {
@@ -286,10 +292,69 @@ public final class Database implements AutoCloseable {
         if (dialect.hasUpdateReturning()) {
             return write.sql(update + " RETURNING " + returning).params(params).query(mapper).optional();
         }
+        if (dialect.runsScripts()) {
+            // both in one round trip; the SELECT's row counts only if the UPDATE changed one
+            return runScript(update + ";\n" + selectAfter, params, statement -> {
+                int changed = statement.getUpdateCount();
+                Optional<T> row = lastRow(statement, mapper);
+                return changed == 0 ? Optional.<T>empty() : row;
+            });
+        }
         if (write.sql(update).params(params).update() == 0) {
             return Optional.empty();
         }
         return write.sql(selectAfter).params(params).query(mapper).optional();
+    }
+
+    /**
+     * A script: several statements separated by semicolons, sent to the server as one round trip
+     * ({@link Dialect#runsScripts}) on the writer, in its transaction. The server runs them in
+     * order and stops at the first that fails, whose failure is thrown as a single statement's
+     * would be. The row of its last statement, a SELECT of at most one row, mapped by {@code row};
+     * empty when it returns none.
+     */
+    public <T> Optional<T> script(String sql, Map<String, ?> params, RowMapper<T> row) {
+        return runScript(sql, params, statement -> lastRow(statement, row));
+    }
+
+    /** A script of writes only: as {@link #script(String, Map, RowMapper)}, with no SELECT. */
+    public void script(String sql, Map<String, ?> params) {
+        runScript(sql, params, statement -> {
+            if (nextRows(statement)) {
+                throw new IllegalStateException("a script of writes returned rows");
+            }
+            return null;
+        });
+    }
+
+    private <T> T runScript(String sql, Map<String, ?> params, PreparedStatementCallback<T> results) {
+        if (!dialect.runsScripts()) {
+            throw new IllegalStateException(dialect + " does not run scripts");
+        }
+        flushPipeline();
+        return batches.execute(sql, params, statement -> {
+            statement.execute();
+            return results.doInPreparedStatement(statement);
+        });
+    }
+
+    /** The row of the script's SELECT, the next result that has rows. */
+    private static <T> Optional<T> lastRow(PreparedStatement statement, RowMapper<T> row) throws SQLException {
+        if (!nextRows(statement)) {
+            throw new IllegalStateException("the script ended without a SELECT");
+        }
+        try (ResultSet rows = statement.getResultSet()) {
+            return rows.next() ? Optional.ofNullable(row.mapRow(rows, 0)) : Optional.empty();
+        }
+    }
+
+    /** Moves past the update counts to the next rows: false when the script has no more results. */
+    private static boolean nextRows(PreparedStatement statement) throws SQLException {
+        boolean isRows = statement.getResultSet() != null;
+        while (!isRows && statement.getUpdateCount() != -1) {
+            isRows = statement.getMoreResults();
+        }
+        return isRows;
     }
 
     /** The row of a {@link #pipelined} statement, once it has been sent. */

@@ -77,7 +77,8 @@ class DatabaseConfig {
             config.setMaximumPoolSize(1);
             config.setConnectionTimeout(60_000);
         } else {
-            config.setDataSource(counting(target.url(), new Properties(), environment.getProperty("spring.datasource.username"),
+            config.setDataSource(counting(target.url(), target.dialect().connectionProperties(),
+                    environment.getProperty("spring.datasource.username"),
                     environment.getProperty("spring.datasource.password"), counter, false));
             config.setMaximumPoolSize(20);
             // Each statement sees the latest commits (InnoDB's default is REPEATABLE READ, and a

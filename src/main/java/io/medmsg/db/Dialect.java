@@ -3,6 +3,7 @@ package io.medmsg.db;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
 
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.transaction.TransactionSystemException;
@@ -215,6 +216,26 @@ public enum Dialect {
      */
     boolean batchesInsertSelect() {
         return this != MYSQL;
+    }
+
+    /**
+     * Several statements sent as one, separated by semicolons ({@link Database#script}): MySQL and
+     * MariaDB, whose connections allow it for that ({@link #connectionProperties}). There each
+     * statement is otherwise a round trip, and the UPDATE that a value is read back from two.
+     */
+    public boolean runsScripts() {
+        return this == MYSQL;
+    }
+
+    /** What the driver's connections are opened with, beyond the URL's own settings (servers only). */
+    Properties connectionProperties() {
+        Properties properties = new Properties();
+        if (runsScripts()) {
+            // statements stay client-side prepared, so parameters are escaped by the driver in
+            // every statement of a script as in a single one
+            properties.setProperty("allowMultiQueries", "true");
+        }
+        return properties;
     }
 
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */

@@ -54,6 +54,7 @@ abstract class ProbeDatabase {
             dataSource.setJdbcUrl(fresh.url());
             dataSource.setUsername(fresh.user());
             dataSource.setPassword(fresh.password());
+            dataSource.setDataSourceProperties(Dialect.fromUrl(fresh.url()).connectionProperties());
             dataSource.setMaximumPoolSize(10);
         }
         JdbcClient jdbc = JdbcClient.create(dataSource);
