@@ -22,6 +22,18 @@ class MessageRepository {
                 doctor_change_seq, consultation_id, card, event)
             """;
 
+    /**
+     * {@link #INSERT_INTO}'s values for a message appended by one statement or script: its own as
+     * parameters, its seq, both change counters and its consultation from the session row just
+     * updated (columns {@code last_seq}, {@code patient_change_seq}, {@code doctor_change_seq},
+     * {@code c_id}), to which the caller adds the FROM.
+     */
+    static final String VALUES_OF_APPENDED = """
+            SELECT :msgId, :sessionId, last_seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
+                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq, c_id,
+                :card, :event
+            """;
+
     private static final String INSERT = INSERT_INTO + """
             VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
                 :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, :patientChange, :doctorChange, :consultationId,

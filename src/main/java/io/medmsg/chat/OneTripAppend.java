@@ -55,10 +55,7 @@ final class OneTripAppend implements MessageAppend {
                     last_seq - CASE WHEN :senderRole = :patientRole
                         THEN GREATEST(doctor_read_seq, doctor_deleted_seq)
                         ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread)
-            """ + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + """
-            SELECT :msgId, :sessionId, last_seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
-                :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, patient_change_seq, doctor_change_seq, c_id,
-                :card, :event
+            """ + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + MessageRepository.VALUES_OF_APPENDED + """
             FROM s
             RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id""";
 

@@ -12,8 +12,8 @@ import io.medmsg.shared.Side;
 /**
  * Appends one message inside the caller's write transaction: bumps the patient's and the doctor's
  * change counters, takes the session's next seq, inserts the message, in that order (the lock
- * order of {@link ChatService}). Every message but the pipelined sends of {@link OneTripAppend}
- * is written here.
+ * order of {@link ChatService}). Every message but the sends of {@link OneTripAppend} (PostgreSQL)
+ * and {@link ScriptedAppend} (MySQL/MariaDB) is written here.
  */
 @Component
 class SessionLog {
@@ -58,7 +58,7 @@ class SessionLog {
      * not send it; a system message concerns both parties, so each gets one. A recall message is
      * announced as {@code message.recalled} by its caller instead.
      */
-    private void announce(KnownSessions.Parties s, StoredMessage m, SessionRepository.Taken taken) {
+    void announce(KnownSessions.Parties s, StoredMessage m, SessionRepository.Taken taken) {
         if (m.type() == MessageType.RECALL) {
             return;
         }

@@ -1,7 +1,10 @@
 package io.medmsg.chat;
 
-import java.util.List;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -80,6 +83,23 @@ class SessionRepository {
                 ELSE doctor_deleted_seq END AS doctor_unread""";
 
     private static final String TAKEN_AFTER = "SELECT " + TAKEN + " FROM sessions WHERE session_id = :id";
+
+    /**
+     * Each writer's UPDATE where the script that runs it has just bumped both change counters
+     * ({@link ScriptedAppend}): their new values are read back from the rows the transaction holds
+     * instead of bound, with {@code :patientRole} and {@code :doctorRole} naming the rows' roles.
+     */
+    private static final Map<Writer, String> READING_COUNTERS = new EnumMap<>(Writer.class);
+
+    static {
+        for (Writer writer : Writer.values()) {
+            READING_COUNTERS.put(writer, statementOf(writer)
+                    .replace(":patientChange", "(SELECT change_seq FROM user_changes"
+                            + " WHERE role = :patientRole AND user_id = sessions.patient_id)")
+                    .replace(":doctorChange", "(SELECT change_seq FROM user_changes"
+                            + " WHERE role = :doctorRole AND user_id = sessions.doctor_id)"));
+        }
+    }
 
     private static final String LOCK = "SELECT " + StoredSession.COLUMNS + " FROM sessions WHERE session_id = :id";
 
@@ -230,9 +250,18 @@ class SessionRepository {
         params.put("doctorChange", doctorChange);
         params.put("patientName", patientName);
         params.put("admitted", admitted ? 1 : 0);
-        return db.updateReturningRow(statementOf(writer), TAKEN, TAKEN_AFTER, params,
-                (rs, n) -> new Taken(rs.getLong("last_seq"), rs.getString("open_id"), rs.getLong("patient_unread"),
-                        rs.getLong("doctor_unread")));
+        return db.updateReturningRow(statementOf(writer), TAKEN, TAKEN_AFTER, params, (rs, n) -> taken(rs));
+    }
+
+    /** The {@link #TAKEN} columns of a row. */
+    static Taken taken(ResultSet rs) throws SQLException {
+        return new Taken(rs.getLong("last_seq"), rs.getString("open_id"), rs.getLong("patient_unread"),
+                rs.getLong("doctor_unread"));
+    }
+
+    /** {@link #append}'s UPDATE for a script that bumped both counters just before it. */
+    static String appendReadingCounters(Writer writer) {
+        return READING_COUNTERS.get(writer);
     }
 
     private static String statementOf(Writer writer) {

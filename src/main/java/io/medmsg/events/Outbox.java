@@ -40,6 +40,9 @@ public class Outbox {
             SELECT :eventId, :type, endpoint, :sessionId, 'pending', 0, :createdAt, :createdAt
             FROM webhook_subscriptions WHERE type = :type""";
 
+    /** Both, in one round trip where the database runs scripts (MySQL/MariaDB). */
+    private static final String INSERT_AND_FAN_OUT = INSERT + ";\n" + FAN_OUT;
+
     /**
      * For one statement that appends a message (PostgreSQL): the outbox's writes as further
      * common table expressions after {@code s}, the CTE that took the message's seq and returns
@@ -112,9 +115,13 @@ public class Outbox {
     }
 
     private void insert(Map<String, Object> p) {
-        db.write().sql(INSERT).params(p).update();
-        if (!db.dialect().hasOneWriter()) {
+        if (db.dialect().hasOneWriter()) {
             // SQLite's dispatcher reads new events after each endpoint's cursor instead (EventFeed)
+            db.write().sql(INSERT).params(p).update();
+        } else if (db.dialect().runsScripts()) {
+            db.script(INSERT_AND_FAN_OUT, p);
+        } else {
+            db.write().sql(INSERT).params(p).update();
             db.write().sql(FAN_OUT).params(p).update();
         }
     }
