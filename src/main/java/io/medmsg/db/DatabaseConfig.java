@@ -52,6 +52,7 @@ class DatabaseConfig {
             url = "jdbc:mariadb:" + url.substring("jdbc:mysql:".length());
         }
         Dialect dialect = Dialect.fromUrl(url);
+        dialect.checkUrl(url);
         DataDirLock lock = dialect == Dialect.SQLITE ? DataDirLock.acquire(properties.dataDir()) : null;
         return new DatabaseTarget(url, dialect, lock);
     }

@@ -3,6 +3,7 @@ package io.medmsg.db;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
 import java.util.Properties;
 
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -236,6 +237,18 @@ public enum Dialect {
             properties.setProperty("allowMultiQueries", "true");
         }
         return properties;
+    }
+
+    /**
+     * Refuses, at start-up, a URL that turns off what {@link #connectionProperties} turns on (the
+     * driver lets the URL's settings win): without it every send would fail with a syntax error.
+     */
+    void checkUrl(String jdbcUrl) {
+        if (runsScripts() && jdbcUrl.toLowerCase(Locale.ROOT).contains("allowmultiqueries=false")) {
+            throw new IllegalStateException("spring.datasource.url (SPRING_DATASOURCE_URL) sets allowMultiQueries=false; "
+                    + "MedMsg sends a message's writes to MySQL/MariaDB as one script of statements and needs it "
+                    + "(docs/deploy.md): remove the setting");
+        }
     }
 
     /** MariaDB and MySQL have no UPDATE ... RETURNING. */

@@ -1,6 +1,7 @@
 package io.medmsg.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
@@ -168,5 +169,17 @@ class DialectTest {
         // a rollback that failed for another reason is not
         assertThat(Dialect.POSTGRES.outageOf(new org.springframework.transaction.TransactionSystemException(
                 "JDBC rollback failed", postgres("XX000", "internal error")))).isNull();
+    }
+
+    @Test
+    void aMariadbUrlThatTurnsScriptsOffIsRefusedAtStartUp() {
+        String url = "jdbc:mariadb://db.internal:3306/medmsg?useSsl=true&allowMultiQueries=False";
+
+        assertThatThrownBy(() -> Dialect.fromUrl(url).checkUrl(url)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("allowMultiQueries=false");
+        Dialect.MYSQL.checkUrl("jdbc:mariadb://db.internal:3306/medmsg?allowMultiQueries=true");
+        Dialect.POSTGRES.checkUrl("jdbc:postgresql://db.internal/medmsg?allowMultiQueries=false");
+        assertThat(Dialect.MYSQL.connectionProperties()).containsEntry("allowMultiQueries", "true");
+        assertThat(Dialect.POSTGRES.connectionProperties()).isEmpty();
     }
 }
