@@ -7,7 +7,7 @@
 # service only waits meanwhile, and each window is preceded by a short unmeasured one so that it
 # does not start on cold caches.
 # usage: A_JAR=… B_JAR=… [A_ARGS='…'] [B_ARGS='…'] [WARMUP=45] [PAIRS=10] [WINDOW=10] [PAGE=50] \
-#        bench/ab.sh send|read|poll [connections=16, poll 32]
+#        [CLIENT_MSG_ID=1] bench/ab.sh send|read|poll [connections=16, poll 32]
 #   send: patients' text messages (bench/send.lua); read: the newest msg_list page (bench/read.lua);
 #   poll: idle new_msg, one patient's session with nothing new, as bench/realtime.sh polls it
 #   e.g. A_JAR=/tmp/jars/before.jar B_JAR=target/medmsg-0.1.0-SNAPSHOT.jar bench/ab.sh send
@@ -26,7 +26,8 @@ PAGE=${PAGE:-50}
 A_JAR=${A_JAR:-$(bench_jar)}
 B_JAR=${B_JAR:-$(bench_jar)}
 case $WORKLOAD in
-    send) SCRIPT=bench/send.lua; EXTRA=() ;;
+    # CLIENT_MSG_ID=1: each message carries a client_msg_id of its own, as in bench/send.sh
+    send) SCRIPT=bench/send.lua; EXTRA=(${CLIENT_MSG_ID:+client_msg_id}) ;;
     read) SCRIPT=bench/read.lua; EXTRA=("$PAGE") ;;
     poll) SCRIPT="" ;;
     *) echo "unknown workload $WORKLOAD (send, read or poll)" >&2; exit 2 ;;

@@ -8,7 +8,7 @@ import io.medmsg.db.Database;
 /**
  * The one place where chat's writes depend on the database: where a statement may modify data
  * inside WITH (PostgreSQL), a message's writes go in one statement; where several statements may
- * go as one (MySQL/MariaDB), in one script after the resend check; else step by step. Decided
+ * go as one (MySQL/MariaDB), in one script; else step by step. Decided
  * once, at start-up, from what the {@link io.medmsg.db.Dialect} says the database can do.
  */
 @Configuration(proxyBeanMethods = false)
@@ -19,9 +19,6 @@ class MessageAppendConfig {
         if (db.dialect().modifiesInWith()) {
             return new OneTripAppend(db);
         }
-        CheckFirstAppend.Writes writes = db.dialect().runsScripts() ? new ScriptedAppend(db, log)
-                : (s, draft, side, patientName) ->
-                        log.append(s, draft, SessionRepository.Writer.message(side), patientName, false);
-        return new CheckFirstAppend(writes, messages);
+        return db.dialect().runsScripts() ? new ScriptedAppend(db, log) : new StepByStepAppend(log, messages);
     }
 }
