@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 
@@ -139,10 +140,21 @@ final class Browser implements AutoCloseable {
     void useLanguage(String lang) {
         String want = lang.equals("zh") ? "zh-CN" : "en";
         el("#lang-switch");
-        if (!want.equals(js("return document.documentElement.lang"))) {
-            click("#lang-switch");
-            await("language " + lang, d -> want.equals(js("return document.documentElement.lang")));
-        }
+        // The switch toggles, and redraws the page with itself in it: a click that WebDriver then
+        // reports as stale has still switched, so retrying it (as click does) could switch back
+        // (a CI run ended in the wrong language). Click only while the language is still the other.
+        long[] clickedAt = {System.nanoTime() - TimeUnit.SECONDS.toNanos(10)};
+        await("language " + lang, d -> {
+            if (want.equals(js("return document.documentElement.lang"))) {
+                return true;
+            }
+            List<WebElement> found = d.findElements(By.cssSelector("#lang-switch"));
+            if (!found.isEmpty() && System.nanoTime() - clickedAt[0] > TimeUnit.SECONDS.toNanos(2)) {
+                clickedAt[0] = System.nanoTime();
+                found.get(0).click();
+            }
+            return false;
+        });
     }
 
     void offline(boolean offline) {
