@@ -6,12 +6,14 @@
 # seconds apart meet the same machine, so each pair's ratio keeps little of that drift. The idle
 # service only waits meanwhile, and each window is preceded by a short unmeasured one so that it
 # does not start on cold caches.
-# usage: A_JAR=… B_JAR=… [A_ARGS='…'] [B_ARGS='…'] [WARMUP=45] [PAIRS=10] [WINDOW=10] [PAGE=50] \
-#        [CLIENT_MSG_ID=1] bench/ab.sh send|read|poll [connections=16, poll 32]
+# usage: A_JAR=… B_JAR=… [A_ARGS='…'] [B_ARGS='…'] [A_JVM_OPTS='…'] [B_JVM_OPTS='…'] [WARMUP=45] \
+#        [PAIRS=10] [WINDOW=10] [PAGE=50] [CLIENT_MSG_ID=1] bench/ab.sh send|read|poll [connections=16, poll 32]
 #   send: patients' text messages (bench/send.lua); read: the newest msg_list page (bench/read.lua);
 #   poll: idle new_msg, one patient's session with nothing new, as bench/realtime.sh polls it
 #   e.g. A_JAR=/tmp/jars/before.jar B_JAR=target/medmsg-0.1.0-SNAPSHOT.jar bench/ab.sh send
 #        A_ARGS=--medmsg.audit.enabled=false B_ARGS=--medmsg.audit.enabled=true bench/ab.sh read
+#   A_JVM_OPTS/B_JVM_OPTS replace that side's JVM options (default BENCH_JVM_OPTS, else those of
+#   docs/deploy.md), e.g. B_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:+TieredCompilation"
 # Prints each pair (A, B, B/A) and at the end the medians of A and B, the median of the pairs'
 # ratios and their geometric mean.
 set -euo pipefail
@@ -44,15 +46,15 @@ stop_both() {
 }
 trap stop_both EXIT
 
-# start SIDE JAR ARGS: the service of one side, healthy, on its own data dir
+# start SIDE JAR ARGS JVM_OPTS: the service of one side, healthy, on its own data dir
 start() {
-    local side=$1 jar=$2 args=$3
+    local side=$1 jar=$2 args=$3 jvm_opts=$4
     WORK=$(mktemp -d)
     DIRS[$side]=$WORK
     # shellcheck disable=SC2086 # ARGS is a list of service arguments
-    launch "$jar" "${PORTS[$side]}" $args
+    BENCH_JVM_OPTS=$jvm_opts launch "$jar" "${PORTS[$side]}" $args
     PIDS[$side]=$PID
-    echo "$side: $jar $args (pid $PID, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1))"
+    echo "$side: $jar $args [$jvm_opts] (pid $PID, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1))"
 }
 
 # load SIDE SECONDS: wrk on that side; prints the requests per second, fails on any answer not 200
@@ -70,8 +72,8 @@ load() {
     echo "$rate"
 }
 
-start A "$A_JAR" "${A_ARGS:-}"
-start B "$B_JAR" "${B_ARGS:-}"
+start A "$A_JAR" "${A_ARGS:-}" "${A_JVM_OPTS:-${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS}}"
+start B "$B_JAR" "${B_ARGS:-}" "${B_JVM_OPTS:-${BENCH_JVM_OPTS:-$MEDMSG_JVM_OPTS}}"
 TOKENS=$(mktemp)
 python3 bench/mint.py "$SECRET" patient "bench-p" "$CONNECTIONS" > "$TOKENS"
 if [ "$WORKLOAD" = read ]; then
