@@ -34,7 +34,9 @@ JAVA_MAJOR=$(jdk_major "$JAVA_HOME")
 # The JVM options docs/deploy.md recommends ("JVM options"), for this JDK: the native heap's
 # periodic trim is a regular option from JDK 22, compact object headers from JDK 25 (before, each
 # is experimental or absent, and the JVM would refuse to start).
-MEDMSG_JVM_OPTS="-Xmx256m -XX:+UseSerialGC"
+# A small heap with a small young generation, so that the old one has room for held requests, and
+# the JIT's optimising compiler alone (its compiled code about 20 MB instead of 60): docs/deploy.md.
+MEDMSG_JVM_OPTS="-Xmx224m -XX:NewRatio=6 -XX:+UseSerialGC -XX:-TieredCompilation"
 if [ "${JAVA_MAJOR:-0}" -ge 22 ]; then
     MEDMSG_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:TrimNativeHeapInterval=1000"
 fi
@@ -42,6 +44,5 @@ if [ "${JAVA_MAJOR:-0}" -ge 25 ]; then
     MEDMSG_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:+UseCompactObjectHeaders"
 fi
 # For an instance that holds more than 10,000 requests at once (long-polls and event streams,
-# docs/deploy.md): a larger heap whose young generation is small, so that the old one has room
-# for them.
-MEDMSG_JVM_OPTS_MANY_HELD="${MEDMSG_JVM_OPTS/-Xmx256m/-Xmx288m -Xmn32m}"
+# docs/deploy.md): a larger heap, its old generation room for them.
+MEDMSG_JVM_OPTS_MANY_HELD="${MEDMSG_JVM_OPTS/-Xmx224m/-Xmx304m}"

@@ -63,8 +63,8 @@ class ImageIT {
                 "JAVA_HOME=/opt/java");
         List<String> entrypoint = strings(c.get("Entrypoint"));
         assertThat(entrypoint.getFirst()).isEqualTo("java");
-        assertThat(entrypoint).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "--enable-native-access=ALL-UNNAMED",
-                "-Dspring.aot.enabled=true");
+        assertThat(entrypoint).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:NewRatio=6",
+                "-XX:-TieredCompilation", "--enable-native-access=ALL-UNNAMED", "-Dspring.aot.enabled=true");
         if (Runtime.version().feature() >= 25) {
             // the image's runtime is this build's JDK (jlink), which takes the recommended options
             assertThat(entrypoint).contains("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=1000");
