@@ -2,10 +2,13 @@ package io.medmsg.web;
 
 import io.medmsg.config.MedMsgProperties;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.springframework.boot.http.converter.autoconfigure.ServerHttpMessageConvertersCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.micrometer.metrics.MaximumAllowableTagsMeterFilter;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +32,25 @@ class WebConfig {
     @Order(Ordered.LOWEST_PRECEDENCE)
     ServerHttpMessageConvertersCustomizer heldJsonConverter(JsonMapper mapper) {
         return builder -> builder.withJsonConverter(new HeldJsonConverter(mapper));
+    }
+
+    /** Every request timed as {@code http.server.requests}, right after its request id is set. */
+    @Bean
+    FilterRegistrationBean<RequestTimer> requestTimer(MeterRegistry registry) {
+        FilterRegistrationBean<RequestTimer> bean = new FilterRegistrationBean<>(new RequestTimer(registry));
+        bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return bean;
+    }
+
+    /**
+     * At most {@code management.metrics.web.server.max-uri-tags} (100) values of the request
+     * timer's uri tag, as Spring Boot's own HTTP observation set it up: a uri is a route's pattern,
+     * but a client's misspelt paths must not make a timer each.
+     */
+    @Bean
+    @Order(0)
+    MaximumAllowableTagsMeterFilter requestTimerUriTags(MetricsProperties metrics) {
+        return new MaximumAllowableTagsMeterFilter(RequestTimer.NAME, "uri", metrics.getWeb().getServer().getMaxUriTags());
     }
 
     @Bean

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
@@ -141,6 +142,37 @@ class MetricsTest extends ApiTest {
         // the answered poll and the one before it, which was answered at once
         awaitAtLeast(() -> value(scrape(), "http_server_requests_seconds_count", uri) - value(before,
                 "http_server_requests_seconds_count", uri), 2);
+    }
+
+    /**
+     * http.server.requests carries the tags Spring's HTTP observation gave it (web.RequestTimer
+     * replaced it; docs/deploy.md's alerts and the dashboard query them): the route's pattern as
+     * uri, UNKNOWN for a request the security chain refused, the outcome by status class.
+     */
+    @Test
+    void requestsAreTimedWithTheTagsSpringsHttpObservationGaveThem() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        String newMsg = Chat.P + "new_msg?session_id=" + c.sessionId() + "&after_seq=0";
+        String before = scrape();
+        assertThat(api.get(newMsg, c.patient()).status()).isEqualTo(200);
+        assertThat(api.get(newMsg, null).status()).isEqualTo(401);
+        assertThat(api.send("POST", Chat.P + "send_text_msg", c.patient(), Map.of("Content-Type", "application/json"),
+                "{bad").status()).isEqualTo(400);
+        assertThat(api.send("DELETE", newMsg, c.patient(), Map.of(), null).status()).isEqualTo(405);
+
+        String after = scrape();
+        assertMoved(before, after, "http_server_requests_seconds_count", tags("GET", "SUCCESS", 200, Chat.P + "new_msg"), 1);
+        assertMoved(before, after, "http_server_requests_seconds_count", tags("GET", "CLIENT_ERROR", 401, "UNKNOWN"), 1);
+        assertMoved(before, after, "http_server_requests_seconds_count",
+                tags("POST", "CLIENT_ERROR", 400, Chat.P + "send_text_msg"), 1);
+        assertMoved(before, after, "http_server_requests_seconds_count", tags("DELETE", "CLIENT_ERROR", 405, "UNKNOWN"), 1);
+        assertThat(after).as("Boot's in-flight gauge and Spring's observation are off")
+                .doesNotContain("http_server_requests_active").contains("# TYPE http_server_requests_seconds summary");
+    }
+
+    private static String tags(String method, String outcome, int status, String uri) {
+        return "{error=\"none\",exception=\"none\",method=\"" + method + "\",outcome=\"" + outcome + "\",status=\""
+                + status + "\",uri=\"" + uri + "\"}";
     }
 
     @Test
