@@ -34,7 +34,10 @@ class WebConfig {
         return builder -> builder.withJsonConverter(new HeldJsonConverter(mapper));
     }
 
-    /** Every request timed as {@code http.server.requests}, right after its request id is set. */
+    /**
+     * Every request timed as {@code http.server.requests}, right after its request id is set and
+     * before {@link BodyLimitFilter}, so that a body refused with 413 is counted too.
+     */
     @Bean
     FilterRegistrationBean<RequestTimer> requestTimer(MeterRegistry registry) {
         FilterRegistrationBean<RequestTimer> bean = new FilterRegistrationBean<>(new RequestTimer(registry));
@@ -93,7 +96,7 @@ class WebConfig {
     FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(MedMsgProperties properties) {
         FilterRegistrationBean<BodyLimitFilter> bean =
                 new FilterRegistrationBean<>(new BodyLimitFilter(properties.limits().jsonBodyBytes()));
-        bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return bean;
     }
 }

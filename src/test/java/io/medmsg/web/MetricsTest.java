@@ -147,7 +147,8 @@ class MetricsTest extends ApiTest {
     /**
      * http.server.requests carries the tags Spring's HTTP observation gave it (web.RequestTimer
      * replaced it; docs/deploy.md's alerts and the dashboard query them): the route's pattern as
-     * uri, UNKNOWN for a request the security chain refused, the outcome by status class.
+     * uri, UNKNOWN for a request the security chain or the body cap refused, the outcome by status
+     * class.
      */
     @Test
     void requestsAreTimedWithTheTagsSpringsHttpObservationGaveThem() throws Exception {
@@ -159,6 +160,9 @@ class MetricsTest extends ApiTest {
         assertThat(api.send("POST", Chat.P + "send_text_msg", c.patient(), Map.of("Content-Type", "application/json"),
                 "{bad").status()).isEqualTo(400);
         assertThat(api.send("DELETE", newMsg, c.patient(), Map.of(), null).status()).isEqualTo(405);
+        String overTheCap = "{\"doctor_id\":\"d1001\",\"text\":\"" + "a".repeat(70_000) + "\"}";
+        assertThat(api.send("POST", Chat.P + "send_text_msg", c.patient(), Map.of("Content-Type", "application/json"),
+                overTheCap).status()).isEqualTo(413);
 
         String after = scrape();
         assertMoved(before, after, "http_server_requests_seconds_count", tags("GET", "SUCCESS", 200, Chat.P + "new_msg"), 1);
@@ -166,6 +170,8 @@ class MetricsTest extends ApiTest {
         assertMoved(before, after, "http_server_requests_seconds_count",
                 tags("POST", "CLIENT_ERROR", 400, Chat.P + "send_text_msg"), 1);
         assertMoved(before, after, "http_server_requests_seconds_count", tags("DELETE", "CLIENT_ERROR", 405, "UNKNOWN"), 1);
+        // refused by web.BodyLimitFilter, which runs inside the timer
+        assertMoved(before, after, "http_server_requests_seconds_count", tags("POST", "CLIENT_ERROR", 413, "UNKNOWN"), 1);
         assertThat(after).as("Boot's in-flight gauge and Spring's observation are off")
                 .doesNotContain("http_server_requests_active").contains("# TYPE http_server_requests_seconds summary");
     }
