@@ -96,10 +96,10 @@ final class RequestTimer extends OncePerRequestFilter {
         }
 
         private static String outcome(int status) {
-            HttpStatus known = HttpStatus.resolve(status);
             if (status >= 200 && status < 300) {
                 return "SUCCESS";
             }
+            HttpStatus known = HttpStatus.resolve(status);
             return known == null ? "UNKNOWN" : known.series().name();
         }
 
