@@ -26,7 +26,10 @@ final class OneTripAppend implements MessageAppend {
     // resend check is part of it for the same reason: a separate lookup would be a read, which
     // sends the queue and waits. If the sender already used the client_msg_id in this session,
     // nothing is written and no row comes back.
-    private static final String APPEND = """
+    // Every column it returns has a fixed width, the consultation id as a uuid (Ids: 32 hex
+    // digits): pgjdbc sends a statement whose row it cannot bound on its own and waits for the
+    // answer, which made a batch of appends one round trip each (docs/benchmarks.md).
+    static final String APPEND = """
             WITH prior AS (
                 SELECT 1 FROM messages
                 WHERE session_id = :sessionId AND sender_role = :senderRole AND sender_id = :senderId
@@ -57,7 +60,7 @@ final class OneTripAppend implements MessageAppend {
                         ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread)
             """ + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + MessageRepository.VALUES_OF_APPENDED + """
             FROM s
-            RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id""";
+            RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id::uuid AS consultation_id""";
 
     private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq", "consultation_id"};
 
@@ -85,8 +88,13 @@ final class OneTripAppend implements MessageAppend {
                 recipient == Side.PATIENT ? session.patientId() : session.doctorId());
         Database.Pending<Optional<Appended.Stamp>> stamp = db.pipelined(APPEND, RETURNED, params,
                 row -> new Appended.Stamp(number(row, "seq"), number(row, "patient_change_seq"),
-                        number(row, "doctor_change_seq"), (String) row.get("consultation_id")));
+                        number(row, "doctor_change_seq"), hex(row.get("consultation_id"))));
         return new Appended(session, draft, stamp, null);
+    }
+
+    /** The consultation id as {@link io.medmsg.shared.Ids} writes it, from the uuid it was returned as. */
+    private static String hex(Object uuid) {
+        return uuid == null ? null : uuid.toString().replace("-", "");
     }
 
     private static long number(Map<String, Object> row, String column) {

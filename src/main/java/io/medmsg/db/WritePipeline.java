@@ -18,6 +18,10 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
  * executions of the same statement are queued; anything else the writer sends flushes the queue
  * first ({@link Database}), so every statement still sees the ones before it, in order.
  *
+ * <p>A queued statement must return only columns of a fixed width (no text): pgjdbc cannot bound
+ * the answer to any other, so it sends such a statement on its own and waits for its answer, one
+ * round trip per execution again.
+ *
  * <p>Writer thread only. Whatever is queued is sent before the batch commits ({@link GroupCommitter}).
  */
 final class WritePipeline {

@@ -48,7 +48,7 @@ class DatabaseOutageIT {
     @EnumSource(value = TestDatabase.Kind.class, names = {"POSTGRES", "MARIADB"})
     void twoInstancesRecoverByThemselvesAndLoseNothingWhenTheDatabaseGoesAwayUnderLoad(TestDatabase.Kind kind,
             @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-        TestDatabase.Fresh db = Faults.serverDatabase(kind);
+        TestDatabase.Fresh db = TestDatabase.createOnServer(kind);
         if (kind == TestDatabase.Kind.MARIADB) {
             Faults.requireRedis();
         }

@@ -61,19 +61,6 @@ final class Faults {
         return ChildService.start(dataDir, jvmOptions(), all.toArray(String[]::new));
     }
 
-    /**
-     * A fresh database on that server. An unreachable server skips the test on a developer's
-     * machine and fails it on CI, as {@link TestDatabase.Reachable} does for the other tests.
-     */
-    static TestDatabase.Fresh serverDatabase(TestDatabase.Kind kind) {
-        TestDatabase.unreachable(kind).ifPresent(problem -> {
-            if (!TestDatabase.onCi()) {
-                Assumptions.abort(problem + " (set CI=true to fail instead of skipping)");
-            }
-        });
-        return TestDatabase.create(kind);
-    }
-
     /** The shared Redis ({@link TestDatabase#redisUrl}): skips without it, but fails on CI. */
     static void requireRedis() {
         TestDatabase.redisUnreachable().ifPresent(problem -> {

@@ -60,7 +60,7 @@ class KillStormIT {
 
     @Test
     void onPostgresWithTwoInstancesEveryAcknowledgedMessageSurvivesEveryKill(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-        TestDatabase.Fresh db = Faults.serverDatabase(TestDatabase.Kind.POSTGRES);
+        TestDatabase.Fresh db = TestDatabase.createOnServer(TestDatabase.Kind.POSTGRES);
         List<String> args = Faults.instanceArgs(db, "--medmsg.notify.type=postgres",
                 "--medmsg.notify.channel=kill_" + Long.toString(System.nanoTime(), 36));
         AtomicReferenceArray<ChildService> up = new AtomicReferenceArray<>(2);

@@ -37,7 +37,7 @@ class RedisOutageIT {
 
     @Test
     void sendsGoOnAndHeldPollsWakeBeforeDuringAndAfterARedisOutage(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-        TestDatabase.Fresh db = Faults.serverDatabase(TestDatabase.Kind.POSTGRES);
+        TestDatabase.Fresh db = TestDatabase.createOnServer(TestDatabase.Kind.POSTGRES);
         try (RedisServer redis = RedisServer.start()) {
             List<String> args = Faults.instanceArgs(db, "--medmsg.notify.type=redis", "--spring.data.redis.url=" + redis.url(),
                     "--medmsg.notify.channel=redis_outage_" + Long.toString(System.nanoTime(), 36));

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -124,6 +125,20 @@ public final class TestDatabase {
             throw new IllegalStateException("cannot create the test database on " + adminUrl(kind) + ": " + e.getMessage(), e);
         }
         return new Fresh(kind, name, serverUrl(kind) + "/" + name, user(kind), password(kind));
+    }
+
+    /**
+     * A fresh database on that server, for a test that needs one whatever database the run uses.
+     * An unreachable server skips the test on a developer's machine and fails it on CI, as
+     * {@link Reachable} does for the other tests.
+     */
+    public static Fresh createOnServer(Kind kind) {
+        unreachable(kind).ifPresent(problem -> {
+            if (!onCi()) {
+                Assumptions.abort(problem + " (set CI=true to fail instead of skipping)");
+            }
+        });
+        return create(kind);
     }
 
     /** Why the server of this kind cannot be used, or empty when it can. */
