@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.junit.jupiter.api.Assumptions;
 
 import io.medmsg.support.Api;
 import io.medmsg.support.ChildService;
@@ -63,11 +62,7 @@ final class Faults {
 
     /** The shared Redis ({@link TestDatabase#redisUrl}): skips without it, but fails on CI. */
     static void requireRedis() {
-        TestDatabase.redisUnreachable().ifPresent(problem -> {
-            if (!TestDatabase.onCi()) {
-                Assumptions.abort(problem + " (set CI=true to fail instead of skipping)");
-            }
-        });
+        TestDatabase.skipOffCi(TestDatabase.redisUnreachable());
     }
 
     /** The arguments of one of several instances on {@code db}, sharing wake-ups by {@code notify}. */
