@@ -150,6 +150,18 @@ class ConsultationTest extends ApiTest {
     }
 
     @Test
+    void aSendDuringAConsultationAnswersWithThatConsultationsId() {
+        Opened o = openedByBackEnd();
+        consult.accept(o.pair().doctor(), o.sessionId());
+        Reply fromDoctor = chat.doctorSends(o.pair().doctor(), o.sessionId(), "请问咳嗽几天了？");
+        Reply fromPatient = chat.patientSends(o.pair().patient(), o.pair().doctorId(), "三天了，晚上更厉害");
+        for (Reply sent : new Reply[] {fromDoctor, fromPatient}) {
+            assertThat(sent.status()).as(sent.raw()).isEqualTo(200);
+            assertThat(sent.data().get("message").get("consultation_id").asString()).isEqualTo(o.consultationId());
+        }
+    }
+
+    @Test
     void doctorMayWriteAfterACloseWithinTheGracePeriodUncounted() {
         Opened o = openedByBackEnd();
         consult.accept(o.pair().doctor(), o.sessionId());
