@@ -37,8 +37,8 @@ class SendIndexesMigrationTest {
     @Test
     void anUpgradeKeepsEveryMessageOnSqlite() throws Exception {
         // with foreign keys enforced, as the service's connections have them (DatabaseConfig)
-        Target sqlite = new Target(Dialect.SQLITE, "11", "jdbc:sqlite:" + dir.resolve("upgrade.db") + "?foreign_keys=true",
-                null, null);
+        Target sqlite = new Target(Dialect.SQLITE, "11", new TestDatabase.Fresh(TestDatabase.Kind.SQLITE, "upgrade",
+                "jdbc:sqlite:" + dir.resolve("upgrade.db") + "?foreign_keys=true", null, null));
         assertThat(sqlite.query("PRAGMA foreign_keys")).containsExactly(List.of("foreign_keys=1"));
         assertUpgradeKeepsEveryMessage(sqlite, "SELECT rowid AS row_id, * FROM messages ORDER BY msg_id");
         assertThat(sqlite.indexDefinition("messages_resend_once")).contains("WHERE client_msg_id IS NOT NULL");
@@ -47,15 +47,13 @@ class SendIndexesMigrationTest {
 
     @Test
     void anUpgradeKeepsEveryMessageOnMariadb() throws Exception {
-        TestDatabase.Fresh db = TestDatabase.createOnServer(TestDatabase.Kind.MARIADB);
-        Target mariadb = new Target(Dialect.MYSQL, "10", db.url(), db.user(), db.password());
+        Target mariadb = new Target(Dialect.MYSQL, "10", TestDatabase.createOnServer(TestDatabase.Kind.MARIADB));
         assertUpgradeKeepsEveryMessage(mariadb, "SELECT * FROM messages ORDER BY msg_id");
     }
 
     @Test
     void anUpgradeKeepsEveryMessageOnPostgres() throws Exception {
-        TestDatabase.Fresh db = TestDatabase.createOnServer(TestDatabase.Kind.POSTGRES);
-        Target postgres = new Target(Dialect.POSTGRES, "10", db.url(), db.user(), db.password());
+        Target postgres = new Target(Dialect.POSTGRES, "10", TestDatabase.createOnServer(TestDatabase.Kind.POSTGRES));
         assertUpgradeKeepsEveryMessage(postgres, "SELECT * FROM messages ORDER BY msg_id");
         assertThat(postgres.indexDefinition("messages_resend_once")).contains("WHERE (client_msg_id IS NOT NULL)");
         assertThat(postgres.indexDefinition("messages_by_file")).contains("WHERE (file_id IS NOT NULL)");
@@ -119,15 +117,15 @@ class SendIndexesMigrationTest {
     }
 
     /** A database, and the last of its migrations before V12. */
-    private record Target(Dialect dialect, String before, String url, String user, String password) {
+    private record Target(Dialect dialect, String before, TestDatabase.Fresh db) {
 
         void migrateTo(String version) {
-            Flyway.configure().dataSource(url, user, password).locations(dialect.migrationLocations())
+            Flyway.configure().dataSource(db.url(), db.user(), db.password()).locations(dialect.migrationLocations())
                     .target(version).load().migrate();
         }
 
         Connection connect() throws SQLException {
-            return java.sql.DriverManager.getConnection(url, user, password);
+            return db.connect();
         }
 
         List<List<Object>> query(String sql) throws SQLException {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-
 import io.medmsg.support.Api;
 import io.medmsg.support.ChildService;
 import io.medmsg.support.Instance;
