@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpOutputMessage;
+import org.springframework.http.MediaType;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,8 +22,16 @@ class HeldJsonConverter extends JacksonJsonHttpMessageConverter {
     /** Room for a page of messages without growing the buffer. */
     private static final int INITIAL_BYTES = 16 * 1024;
 
+    private static final ResolvableType ENVELOPE = ResolvableType.forClass(Envelope.class);
+
     HeldJsonConverter(JsonMapper mapper) {
         super(mapper);
+    }
+
+    /** The envelope of an answer, as JSON ({@link EnvelopeAnswers}). */
+    void writeAnswer(Object envelope, HttpOutputMessage output) throws IOException {
+        output.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        writeInternal(envelope, ENVELOPE, output, null);
     }
 
     @Override

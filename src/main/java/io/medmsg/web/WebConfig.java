@@ -1,7 +1,9 @@
 package io.medmsg.web;
 
-import io.medmsg.config.MedMsgProperties;
+import java.util.ArrayList;
+import java.util.List;
 
+import io.medmsg.config.MedMsgProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -10,11 +12,16 @@ import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.micrometer.metrics.MaximumAllowableTagsMeterFilter;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.method.ControllerAdviceBean;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -32,6 +39,23 @@ class WebConfig {
     @Order(Ordered.LOWEST_PRECEDENCE)
     ServerHttpMessageConvertersCustomizer heldJsonConverter(JsonMapper mapper) {
         return builder -> builder.withJsonConverter(new HeldJsonConverter(mapper));
+    }
+
+    /**
+     * Envelopes are written by {@link EnvelopeAnswers}, which goes ahead of Spring's processor of
+     * response bodies (that one would take them too), with the JSON converter above.
+     */
+    @Bean
+    SmartInitializingSingleton envelopeAnswersFirst(RequestMappingHandlerAdapter adapter, ApplicationContext context) {
+        return () -> {
+            HeldJsonConverter json = adapter.getMessageConverters().stream()
+                    .filter(HeldJsonConverter.class::isInstance).map(HeldJsonConverter.class::cast).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no HeldJsonConverter among Spring MVC's converters"));
+            List<HandlerMethodReturnValueHandler> handlers = new ArrayList<>();
+            handlers.add(new EnvelopeAnswers(json, ControllerAdviceBean.findAnnotatedBeans(context)));
+            handlers.addAll(adapter.getReturnValueHandlers());
+            adapter.setReturnValueHandlers(handlers);
+        };
     }
 
     /**

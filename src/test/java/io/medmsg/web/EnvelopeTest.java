@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
@@ -41,6 +46,33 @@ class EnvelopeTest extends ApiTest {
         HttpMessageConverter<?> json = handlers.getMessageConverters().stream()
                 .filter(c -> c.canWrite(Envelope.class, MediaType.APPLICATION_JSON)).findFirst().orElseThrow();
         assertThat(HeldAnswers.canHold(json.getClass())).as("%s holds answers", json.getClass().getName()).isTrue();
+    }
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping routes;
+
+    /** Spring's own processor of response bodies would take them too, at several times the cost. */
+    @Test
+    void everyEnvelopeAnsweredIsWrittenByEnvelopeAnswers() {
+        List<HandlerMethodReturnValueHandler> answers = handlers.getReturnValueHandlers();
+        List<HandlerMethod> enveloped = routes.getHandlerMethods().values().stream()
+                .filter(m -> Envelope.class.isAssignableFrom(m.getReturnType().getParameterType())).toList();
+        assertThat(enveloped).as("controller methods answering an Envelope").hasSizeGreaterThan(20);
+        for (HandlerMethod method : enveloped) {
+            HandlerMethodReturnValueHandler first = answers.stream()
+                    .filter(h -> h.supportsReturnType(method.getReturnType())).findFirst().orElseThrow();
+            assertThat(first).as(method.toString()).isInstanceOf(EnvelopeAnswers.class);
+        }
+    }
+
+    /** Not chunked: the envelope is written whole, and the container then knows and sends its length. */
+    @Test
+    void anAnswerGoesOutWithItsLength() {
+        Reply reply = api.get("/pati_service/manager_service/doctor_list", admin);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Transfer-Encoding")).isNull();
+        assertThat(reply.header("Content-Length")).isEqualTo(String.valueOf(reply.raw().getBytes(StandardCharsets.UTF_8).length));
     }
 
     @Test
