@@ -64,6 +64,13 @@ class ChatController {
     static final String CLIENT_MSG_ID = "^[A-Za-z0-9_.:-]{1,64}$";
     static final String CLIENT_MSG_ID_DOC = "makes a resend idempotent: the same sender sending the same id again in "
             + "the same session gets the original message back";
+    /**
+     * new_session and new_msg are each one operation of the OpenAPI document, made of two mappings
+     * (with and without {@code wait}); named, so that the document does not name it after whichever
+     * of the two it met first. The names are those it was published with.
+     */
+    static final String NEW_SESSION_OPERATION = "newSessionHeld";
+    static final String NEW_MSG_OPERATION = "newMsgHeld";
     static final String HELD_SESSION_DOC = "With wait > 0 and nothing changed, the answer is held until a change or "
             + "wait seconds.";
     static final String HELD_MSG_DOC = "With wait > 0 and no message, the answer is held until one arrives or wait "
@@ -196,17 +203,24 @@ class ChatController {
         return Envelope.ok(reader.sessionList(caller, emptyToNull(cursor), limit, base));
     }
 
-    @Operation(summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
+    @Operation(operationId = NEW_SESSION_OPERATION,
+            summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
             description = HELD_SESSION_DOC)
     @ApiErrors(ErrorCode.BAD_CURSOR)
-    @GetMapping(path = {P + "new_session", D + "new_session"}, params = "!wait")
+    @GetMapping(path = {P + "new_session", D + "new_session"})
     Envelope<Views.SessionChanges> newSession(Caller caller, LinkBase base,
             @Parameter(description = "the cursor of the previous answer") @RequestParam(required = false) String cursor) {
         return longPoll.newSessionNow(caller, emptyToNull(cursor), base);
     }
 
-    /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
-    @Operation(summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
+    /**
+     * With {@code wait}, the answer may come later: no thread is held meanwhile. Spring MVC takes the
+     * mapping with more parameter conditions when both match, so the mapping without {@code wait}
+     * needs no {@code params = "!wait"}: each such condition had Jetty copy the parameter map for
+     * every poll (docs/benchmarks.md).
+     */
+    @Operation(operationId = NEW_SESSION_OPERATION,
+            summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
             description = HELD_SESSION_DOC)
     @ApiErrors({ErrorCode.BAD_CURSOR, ErrorCode.RATE_LIMITED})
     @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
@@ -238,10 +252,10 @@ class ChatController {
         return Envelope.ok(reader.msgList(caller, ref(sessionId, doctorId), beforeSeq, limit, base));
     }
 
-    @Operation(summary = "A session's messages after a seq, ascending",
+    @Operation(operationId = NEW_MSG_OPERATION, summary = "A session's messages after a seq, ascending",
             description = HELD_MSG_DOC)
     @ApiErrors(ErrorCode.NOT_FOUND)
-    @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "!wait")
+    @GetMapping(path = {P + "new_msg", D + "new_msg"})
     Envelope<Views.NewMessages> newMsg(Caller caller, LinkBase base,
             @Parameter(description = "the session (or, for a patient, doctor_id)")
             @RequestParam(name = "session_id", required = false) String sessionId,
@@ -255,8 +269,8 @@ class ChatController {
         return longPoll.newMsgNow(caller, ref(sessionId, doctorId), afterSeq, limit, base);
     }
 
-    /** With {@code wait}, the answer may come later: no thread is held meanwhile. */
-    @Operation(summary = "A session's messages after a seq, ascending",
+    /** With {@code wait}, the answer may come later (see {@link #newSessionHeld}). */
+    @Operation(operationId = NEW_MSG_OPERATION, summary = "A session's messages after a seq, ascending",
             description = HELD_MSG_DOC)
     @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED})
     @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
