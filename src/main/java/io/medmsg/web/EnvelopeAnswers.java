@@ -45,11 +45,18 @@ final class EnvelopeAnswers implements HandlerMethodReturnValueHandler {
                 .toList();
     }
 
+    /** Whether a controller class answers with response bodies; asked for each answer, so remembered per class. */
+    private static final ClassValue<Boolean> ANSWERS_WITH_BODIES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return AnnotatedElementUtils.hasAnnotation(type, ResponseBody.class);
+        }
+    };
+
     @Override
     public boolean supportsReturnType(MethodParameter returnType) {
         return Envelope.class.isAssignableFrom(returnType.getParameterType())
-                && (AnnotatedElementUtils.hasAnnotation(returnType.getContainingClass(), ResponseBody.class)
-                        || returnType.hasMethodAnnotation(ResponseBody.class));
+                && (ANSWERS_WITH_BODIES.get(returnType.getContainingClass()) || returnType.hasMethodAnnotation(ResponseBody.class));
     }
 
     @Override

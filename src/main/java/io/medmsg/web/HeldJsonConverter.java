@@ -30,7 +30,7 @@ class HeldJsonConverter extends JacksonJsonHttpMessageConverter {
 
     /** The envelope of an answer, as JSON ({@link EnvelopeAnswers}). */
     void writeAnswer(Object envelope, HttpOutputMessage output) throws IOException {
-        output.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        output.getHeaders().set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
         writeInternal(envelope, ENVELOPE, output, null);
     }
 
