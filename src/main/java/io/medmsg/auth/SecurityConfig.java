@@ -20,8 +20,6 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
@@ -108,11 +106,6 @@ class SecurityConfig implements WebMvcConfigurer {
     SecurityFilterChain securityFilterChain(HttpSecurity http, EnvelopeWriter writer, MeterRegistry meters,
             @Qualifier("corsConfigurationSource") CorsConfigurationSource cors) throws Exception {
         EnvelopeAuthHandlers handlers = new EnvelopeAuthHandlers(writer, meters);
-        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName("role");
-        roles.setAuthorityPrefix("ROLE_");
-        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-        converter.setJwtGrantedAuthoritiesConverter(roles);
 
         // CORS first: a preflight carries no token, and an answer the page may read needs its headers
         http.cors(c -> c.configurationSource(cors))
@@ -128,7 +121,7 @@ class SecurityConfig implements WebMvcConfigurer {
                         .bearerTokenResolver(new HeaderOnlyTokenResolver())
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers)
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter)))
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(new RoleAuthority())))
                 .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers));
         return http.build();
     }
