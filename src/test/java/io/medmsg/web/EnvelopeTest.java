@@ -75,6 +75,21 @@ class EnvelopeTest extends ApiTest {
         assertThat(reply.header("Content-Length")).isEqualTo(String.valueOf(reply.raw().getBytes(StandardCharsets.UTF_8).length));
     }
 
+    /**
+     * What lets EnvelopeAnswers leave out Spring's Content-Disposition check: a path can end in a
+     * file name such as {@code x.bat} (reflected file download) only through a {@code ;}, and no
+     * request with one, plain or %-encoded, reaches a controller.
+     */
+    @Test
+    void aPathWithASemicolonReachesNoController() throws Exception {
+        for (String path : new String[] {"doctor_list;x.bat", "doctor_list%3bx.bat", "doctor_list%3Bx.bat"}) {
+            String response = raw("GET /pati_service/manager_service/" + path + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer " + admin + "\r\nConnection: close\r\n\r\n");
+            assertThat(response).as(path).startsWith("HTTP/1.1 400 ").doesNotContain("\"code\":0,")
+                    .doesNotContainIgnoringCase("Content-Disposition");
+        }
+    }
+
     @Test
     void successHasCodeZeroAndRequestId() {
         Reply reply = api.get("/pati_service/manager_service/doctor_list", admin);
