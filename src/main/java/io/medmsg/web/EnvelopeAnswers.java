@@ -32,6 +32,14 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  */
 final class EnvelopeAnswers implements HandlerMethodReturnValueHandler {
 
+    /** Whether a controller class answers with response bodies; asked for each answer, so remembered per class. */
+    private static final ClassValue<Boolean> ANSWERS_WITH_BODIES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return AnnotatedElementUtils.hasAnnotation(type, ResponseBody.class);
+        }
+    };
+
     private final HeldJsonConverter json;
     private final List<Advising> advice;
 
@@ -44,14 +52,6 @@ final class EnvelopeAnswers implements HandlerMethodReturnValueHandler {
                 .map(bean -> new Advising(bean, (ResponseBodyAdvice<Object>) bean.resolveBean()))
                 .toList();
     }
-
-    /** Whether a controller class answers with response bodies; asked for each answer, so remembered per class. */
-    private static final ClassValue<Boolean> ANSWERS_WITH_BODIES = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            return AnnotatedElementUtils.hasAnnotation(type, ResponseBody.class);
-        }
-    };
 
     @Override
     public boolean supportsReturnType(MethodParameter returnType) {
