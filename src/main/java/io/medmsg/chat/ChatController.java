@@ -32,6 +32,7 @@ import io.medmsg.web.ApiException;
 import io.medmsg.web.Envelope;
 import io.medmsg.web.ErrorCode;
 import io.medmsg.web.Params;
+import io.medmsg.web.WhenGiven;
 
 /**
  * The chat endpoints of both faces. The security chain lets only patients under
@@ -214,16 +215,15 @@ class ChatController {
     }
 
     /**
-     * With {@code wait}, the answer may come later: no thread is held meanwhile. Spring MVC takes the
-     * mapping with more parameter conditions when both match, so the mapping without {@code wait}
-     * needs no {@code params = "!wait"}: each such condition had Jetty copy the parameter map for
-     * every poll (docs/benchmarks.md).
+     * With {@code wait}, the answer may come later: no thread is held meanwhile. When {@code wait} is
+     * given, both mappings match and this one is taken ({@link WhenGiven}).
      */
     @Operation(operationId = NEW_SESSION_OPERATION,
             summary = "Sessions changed after a cursor (without one: the latest session and a cursor)",
             description = HELD_SESSION_DOC)
     @ApiErrors({ErrorCode.BAD_CURSOR, ErrorCode.RATE_LIMITED})
-    @GetMapping(path = {P + "new_session", D + "new_session"}, params = "wait")
+    @GetMapping(path = {P + "new_session", D + "new_session"})
+    @WhenGiven("wait")
     DeferredResult<Envelope<Views.SessionChanges>> newSessionHeld(Caller caller, LinkBase base,
             @Parameter(description = "the cursor of the previous answer") @RequestParam(required = false) String cursor,
             @Parameter(description = "seconds to hold the request while nothing changed",
@@ -273,7 +273,8 @@ class ChatController {
     @Operation(operationId = NEW_MSG_OPERATION, summary = "A session's messages after a seq, ascending",
             description = HELD_MSG_DOC)
     @ApiErrors({ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED})
-    @GetMapping(path = {P + "new_msg", D + "new_msg"}, params = "wait")
+    @GetMapping(path = {P + "new_msg", D + "new_msg"})
+    @WhenGiven("wait")
     DeferredResult<Envelope<Views.NewMessages>> newMsgHeld(Caller caller, LinkBase base,
             @Parameter(description = "the session (or, for a patient, doctor_id)")
             @RequestParam(name = "session_id", required = false) String sessionId,

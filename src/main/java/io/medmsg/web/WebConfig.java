@@ -14,6 +14,7 @@ import org.springframework.boot.micrometer.metrics.MaximumAllowableTagsMeterFilt
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +23,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.web.method.ControllerAdviceBean;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -55,6 +57,17 @@ class WebConfig {
             handlers.add(new EnvelopeAnswers(json, ControllerAdviceBean.findAnnotatedBeans(context)));
             handlers.addAll(adapter.getReturnValueHandlers());
             adapter.setReturnValueHandlers(handlers);
+        };
+    }
+
+    /** The controllers' routes, asked first (see {@link ApiMapping}). */
+    @Bean
+    WebMvcRegistrations apiMapping() {
+        return new WebMvcRegistrations() {
+            @Override
+            public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
+                return new ApiMapping();
+            }
         };
     }
 

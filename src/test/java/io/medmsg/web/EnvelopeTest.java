@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -64,6 +65,19 @@ class EnvelopeTest extends ApiTest {
                     .filter(h -> h.supportsReturnType(method.getReturnType())).findFirst().orElseThrow();
             assertThat(first).as(method.toString()).isInstanceOf(EnvelopeAnswers.class);
         }
+    }
+
+    @Autowired
+    DispatcherServlet dispatcher;
+
+    /**
+     * The actuator's routes are patterns: while its mapping was asked first, every API request was
+     * tried against each of them. It still answers its own routes.
+     */
+    @Test
+    void theApiRoutesAreLookedUpFirst() {
+        assertThat(api.get("/actuator/health", null).status()).isEqualTo(200);
+        assertThat(dispatcher.getHandlerMappings()).first().isSameAs(routes);
     }
 
     /** Not chunked: the envelope is written whole, and the container then knows and sends its length. */
