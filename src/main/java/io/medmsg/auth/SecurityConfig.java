@@ -1,8 +1,10 @@
 package io.medmsg.auth;
 
 import java.util.List;
+import java.util.Set;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springdoc.core.utils.SpringDocUtils;
@@ -20,9 +22,14 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.context.request.async.WebAsyncManagerIntegrationFilter;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.session.SessionManagementFilter;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -122,8 +129,33 @@ class SecurityConfig implements WebMvcConfigurer {
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers)
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(new RoleAuthority())))
-                .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers));
-        return http.build();
+                .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+                .servletApi(servletApi -> servletApi.disable());
+        return withoutUnserved(http.build());
+    }
+
+    /**
+     * Filters Spring Security adds for what this service does not offer. Each was paid by every
+     * request (async-profiler on idle polls, docs/benchmarks.md), and the last two each answered
+     * requests that API.md does not describe:
+     * <ul>
+     * <li>{@link WebAsyncManagerIntegrationFilter} hands the security context to a {@code Callable}
+     * answer's thread; there are none, and the caller is resolved on the request's thread.</li>
+     * <li>{@link SessionManagementFilter}: the chain is stateless, there are no sessions.</li>
+     * <li>{@link AuthenticationFilter}, which Spring Security 7 adds for DPoP-bound tokens
+     * ({@code Authorization: DPoP}): the tokens are bearer tokens, and {@link RoleAuthority} makes
+     * their authentications.</li>
+     * <li>{@link OAuth2ProtectedResourceMetadataFilter}: it answered
+     * {@code /.well-known/oauth-protected-resource} outside the envelope, claiming certificate-bound
+     * tokens.</li>
+     * </ul>
+     */
+    private static final Set<Class<?>> UNSERVED = Set.of(WebAsyncManagerIntegrationFilter.class,
+            SessionManagementFilter.class, AuthenticationFilter.class, OAuth2ProtectedResourceMetadataFilter.class);
+
+    private static SecurityFilterChain withoutUnserved(DefaultSecurityFilterChain chain) {
+        List<Filter> kept = chain.getFilters().stream().filter(f -> !UNSERVED.contains(f.getClass())).toList();
+        return new DefaultSecurityFilterChain(chain.getRequestMatcher(), kept);
     }
 
     /** Every rule of {@link AccessRules}, in its order, then its catch-all. */

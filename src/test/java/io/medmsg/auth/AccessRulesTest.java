@@ -25,6 +25,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 
 import io.medmsg.support.Api;
@@ -97,6 +98,21 @@ class AccessRulesTest extends ApiTest {
             throw new IllegalStateException(e);
         }
         return routes;
+    }
+
+    @Autowired
+    SecurityFilterChain chain;
+
+    /**
+     * The filters every request passes, in order: a filter that a Spring Security upgrade adds is
+     * seen here before it answers or refuses anything.
+     */
+    @Test
+    void everyRequestPassesTheseFiltersOnly() {
+        assertThat(chain.getFilters()).extracting(f -> f.getClass().getSimpleName()).containsExactly(
+                "DisableEncodeUrlFilter", "SecurityContextHolderFilter", "HeaderWriterFilter", "CorsFilter",
+                "BearerTokenAuthenticationFilter", "AnonymousAuthenticationFilter", "ExceptionTranslationFilter",
+                "AuthorizationFilter");
     }
 
     @Test

@@ -2,16 +2,29 @@ package io.medmsg.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 
 import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
@@ -35,6 +48,41 @@ class BadTokenTest extends ApiTest {
 
     private static String roleFor(String path) {
         return path.equals(DOCTOR) ? "doctor" : "patient";
+    }
+
+    /**
+     * Only bearer tokens. A token bound to a key (its {@code cnf}), sent with a valid DPoP proof of
+     * that key: Spring Security 7 would authenticate it by a second path of its own.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {PATIENT, DOCTOR, DIRECTORY})
+    void aKeyBoundTokenWithAValidDpopProofIsRefused(String path) throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        String token = Tokens.hs256(Tokens.claims("u1", roleFor(path))
+                .claim("cnf", Map.of("jkt", key.computeThumbprint().toString())).build());
+        Reply reply = api.send("GET", path, null,
+                Map.of("Authorization", "DPoP " + token, "DPoP", dpopProof(key, "GET", api.base() + path, token)), null);
+        assertThat(reply.status()).as(reply.raw()).isEqualTo(401);
+        assertThat(reply.code()).isEqualTo(40101);
+    }
+
+    /** RFC 9449's proof: signed by the key its header carries, naming the request and the token's hash. */
+    private static String dpopProof(ECKey key, String method, String url, String token) throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString()).issueTime(new Date())
+                .claim("htm", method).claim("htu", url)
+                .claim("ath", Base64URL.encode(MessageDigest.getInstance("SHA-256")
+                        .digest(token.getBytes(StandardCharsets.US_ASCII))).toString())
+                .build();
+        SignedJWT proof = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType("dpop+jwt")).jwk(key.toPublicJWK()).build(), claims);
+        proof.sign(new ECDSASigner(key));
+        return proof.serialize();
+    }
+
+    /** Spring Security's OAuth metadata document is not served: it is no route of API.md. */
+    @Test
+    void noProtectedResourceMetadataIsServed() {
+        assertUnauthenticated("/.well-known/oauth-protected-resource", null);
     }
 
     @ParameterizedTest
