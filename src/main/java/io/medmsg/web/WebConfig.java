@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.method.ControllerAdviceBean;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -57,6 +58,17 @@ class WebConfig {
             handlers.add(new EnvelopeAnswers(json, ControllerAdviceBean.findAnnotatedBeans(context)));
             handlers.addAll(adapter.getReturnValueHandlers());
             adapter.setReturnValueHandlers(handlers);
+        };
+    }
+
+    /** {@link NumberParams} reads the numeric query parameters, ahead of Spring's resolvers. */
+    @Bean
+    SmartInitializingSingleton numberParamsFirst(RequestMappingHandlerAdapter adapter) {
+        return () -> {
+            List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
+            resolvers.add(new NumberParams());
+            resolvers.addAll(adapter.getArgumentResolvers());
+            adapter.setArgumentResolvers(resolvers);
         };
     }
 

@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
@@ -78,6 +83,22 @@ class EnvelopeTest extends ApiTest {
     void theApiRoutesAreLookedUpFirst() {
         assertThat(api.get("/actuator/health", null).status()).isEqualTo(200);
         assertThat(dispatcher.getHandlerMappings()).first().isSameAs(routes);
+    }
+
+    /** Spring's resolver would take them too, with a data binder each (see NumberParams). */
+    @Test
+    void everyNumericQueryParameterIsReadByNumberParams() {
+        List<MethodParameter> numeric = routes.getHandlerMethods().values().stream()
+                .flatMap(m -> Arrays.stream(m.getMethodParameters()))
+                .filter(p -> p.hasParameterAnnotation(RequestParam.class))
+                .filter(p -> Number.class.isAssignableFrom(ClassUtils.resolvePrimitiveIfNecessary(p.getParameterType())))
+                .toList();
+        assertThat(numeric).as("numeric query parameters").hasSizeGreaterThan(10);
+        for (MethodParameter parameter : numeric) {
+            HandlerMethodArgumentResolver first = handlers.getArgumentResolvers().stream()
+                    .filter(r -> r.supportsParameter(parameter)).findFirst().orElseThrow();
+            assertThat(first).as(parameter.toString()).isInstanceOf(NumberParams.class);
+        }
     }
 
     /** Not chunked: the envelope is written whole, and the container then knows and sends its length. */
