@@ -124,6 +124,13 @@ class WebConfig {
      * header line up in it, the bearer token's hundreds of characters one by one (2.9 % of an idle
      * poll's CPU in the profile, docs/benchmarks.md), for every held poll's connection too. The
      * parser's shared cache of common fields (methods, versions, {@code Accept: *}{@code /*}…) stays.
+     *
+     * <p>No form-encoded bodies read as parameters: the API takes JSON and files, and a signed upload
+     * URL's signature comes from the URL only. Jetty otherwise read a POST's or PUT's form body into
+     * the parameters, and looked up, for every request's first parameter (even a GET's), whether
+     * its method was one of those (1 % of an idle poll's CPU, docs/benchmarks.md). Spring's
+     * FormContentFilter, which does the same for PUT, PATCH and DELETE, is off too
+     * (application.properties).
      */
     @Bean
     WebServerFactoryCustomizer<JettyServletWebServerFactory> jettyServer() {
@@ -136,6 +143,7 @@ class WebConfig {
                 HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
                 if (http != null) {
                     http.getHttpConfiguration().setHeaderCacheSize(0);
+                    http.getHttpConfiguration().setFormEncodedMethods();
                 }
             }
         });

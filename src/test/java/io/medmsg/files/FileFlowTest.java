@@ -236,6 +236,19 @@ class FileFlowTest extends ApiTest {
         }
     }
 
+    /** A form body is no place for the signature: it would be read before the file it stands in for. */
+    @Test
+    void theUploadSignatureIsReadFromTheUrlOnly() {
+        byte[] bytes = Samples.png(200);
+        JsonNode slot = uploads.slot("patient", patient, "a.png", "image/png", bytes, false);
+        String[] url = slot.get("upload_url").asString().split("\\?", 2);
+        HttpResponse<String> refused = Uploads.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url[0]))
+                .header("Content-Type", "application/x-www-form-urlencoded").PUT(HttpRequest.BodyPublishers.ofString(url[1])));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(Uploads.json(refused).get("code").asInt()).isEqualTo(40302);
+        assertThat(Uploads.put(slot, bytes).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void anExpiredButOtherwiseValidDownloadSignatureIsRefused(@Autowired UrlSigner signer) {
         byte[] bytes = Samples.png(200);
