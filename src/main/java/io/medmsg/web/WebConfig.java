@@ -61,12 +61,12 @@ class WebConfig {
         };
     }
 
-    /** {@link NumberParams} reads the numeric query parameters, ahead of Spring's resolvers. */
+    /** {@link QueryParams} reads the text and numeric query parameters, ahead of Spring's resolvers. */
     @Bean
-    SmartInitializingSingleton numberParamsFirst(RequestMappingHandlerAdapter adapter) {
+    SmartInitializingSingleton queryParamsFirst(RequestMappingHandlerAdapter adapter) {
         return () -> {
             List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
-            resolvers.add(new NumberParams());
+            resolvers.add(new QueryParams());
             resolvers.addAll(adapter.getArgumentResolvers());
             adapter.setArgumentResolvers(resolvers);
         };

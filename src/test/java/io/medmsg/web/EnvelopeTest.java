@@ -15,7 +15,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -85,19 +84,19 @@ class EnvelopeTest extends ApiTest {
         assertThat(dispatcher.getHandlerMappings()).first().isSameAs(routes);
     }
 
-    /** Spring's resolver would take them too, with a data binder each (see NumberParams). */
+    /** Spring's resolver would take them too, with a data binder each (see QueryParams). */
     @Test
-    void everyNumericQueryParameterIsReadByNumberParams() {
-        List<MethodParameter> numeric = routes.getHandlerMethods().values().stream()
+    void everyTextAndNumericQueryParameterIsReadByQueryParams() {
+        List<MethodParameter> read = routes.getHandlerMethods().values().stream()
                 .flatMap(m -> Arrays.stream(m.getMethodParameters()))
                 .filter(p -> p.hasParameterAnnotation(RequestParam.class))
-                .filter(p -> Number.class.isAssignableFrom(ClassUtils.resolvePrimitiveIfNecessary(p.getParameterType())))
+                .filter(p -> p.getParameterType() != Boolean.class)
                 .toList();
-        assertThat(numeric).as("numeric query parameters").hasSizeGreaterThan(10);
-        for (MethodParameter parameter : numeric) {
+        assertThat(read).as("query parameters").hasSizeGreaterThan(30);
+        for (MethodParameter parameter : read) {
             HandlerMethodArgumentResolver first = handlers.getArgumentResolvers().stream()
                     .filter(r -> r.supportsParameter(parameter)).findFirst().orElseThrow();
-            assertThat(first).as(parameter.toString()).isInstanceOf(NumberParams.class);
+            assertThat(first).as(parameter.toString()).isInstanceOf(QueryParams.class);
         }
     }
 

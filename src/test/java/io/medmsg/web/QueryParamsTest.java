@@ -21,21 +21,25 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.mvc.method.annotation.ServletRequestDataBinderFactory;
 
 /**
- * A numeric query parameter reads as Spring's own resolver read it: the same value, or the same
+ * A text or numeric query parameter reads as Spring's own resolver read it: the same value, or the same
  * exception (which ApiExceptionHandler turns into the same 400), for every kind of parameter the
  * controllers declare.
  */
-class NumberParamsTest {
+class QueryParamsTest {
 
     @SuppressWarnings("unused")
     private void declared(@RequestParam(defaultValue = "100") int limit,
             @RequestParam(name = "after_seq", defaultValue = "0") long afterSeq,
             @RequestParam(name = "before_seq", required = false) Long beforeSeq,
-            @RequestParam int page) {
+            @RequestParam int page,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "fhir") String format,
+            @RequestParam(name = "session_id") String sessionId) {
     }
 
     private static MethodParameter parameter(int index) throws NoSuchMethodException {
-        Method method = NumberParamsTest.class.getDeclaredMethod("declared", int.class, long.class, Long.class, int.class);
+        Method method = QueryParamsTest.class.getDeclaredMethod("declared", int.class, long.class, Long.class, int.class,
+                String.class, String.class, String.class);
         MethodParameter parameter = new MethodParameter(method, index);
         parameter.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
         return parameter;
@@ -43,9 +47,10 @@ class NumberParamsTest {
 
     /** The parameter's index in {@link #declared}, and the query's value of it ("-": not given). */
     @ParameterizedTest
-    @CsvSource({"0,-", "0,5", "0,' 5 '", "0,-3", "0,0x10", "0,#10", "0,abc", "0,1.5", "0,2147483648", "1,-",
-            "1,9223372036854775807", "1,9223372036854775808", "1,12", "2,-", "2,7", "2,x", "3,-", "3,4", "3,1e3"})
-    void aNumberReadsAsSpringReadsIt(int index, String given) throws Exception {
+    @CsvSource({"0,-", "0,5", "0,' 5 '", "0,-3", "0,0x10", "0,#10", "0,abc", "0,1.5", "0,2147483648", "0,''",
+            "1,-", "1,9223372036854775807", "1,9223372036854775808", "1,12", "2,-", "2,7", "2,x", "2,''", "3,-", "3,4",
+            "3,1e3", "3,''", "4,-", "4,''", "4,abc", "4,' a b '", "5,-", "5,''", "5,csv", "6,-", "6,''", "6,0123abc"})
+    void aParameterReadsAsSpringReadsIt(int index, String given) throws Exception {
         MethodParameter parameter = parameter(index);
         String name = parameter.getParameterAnnotation(RequestParam.class).name();
         name = name.isEmpty() ? parameter.getParameterName() : name;
@@ -53,7 +58,7 @@ class NumberParamsTest {
         if (!given.equals("-")) {
             request.addParameter(name, given);
         }
-        NumberParams ours = new NumberParams();
+        QueryParams ours = new QueryParams();
         assertThat(ours.supportsParameter(parameter)).isTrue();
         assertThat(outcome(ours, parameter, request)).matches("(value|mismatch|missing) .*")
                 .isEqualTo(outcome(springs(), parameter, request));
