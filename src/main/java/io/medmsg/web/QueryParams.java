@@ -60,6 +60,13 @@ final class QueryParams implements HandlerMethodArgumentResolver {
         }
     }
 
+    /** The name of a {@code @RequestParam}: as given, else the Java parameter's. */
+    static String nameOf(MethodParameter parameter) {
+        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+        return !param.name().isEmpty() ? param.name()
+                : !param.value().isEmpty() ? param.value() : parameter.getParameter().getName();
+    }
+
     private static Object orFallback(Param param, MethodParameter parameter) throws MissingServletRequestParameterException {
         if (param.fallback() != null || !param.required()) {
             return param.fallback();
@@ -72,8 +79,7 @@ final class QueryParams implements HandlerMethodArgumentResolver {
 
         static Param of(MethodParameter parameter) {
             RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
-            String name = !param.name().isEmpty() ? param.name()
-                    : !param.value().isEmpty() ? param.value() : parameter.getParameter().getName();
+            String name = nameOf(parameter);
             Class<?> type = ClassUtils.resolvePrimitiveIfNecessary(parameter.getParameterType());
             String fallback = ValueConstants.DEFAULT_NONE.equals(param.defaultValue()) ? null : param.defaultValue();
             return new Param(name, type, param.required(), fallback == null || type == String.class ? fallback

@@ -1,7 +1,10 @@
 package io.medmsg.web;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -77,6 +80,10 @@ class StrictInput implements WebMvcConfigurer {
      * parameter stays "not given" (the web client's first page sends {@code cursor=}).
      */
     private static final class OneValuePerParameter implements HandlerInterceptor {
+
+        /** What each handler method reads, taken from its annotations once rather than per request. */
+        private final Map<Method, Reads> reads = new ConcurrentHashMap<>();
+
         @Override
         public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
             // once, on arrival: when a held poll is answered, Jetty's async dispatch lists each query
@@ -84,27 +91,42 @@ class StrictInput implements WebMvcConfigurer {
             if (!(handler instanceof HandlerMethod method) || request.getDispatcherType() != DispatcherType.REQUEST) {
                 return true;
             }
-            for (MethodParameter parameter : method.getMethodParameters()) {
-                if (parameter.hasParameterAnnotation(RequestBody.class)) {
-                    requireConcreteType(request.getContentType());
-                }
-                RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
-                if (param == null) {
-                    continue;
-                }
-                String name = !param.name().isEmpty() ? param.name() : parameter.getParameter().getName();
-                String[] values = request.getParameterValues(name);
+            Reads read = reads.computeIfAbsent(method.getMethod(), m -> Reads.of(method));
+            if (read.body()) {
+                requireConcreteType(request.getContentType());
+            }
+            for (Query query : read.queries()) {
+                String[] values = request.getParameterValues(query.name());
                 if (values == null) {
                     continue;
                 }
                 if (values.length > 1) {
-                    throw ApiException.badParameter(name + " is given " + values.length + " times; give it once");
+                    throw ApiException.badParameter(query.name() + " is given " + values.length + " times; give it once");
                 }
-                if (values[0].isEmpty() && parameter.getParameterType() != String.class) {
-                    throw ApiException.badParameter(name + " is empty; give a value or leave it out");
+                if (values[0].isEmpty() && !query.text()) {
+                    throw ApiException.badParameter(query.name() + " is empty; give a value or leave it out");
                 }
             }
             return true;
+        }
+
+        /** Whether a handler method reads a body, and its query parameters. */
+        private record Reads(boolean body, List<Query> queries) {
+
+            static Reads of(HandlerMethod method) {
+                boolean body = false;
+                List<Query> queries = new ArrayList<>();
+                for (MethodParameter parameter : method.getMethodParameters()) {
+                    body |= parameter.hasParameterAnnotation(RequestBody.class);
+                    if (parameter.hasParameterAnnotation(RequestParam.class)) {
+                        queries.add(new Query(QueryParams.nameOf(parameter), parameter.getParameterType() == String.class));
+                    }
+                }
+                return new Reads(body, List.copyOf(queries));
+            }
+        }
+
+        private record Query(String name, boolean text) {
         }
 
         /**
