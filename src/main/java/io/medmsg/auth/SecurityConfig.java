@@ -12,7 +12,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationEventPublisher;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -180,11 +179,10 @@ class SecurityConfig implements WebMvcConfigurer {
     }
 
     /**
-     * The response headers of every answer, written here only: no caching of answers that carry
-     * patients' data, no sniffing of content types, no framing, HSTS on HTTPS. Written as the
-     * request enters the chain: written on commit (Spring's default), they were missing from a
-     * web client file larger than the response buffer, which commits before the wrapper that
-     * watches for it has seen the end; and no request needs that wrapper any more.
+     * The response headers of every answer, written here only ({@link ApiHeaders}). Written as the
+     * request enters the chain: written on commit (Spring's default), they were missing from a web
+     * client file larger than the response buffer, which commits before the wrapper that watches
+     * for it has seen the end; and no request needs that wrapper any more.
      */
     private static void headers(HeadersConfigurer<HttpSecurity> headers) {
         headers.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
@@ -195,11 +193,7 @@ class SecurityConfig implements WebMvcConfigurer {
                     }
                 })
                 .defaultsDisabled()
-                .contentTypeOptions(Customizer.withDefaults())
-                .xssProtection(Customizer.withDefaults())
-                .cacheControl(Customizer.withDefaults())
-                .httpStrictTransportSecurity(Customizer.withDefaults())
-                .frameOptions(frame -> frame.deny());
+                .addHeaderWriter(new ApiHeaders());
     }
 
     @Override
