@@ -61,8 +61,9 @@ final class TokenVerifier {
         }
         OAuth2TokenValidator<Jwt> validator = validator(auth);
         decoder.setJwtValidator(validator);
-        return new CachingJwtDecoder(new StringSubjectDecoder(decoder), validator, REVERIFY_AFTER, 10_000,
-                Clock.systemUTC());
+        // a remembered token's other claims passed when it was verified, and time cannot change them
+        return new CachingJwtDecoder(new StringSubjectDecoder(decoder), new JwtTimestampValidator(auth.clockSkew()),
+                REVERIFY_AFTER, 10_000, Clock.systemUTC());
     }
 
     static OAuth2TokenValidator<Jwt> validator(MedMsgProperties.Auth auth) {
