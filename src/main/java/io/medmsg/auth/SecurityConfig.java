@@ -3,6 +3,7 @@ package io.medmsg.auth;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -156,10 +157,25 @@ class SecurityConfig implements WebMvcConfigurer {
         return new DefaultSecurityFilterChain(chain.getRequestMatcher(), kept);
     }
 
-    /** Every rule of {@link AccessRules}, in its order, then its catch-all ({@link AccessDecisions}). */
+    /** Every rule of {@link AccessRules}, in its order, then its catch-all. */
     private static void authorize(
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth) {
-        auth.anyRequest().access(new AccessDecisions());
+        // the request that started an async answer (SSE) was authorized already
+        auth.dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll();
+        for (AccessRules.Rule rule : AccessRules.RULES) {
+            grant(rule, rule.method() == null ? auth.requestMatchers(rule.pattern())
+                    : auth.requestMatchers(rule.method(), rule.pattern()));
+        }
+        grant(AccessRules.CATCH_ALL, auth.anyRequest());
+    }
+
+    private static void grant(AccessRules.Rule rule,
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizedUrl matched) {
+        switch (rule.access()) {
+            case PUBLIC -> matched.permitAll();
+            case ANY_ROLE -> matched.authenticated();
+            case ROLE -> matched.hasRole(rule.role().wire());
+        }
     }
 
     /**
