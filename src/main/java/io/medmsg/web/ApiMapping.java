@@ -25,7 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 final class ApiMapping extends RequestMappingHandlerMapping {
 
     /** Ahead of the actuator's mappings (-100); no route of the API is one of theirs. */
-    static final int ORDER = -101;
+    private static final int ORDER = -101;
 
     @Override
     public int getOrder() {

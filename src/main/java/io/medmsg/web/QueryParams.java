@@ -20,7 +20,7 @@ import org.springframework.web.method.support.ModelAndViewContainer;
  * {@code after_seq}, {@code wait}…), read as Spring reads them — the same number syntax
  * ({@link NumberUtils#parseNumber}), the same defaults, the same exceptions for a missing or
  * malformed one — without a data binder per argument and the resolution of each default as a
- * {@code ${…}} expression per request: 5 % of an idle poll's CPU (async-profiler,
+ * {@code ${…}} expression per request: 4 % of an idle poll's CPU (async-profiler,
  * docs/benchmarks.md). Asked before Spring's resolvers (WebConfig). A literal default is parsed
  * once; one naming a property is left to Spring. Runs after {@code StrictInput}, which refuses a
  * parameter given twice, or a number given empty.
