@@ -59,17 +59,17 @@ final class TokenVerifier {
             decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(sharedSecret, "HmacSHA256"))
                     .macAlgorithm(MacAlgorithm.HS256).build();
         }
-        OAuth2TokenValidator<Jwt> validator = validator(auth);
-        decoder.setJwtValidator(validator);
-        // a remembered token's other claims passed when it was verified, and time cannot change them
-        return new CachingJwtDecoder(new StringSubjectDecoder(decoder), new JwtTimestampValidator(auth.clockSkew()),
-                REVERIFY_AFTER, 10_000, Clock.systemUTC());
+        // exp and nbf, each with the configured skew (Spring's default would be 60 s)
+        OAuth2TokenValidator<Jwt> timestamps = new JwtTimestampValidator(auth.clockSkew());
+        decoder.setJwtValidator(validator(auth, timestamps));
+        // only the checks time can change: a remembered token's other claims passed when it was verified
+        return new CachingJwtDecoder(new StringSubjectDecoder(decoder), timestamps, REVERIFY_AFTER, 10_000,
+                Clock.systemUTC());
     }
 
-    static OAuth2TokenValidator<Jwt> validator(MedMsgProperties.Auth auth) {
+    private static OAuth2TokenValidator<Jwt> validator(MedMsgProperties.Auth auth, OAuth2TokenValidator<Jwt> timestamps) {
         List<OAuth2TokenValidator<Jwt>> checks = new ArrayList<>();
-        // exp and nbf, each with the configured skew (Spring's default would be 60 s)
-        checks.add(new JwtTimestampValidator(auth.clockSkew()));
+        checks.add(timestamps);
         checks.add(new JwtClaimValidator<Object>("exp", Objects::nonNull));
         checks.add(new JwtClaimValidator<String>("sub", sub -> sub != null && SUBJECT.matcher(sub).matches()));
         checks.add(new JwtClaimValidator<Object>("role", role -> role instanceof String s && Role.fromClaim(s) != null));
