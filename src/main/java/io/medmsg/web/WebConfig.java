@@ -21,8 +21,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.method.ControllerAdviceBean;
-import org.springframework.web.method.support.HandlerMethodArgumentResolver;
-import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,22 +52,23 @@ class WebConfig {
             HeldJsonConverter json = adapter.getMessageConverters().stream()
                     .filter(HeldJsonConverter.class::isInstance).map(HeldJsonConverter.class::cast).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no HeldJsonConverter among Spring MVC's converters"));
-            List<HandlerMethodReturnValueHandler> handlers = new ArrayList<>();
-            handlers.add(new EnvelopeAnswers(json, ControllerAdviceBean.findAnnotatedBeans(context)));
-            handlers.addAll(adapter.getReturnValueHandlers());
-            adapter.setReturnValueHandlers(handlers);
+            EnvelopeAnswers envelopes = new EnvelopeAnswers(json, ControllerAdviceBean.findAnnotatedBeans(context));
+            adapter.setReturnValueHandlers(ahead(envelopes, adapter.getReturnValueHandlers()));
         };
     }
 
     /** {@link QueryParams} reads the text and numeric query parameters, ahead of Spring's resolvers. */
     @Bean
     SmartInitializingSingleton queryParamsFirst(RequestMappingHandlerAdapter adapter) {
-        return () -> {
-            List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>();
-            resolvers.add(new QueryParams());
-            resolvers.addAll(adapter.getArgumentResolvers());
-            adapter.setArgumentResolvers(resolvers);
-        };
+        return () -> adapter.setArgumentResolvers(ahead(new QueryParams(), adapter.getArgumentResolvers()));
+    }
+
+    /** Ours, then Spring's: the first that takes a value handles it. */
+    private static <T> List<T> ahead(T ours, List<T> springs) {
+        List<T> all = new ArrayList<>();
+        all.add(ours);
+        all.addAll(springs);
+        return all;
     }
 
     /** The controllers' routes, asked first (see {@link ApiMapping}). */
