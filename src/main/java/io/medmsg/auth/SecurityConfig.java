@@ -135,15 +135,15 @@ class SecurityConfig implements WebMvcConfigurer {
 
     /**
      * Filters Spring Security adds for what this service does not offer. Each was paid by every
-     * request (async-profiler on idle polls, docs/benchmarks.md), and the last two each answered
+     * request (async-profiler on idle polls, docs/benchmarks.md), and the last two each acted on
      * requests that API.md does not describe:
      * <ul>
      * <li>{@link WebAsyncManagerIntegrationFilter} hands the security context to a {@code Callable}
      * answer's thread; there are none, and the caller is resolved on the request's thread.</li>
      * <li>{@link SessionManagementFilter}: the chain is stateless, there are no sessions.</li>
      * <li>{@link AuthenticationFilter}, which Spring Security 7 adds for DPoP-bound tokens
-     * ({@code Authorization: DPoP}): the tokens are bearer tokens, and {@link RoleAuthority} makes
-     * their authentications.</li>
+     * ({@code Authorization: DPoP}): it authenticated a key-bound token with a valid proof, a second
+     * way in; the tokens are bearer tokens, and {@link RoleAuthority} makes their authentications.</li>
      * <li>{@link OAuth2ProtectedResourceMetadataFilter}: it answered
      * {@code /.well-known/oauth-protected-resource} outside the envelope, claiming certificate-bound
      * tokens.</li>
