@@ -14,11 +14,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Several instances on one database each run batches, and a batch locks rows in the order of
  * its units, not in the one global order each unit keeps: two batches could deadlock. So a batch
- * of several units first runs with {@code lockWaitsFail} in force (PostgreSQL: a lock timeout of
- * 10 ms; MySQL/MariaDB: none, a lock wait fails at once), and any lock held elsewhere for longer
- * fails the attempt. The batch then runs again unit by unit in savepoints, where only the first
- * unit may wait for a lock: {@code lockWaitsFail} follows it, and a later unit that fails so is
- * rolled back to its savepoint and runs again as the first unit of the next batch. A waiting batch
+ * of several units first runs with lock waits failing ({@link LockWaits}; PostgreSQL: a lock
+ * timeout of 10 ms, set when the writer's own connection opens; MySQL/MariaDB: none, a lock wait
+ * fails at once, set for the batch), and any lock held elsewhere for longer fails the attempt. The
+ * batch then runs again unit by unit in savepoints, where only the first unit may wait for a lock:
+ * waits fail again after it, and a later unit that fails so is rolled back to its savepoint and
+ * runs again as the first unit of the next batch. A unit alone in its batch may wait too. A waiting batch
  * holds only the locks of one unit, taken in the global order, and waits cannot form a circle.
  * What is written at commit (the audit records) takes no lock held elsewhere on PostgreSQL, and
  * on MySQL/MariaDB waits for its table's AUTO-INC lock as usual ({@code Database.LockWaitsRestored}).
@@ -26,8 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>While a batch runs without savepoints, statements the units queue on the {@link WritePipeline}
  * go to the server together; they are sent before the commit, and a failure among them counts as
  * a failure of the batch (which then runs again unit by unit, where nothing is queued, so each
- * failure is its own unit's). Setting the lock timeout before the first unit, not after it, is
- * what lets the first unit's statements go with the others (docs/benchmarks.md).
+ * failure is its own unit's). Lock waits fail from the batch's start, not from its second unit:
+ * that is what lets the first unit's statements go with the others (docs/benchmarks.md).
  *
  * <p>Which failures are a refused lock and which lost the whole transaction is the
  * {@link Dialect}'s to say ({@link Dialect#failureOf}). Writer thread only.
@@ -40,13 +41,12 @@ final class BatchRunner {
     private final TransactionTemplate batch;
     private final TransactionTemplate savepoint;
     private final WritePipeline pipeline;
-    /** Makes the rest of the transaction's lock waits fail at once instead of waiting. */
-    private final Runnable lockWaitsFail;
+    private final LockWaits lockWaits;
     /** Whether units may queue statements now. */
     private boolean pipelining;
     private final Outages outages;
 
-    BatchRunner(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, Runnable lockWaitsFail,
+    BatchRunner(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, LockWaits lockWaits,
             Outages outages) {
         this.dialect = dialect;
         this.outages = outages;
@@ -54,7 +54,7 @@ final class BatchRunner {
         this.savepoint = new TransactionTemplate(transactions.getTransactionManager());
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.pipeline = pipeline;
-        this.lockWaitsFail = lockWaitsFail;
+        this.lockWaits = lockWaits;
     }
 
     boolean pipelining() {
@@ -84,8 +84,8 @@ final class BatchRunner {
         pipelining = true;
         try {
             batch.executeWithoutResult(status -> {
-                if (units.size() > 1) {
-                    lockWaitsFail.run();
+                if (units.size() > 1 && !lockWaits.failFromTheStart()) {
+                    lockWaits.fail();
                 }
                 for (int i = 0; i < units.size() && failed[0] == null; i++) {
                     try {
@@ -114,7 +114,7 @@ final class BatchRunner {
             units.forEach(Unit::complete);
             return true;
         }
-        if (units.size() == 1) {
+        if (units.size() == 1 && !mayWaitAlone(failed[0])) {
             units.get(0).failure = failed[0];
             units.get(0).complete();
             return true;
@@ -131,14 +131,26 @@ final class BatchRunner {
         return false;
     }
 
+    /**
+     * Whether a unit that ran alone and failed was refused a lock that, running alone, it may wait
+     * for: on the writer's own connection every transaction begins with waits failing, so such a
+     * unit runs again as the first of {@link #runInSavepoints}, which lets it wait.
+     */
+    private boolean mayWaitAlone(RuntimeException failure) {
+        return lockWaits.failFromTheStart() && dialect.failureOf(failure) == Dialect.Failure.LOCK_REFUSED;
+    }
+
     private void runInSavepoints(List<Unit<?>> units, Collection<Unit<?>> deferred) {
         List<Unit<?>> again = new ArrayList<>();
         try {
             batch.executeWithoutResult(status -> {
                 for (int i = 0; i < units.size(); i++) {
                     Unit<?> unit = units.get(i);
+                    if (i == 0 && lockWaits.failFromTheStart()) {
+                        lockWaits.allow();
+                    }
                     if (i == 1) {
-                        lockWaitsFail.run();
+                        lockWaits.fail();
                     }
                     runInSavepoint(unit);
                     Dialect.Failure failure = dialect.failureOf(unit.failure);

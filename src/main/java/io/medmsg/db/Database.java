@@ -48,7 +48,7 @@ public final class Database implements AutoCloseable {
      */
     Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
             TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health,
-            IntConsumer batchSizes, Duration commitDelay) {
+            IntConsumer batchSizes, Duration commitDelay, boolean writerConnectionFailsLockWaits) {
         this.readerPool = readerPool;
         this.outages = outages;
         this.health = health;
@@ -58,23 +58,45 @@ public final class Database implements AutoCloseable {
         this.read = read;
         this.transactions = transactions;
         this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
-                this::lockWaitsFail, outages, batchSizes, commitDelay);
+                new WriterLockWaits(writerConnectionFailsLockWaits), outages, batchSizes, commitDelay);
         health.probeWith(this::probeWrites);
     }
 
-    /** For the rest of the writer's transaction, lock waits fail (nearly) at once ({@link GroupCommitter}). */
-    private void lockWaitsFail() {
-        String fail = dialect.lockWaitsFail();
-        if (fail == null) {
-            return;
+    /**
+     * The writer's lock waits ({@link BatchRunner}): {@code failFromTheStart} when its connection is
+     * its own and was opened with {@link Dialect#writerConnectionInit} ({@link WriterRouting}).
+     */
+    private final class WriterLockWaits implements LockWaits {
+        private final boolean failFromTheStart;
+
+        WriterLockWaits(boolean failFromTheStart) {
+            this.failFromTheStart = failFromTheStart;
         }
-        String restore = dialect.lockWaitsRestore();
-        if (restore != null) {
-            // registered before the SET: however the transaction ends, the session is put right
-            // before its connection goes back to the pool
-            TransactionSynchronizationManager.registerSynchronization(new LockWaitsRestored(restore));
+
+        @Override
+        public boolean failFromTheStart() {
+            return failFromTheStart;
         }
-        write().sql(fail).update();
+
+        @Override
+        public void fail() {
+            String fail = dialect.lockWaitsFail();
+            if (fail == null) {
+                return;
+            }
+            String restore = dialect.lockWaitsRestore();
+            if (restore != null) {
+                // registered before the SET: however the transaction ends, the session is put right
+                // before its connection goes back to the pool
+                TransactionSynchronizationManager.registerSynchronization(new LockWaitsRestored(restore));
+            }
+            write().sql(fail).update();
+        }
+
+        @Override
+        public void allow() {
+            write().sql(dialect.lockWaitsAllow()).update();
+        }
     }
 
     /**

@@ -81,7 +81,7 @@ class DatabaseConfig {
 
     @Bean(destroyMethod = "close")
     @Primary
-    HikariDataSource dataSource(DatabaseTarget target, Environment environment, StatementCounter counter) {
+    DataSource dataSource(DatabaseTarget target, Environment environment, StatementCounter counter) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("medmsg");
         if (target.dialect() == Dialect.SQLITE) {
@@ -99,6 +99,10 @@ class DatabaseConfig {
             // locks taken by UPDATE, not on snapshots, for their ordering (docs/deploy.md).
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
+            String writerInit = target.dialect().writerConnectionInit();
+            if (writerInit != null) {
+                return WriterRouting.of(new HikariDataSource(config), writerInit);
+            }
         }
         return new HikariDataSource(config);
     }
@@ -118,7 +122,7 @@ class DatabaseConfig {
         return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(writer),
                 readers == null ? write : JdbcClient.create(outages.install(new JdbcTemplate(readers))),
                 new TransactionTemplate(transactions), readers, outages, writeHealth, batchSizes(meters)::record,
-                commitDelay(environment));
+                commitDelay(environment), dataSource instanceof WriterRouting);
     }
 
     /** The longest commit delay accepted: a read's record waiting longer would hold its answer for no gain. */

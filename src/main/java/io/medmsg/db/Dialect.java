@@ -166,6 +166,26 @@ public enum Dialect {
     }
 
     /**
+     * What the group-commit writer's own connection runs when it opens, where the writer has a
+     * connection of its own ({@link WriterRouting}): {@link #lockWaitsFail} for every transaction
+     * of that connection, so that a batch of several units needs no statement of its own for it
+     * (on PostgreSQL that SET LOCAL was a round trip of its own, 11 % of the writer's time:
+     * docs/benchmarks.md). Null where the writer shares the pool: MySQL/MariaDB, whose setting
+     * must be undone before the work at commit anyway ({@link #lockWaitsRestore}), and SQLite.
+     */
+    String writerConnectionInit() {
+        return this == POSTGRES ? "SET lock_timeout = '10ms'" : null;
+    }
+
+    /**
+     * Lets the rest of the transaction wait for locks as the database is configured to, on the
+     * writer's own connection ({@link #writerConnectionInit}): for a unit that runs alone.
+     */
+    String lockWaitsAllow() {
+        return this == POSTGRES ? "SET LOCAL lock_timeout TO DEFAULT" : null;
+    }
+
+    /**
      * What puts {@link #lockWaitsFail} back once the batch's transaction has ended, where
      * it outlives the transaction (MySQL/MariaDB have no SET LOCAL): the connection goes back to the
      * pool, and other requests must wait for locks as usual. Null where it ends with the transaction.

@@ -48,6 +48,9 @@ final class GroupCommitter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
+    /** On a writer thread, its committer ({@link WriterRouting} gives it its own connection). */
+    private static final ThreadLocal<GroupCommitter> WRITER = new ThreadLocal<>();
+
     private final BlockingQueue<Unit<?>> queue;
     /** Units that met a lock held elsewhere or lost their transaction: first in the next batch. Writer thread only. */
     private final Deque<Unit<?>> deferred = new ArrayDeque<>();
@@ -67,9 +70,9 @@ final class GroupCommitter implements AutoCloseable {
     private volatile boolean running = true;
 
     GroupCommitter(Dialect dialect, TransactionTemplate transactions, WritePipeline pipeline, int maxBatch,
-            int queueCapacity, Runnable lockWaitsFail, Outages outages, IntConsumer batchSizes, Duration commitDelay) {
+            int queueCapacity, LockWaits lockWaits, Outages outages, IntConsumer batchSizes, Duration commitDelay) {
         this.commitDelayNanos = commitDelay.toNanos();
-        this.batches = new BatchRunner(dialect, transactions, pipeline, lockWaitsFail, outages);
+        this.batches = new BatchRunner(dialect, transactions, pipeline, lockWaits, outages);
         this.batchSizes = batchSizes;
         this.outages = outages;
         this.maxBatch = maxBatch;
@@ -119,6 +122,11 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /** Whether the calling thread is a group commit's writer (this one's or another's). */
+    static boolean onAWriterThread() {
+        return WRITER.get() != null;
+    }
+
     boolean onWriterThread() {
         return Thread.currentThread() == writer;
     }
@@ -137,6 +145,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void loop() {
+        WRITER.set(this);
         List<Unit<?>> units = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty() || !deferred.isEmpty()) {
             try {

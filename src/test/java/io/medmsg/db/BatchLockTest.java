@@ -70,6 +70,29 @@ class BatchLockTest extends ProbeDatabase {
     }
 
     /**
+     * A unit alone in its batch holds no other lock, so it waits for one held elsewhere as long as
+     * it takes, though the writer's own connection makes waits fail from a transaction's start.
+     */
+    @Test
+    @Tag("server-db")
+    void aUnitAloneWaitsForALockHeldElsewhereUntilItIsFree() throws Exception {
+        db.submit(() -> insert(550, 1)).get();
+        try (Connection elsewhere = dataSource.getConnection()) {
+            elsewhere.setAutoCommit(false);
+            try (Statement st = elsewhere.createStatement()) {
+                st.executeQuery("SELECT v FROM probe WHERE k = 550 FOR UPDATE").close();
+            }
+            Future<Integer> alone = callers.submit(() -> db.submit(
+                    () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 550").update()));
+            Thread.sleep(300);
+            assertThat(alone).as("waits for the lock held elsewhere, far beyond a batch's 10 ms").isNotDone();
+            elsewhere.commit();
+            assertThat(alone.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(value(550)).isEqualTo(2);
+    }
+
+    /**
      * A circle: the batch runs in savepoints (C fails on a duplicate key), A holds row 700, and D
      * asks for row 701 while another connection, holding 701, waits for 700. D's wait fails at once
      * (MariaDB: before any deadlock is detected), D runs again after the batch, and nobody's work

@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +40,9 @@ abstract class ProbeDatabase {
 
     @TempDir
     Path dir;
+    /** The pool: what the writer's connection (routing) is not. */
     HikariDataSource dataSource;
+    WriterRouting routing;
     Database db;
     final ExecutorService callers = Executors.newFixedThreadPool(8);
 
@@ -57,19 +61,27 @@ abstract class ProbeDatabase {
             dataSource.setDataSourceProperties(Dialect.fromUrl(fresh.url()).connectionProperties());
             dataSource.setMaximumPoolSize(10);
         }
-        JdbcClient jdbc = JdbcClient.create(dataSource);
-        jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
         Dialect dialect = Dialect.fromUrl(dataSource.getJdbcUrl());
-        db = new Database(dialect, jdbc, new NamedParameterJdbcTemplate(dataSource), jdbc,
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), null, new Outages(dialect),
-                new WriteHealth(), size -> { }, Duration.ZERO);
+        // as DatabaseConfig builds it: where the writer has a connection of its own, through it
+        String writerInit = dialect.writerConnectionInit();
+        routing = writerInit == null ? null : WriterRouting.of(dataSource, writerInit);
+        DataSource writes = routing == null ? dataSource : routing;
+        JdbcClient jdbc = JdbcClient.create(writes);
+        jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
+        db = new Database(dialect, jdbc, new NamedParameterJdbcTemplate(writes), jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(writes)), null, new Outages(dialect),
+                new WriteHealth(), size -> { }, Duration.ZERO, routing != null);
     }
 
     @AfterEach
     void close() throws Exception {
         callers.shutdownNow();
         db.close();
-        dataSource.close();
+        if (routing != null) {
+            routing.close();
+        } else {
+            dataSource.close();
+        }
     }
     /** A unit that runs (on the writer, with group commit) until {@code release}; what is submitted next waits. */
     Future<?> occupyTheWriterUntil(CountDownLatch release) {
