@@ -81,7 +81,7 @@ class DatabaseConfig {
 
     @Bean(destroyMethod = "close")
     @Primary
-    DataSource dataSource(DatabaseTarget target, Environment environment, StatementCounter counter) {
+    DataSource dataSource(DatabaseTarget target, Environment environment, StatementCounter counter, MeterRegistry meters) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("medmsg");
         if (target.dialect() == Dialect.SQLITE) {
@@ -101,7 +101,7 @@ class DatabaseConfig {
             Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
             String writerInit = target.dialect().writerConnectionInit();
             if (writerInit != null) {
-                return WriterRouting.of(new HikariDataSource(config), writerInit);
+                return WriterRouting.of(new HikariDataSource(config), writerInit, meters);
             }
         }
         return new HikariDataSource(config);

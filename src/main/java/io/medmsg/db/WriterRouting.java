@@ -5,6 +5,8 @@ import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -31,15 +33,20 @@ final class WriterRouting extends DelegatingDataSource implements AutoCloseable 
 
     /**
      * Routes the writer to a pool of one connection, configured as {@code pool} is but opened with
-     * {@code init}; the data source of every other thread stays {@code pool}.
+     * {@code init}; the data source of every other thread stays {@code pool}. With {@code meters},
+     * the writer's pool has the {@code hikaricp_*} metrics that Spring Boot gives the pool
+     * ({@code pool="medmsg-for-writer"}): Boot finds only the data source beans' pools.
      */
-    static WriterRouting of(HikariDataSource pool, String init) {
+    static WriterRouting of(HikariDataSource pool, String init, MeterRegistry meters) {
         HikariConfig config = new HikariConfig();
         pool.copyStateTo(config);
         config.setPoolName(pool.getPoolName() + "-for-writer");
         config.setMaximumPoolSize(1);
         config.setMinimumIdle(1);
         config.setConnectionInitSql(init);
+        if (meters != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+        }
         return new WriterRouting(pool, new HikariDataSource(config));
     }
 

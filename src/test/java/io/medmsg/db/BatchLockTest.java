@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,7 @@ class BatchLockTest extends ProbeDatabase {
     @Tag("server-db")
     void aUnitWaitingForALockHeldElsewhereDoesNotHoldUpItsBatch() throws Exception {
         db.submit(() -> insert(500, 1)).get();
-        try (Connection elsewhere = dataSource.getConnection()) {
-            elsewhere.setAutoCommit(false);
-            try (Statement st = elsewhere.createStatement()) {
-                st.executeQuery("SELECT v FROM probe WHERE k = 500 FOR UPDATE").close();
-            }
+        try (Connection elsewhere = holdingRow(500)) {
             CountDownLatch release = new CountDownLatch(1);
             Future<?> blocker = occupyTheWriterUntil(release);
             Future<Map<String, Object>> before = callers.submit(() -> db.submit(() -> insert(501, 1)).get().orElseThrow());
@@ -77,11 +74,7 @@ class BatchLockTest extends ProbeDatabase {
     @Tag("server-db")
     void aUnitAloneWaitsForALockHeldElsewhereUntilItIsFree() throws Exception {
         db.submit(() -> insert(550, 1)).get();
-        try (Connection elsewhere = dataSource.getConnection()) {
-            elsewhere.setAutoCommit(false);
-            try (Statement st = elsewhere.createStatement()) {
-                st.executeQuery("SELECT v FROM probe WHERE k = 550 FOR UPDATE").close();
-            }
+        try (Connection elsewhere = holdingRow(550)) {
             Future<Integer> alone = callers.submit(() -> db.submit(
                     () -> db.write().sql("UPDATE probe SET v = v + 1 WHERE k = 550").update()));
             Thread.sleep(300);
@@ -90,6 +83,16 @@ class BatchLockTest extends ProbeDatabase {
             assertThat(alone.get(30, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(value(550)).isEqualTo(2);
+    }
+
+    /** Another connection, in a transaction that holds row {@code k} until it ends. */
+    private Connection holdingRow(int k) throws SQLException {
+        Connection elsewhere = dataSource.getConnection();
+        elsewhere.setAutoCommit(false);
+        try (Statement st = elsewhere.createStatement()) {
+            st.executeQuery("SELECT v FROM probe WHERE k = " + k + " FOR UPDATE").close();
+        }
+        return elsewhere;
     }
 
     /**

@@ -26,6 +26,7 @@ import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Samples;
+import io.medmsg.support.TestDatabase;
 import io.medmsg.support.SseClient;
 import io.medmsg.support.Tokens;
 import io.medmsg.support.Uploads;
@@ -174,6 +175,21 @@ class MetricsTest extends ApiTest {
         assertMoved(before, after, "http_server_requests_seconds_count", tags("POST", "CLIENT_ERROR", 413, "UNKNOWN"), 1);
         assertThat(after).as("Boot's in-flight gauge and Spring's observation are off")
                 .doesNotContain("http_server_requests_active").contains("# TYPE http_server_requests_seconds summary");
+    }
+
+    /**
+     * On PostgreSQL the group-commit writer has a connection of its own, in a pool of one outside
+     * the pool (db.WriterRouting): it has the pool metrics Spring Boot gives the pool. Elsewhere the
+     * writer's connection is one of the pool's, and there is no such pool.
+     */
+    @Test
+    void theWritersOwnConnectionHasPoolMetricsWhereItHasOne() throws Exception {
+        chat.consultation();
+        String metrics = scrape();
+        boolean ownConnection = TestDatabase.kind() == TestDatabase.Kind.POSTGRES;
+        assertThat(metrics.contains("hikaricp_connections_max{pool=\"medmsg-for-writer\"} 1.0"))
+                .as("the writer's own pool of one connection").isEqualTo(ownConnection);
+        assertThat(metrics).contains("hikaricp_connections_max{pool=\"medmsg\"}");
     }
 
     private static String tags(String method, String outcome, int status, String uri) {
