@@ -19,8 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * fails at once, set for the batch), and any lock held elsewhere for longer fails the attempt. The
  * batch then runs again unit by unit in savepoints, where only the first unit may wait for a lock:
  * waits fail again after it, and a later unit that fails so is rolled back to its savepoint and
- * runs again as the first unit of the next batch. A unit alone in its batch may wait too. A waiting batch
- * holds only the locks of one unit, taken in the global order, and waits cannot form a circle.
+ * runs again as the first unit of the next batch. A unit alone in its batch may wait too. A
+ * waiting batch holds only the locks of one unit, taken in the global order, and waits cannot
+ * form a circle.
  * What is written at commit (the audit records) takes no lock held elsewhere on PostgreSQL, and
  * on MySQL/MariaDB waits for its table's AUTO-INC lock as usual ({@code Database.LockWaitsRestored}).
  *
