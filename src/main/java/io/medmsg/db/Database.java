@@ -48,7 +48,7 @@ public final class Database implements AutoCloseable {
      */
     Database(Dialect dialect, JdbcClient write, NamedParameterJdbcTemplate batches, JdbcClient read,
             TransactionTemplate transactions, AutoCloseable readerPool, Outages outages, WriteHealth health,
-            IntConsumer batchSizes, Duration commitDelay, boolean writerConnectionFailsLockWaits) {
+            IntConsumer batchSizes, Duration commitDelay) {
         this.readerPool = readerPool;
         this.outages = outages;
         this.health = health;
@@ -58,24 +58,21 @@ public final class Database implements AutoCloseable {
         this.read = read;
         this.transactions = transactions;
         this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
-                new WriterLockWaits(writerConnectionFailsLockWaits), outages, batchSizes, commitDelay);
+                new WriterLockWaits(), outages, batchSizes, commitDelay);
         health.probeWith(this::probeWrites);
     }
 
     /**
-     * The writer's lock waits ({@link BatchRunner}): {@code failFromTheStart} when its connection is
-     * its own and was opened with {@link Dialect#writerConnectionInit} ({@link WriterRouting}).
+     * The writer's lock waits ({@link BatchRunner}). Where the dialect opens the writer's own
+     * connection with {@link Dialect#writerConnectionInit}, every writer transaction begins with
+     * them failing: the data source given for the writes routes the writer to that connection
+     * ({@link WriterRouting}, built so by {@code DatabaseConfig}).
      */
     private final class WriterLockWaits implements LockWaits {
-        private final boolean failFromTheStart;
-
-        WriterLockWaits(boolean failFromTheStart) {
-            this.failFromTheStart = failFromTheStart;
-        }
 
         @Override
         public boolean failFromTheStart() {
-            return failFromTheStart;
+            return dialect.writerConnectionInit() != null;
         }
 
         @Override

@@ -99,7 +99,7 @@ class DatabaseConfig {
             // locks taken by UPDATE, not on snapshots, for their ordering (docs/deploy.md).
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
-            // the same condition tells the Database that its writer's transactions begin so
+            // the Database reads the same condition: its writer's transactions begin with waits failing
             String writerInit = target.dialect().writerConnectionInit();
             if (writerInit != null) {
                 return WriterRouting.of(new HikariDataSource(config), writerInit, meters);
@@ -123,7 +123,7 @@ class DatabaseConfig {
         return new Database(target.dialect(), write, new NamedParameterJdbcTemplate(writer),
                 readers == null ? write : JdbcClient.create(outages.install(new JdbcTemplate(readers))),
                 new TransactionTemplate(transactions), readers, outages, writeHealth, batchSizes(meters)::record,
-                commitDelay(environment), target.dialect().writerConnectionInit() != null);
+                commitDelay(environment));
     }
 
     /** The longest commit delay accepted: a read's record waiting longer would hold its answer for no gain. */

@@ -6,7 +6,7 @@ package io.medmsg.db;
  */
 interface LockWaits {
 
-    /** Where no other process takes locks (SQLite), and in tests of the batching alone. */
+    /** Nothing to set: for tests of the batching alone, where no other process takes locks. */
     LockWaits NONE = new LockWaits() {
         @Override
         public boolean failFromTheStart() {

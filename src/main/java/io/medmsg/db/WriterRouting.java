@@ -50,10 +50,6 @@ final class WriterRouting extends DelegatingDataSource implements AutoCloseable 
         return new WriterRouting(pool, new HikariDataSource(config));
     }
 
-    HikariDataSource pool() {
-        return pool;
-    }
-
     @Override
     public Connection getConnection() throws SQLException {
         return GroupCommitter.onAWriterThread() ? writer.getConnection() : pool.getConnection();

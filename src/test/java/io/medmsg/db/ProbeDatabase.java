@@ -70,7 +70,7 @@ abstract class ProbeDatabase {
         jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
         db = new Database(dialect, jdbc, new NamedParameterJdbcTemplate(writes), jdbc,
                 new TransactionTemplate(new DataSourceTransactionManager(writes)), null, new Outages(dialect),
-                new WriteHealth(), size -> { }, Duration.ZERO, routing != null);
+                new WriteHealth(), size -> { }, Duration.ZERO);
     }
 
     @AfterEach
