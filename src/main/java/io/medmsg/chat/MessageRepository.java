@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Repository;
 
 import io.medmsg.db.Database;
+import io.medmsg.db.ManyRows;
 import io.medmsg.shared.Side;
 
 /** SQL of the {@code messages} table. Rows are inserted and flagged, never deleted. */
@@ -34,10 +35,13 @@ class MessageRepository {
                 :card, :event
             """;
 
-    private static final String INSERT = INSERT_INTO + """
-            VALUES (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
+    /** One row of {@link #INSERT_INTO}'s values, for a message whose seq, counters and consultation are known. */
+    private static final String ROW = """
+            (:msgId, :sessionId, :seq, :senderRole, :senderId, :type, :text, :fileId, :fileName, :mimeType,
                 :fileSize, :recalledMsgId, 0, :clientMsgId, :createdAt, :patientChange, :doctorChange, :consultationId,
                 :card, :event)""";
+
+    private static final String INSERT = INSERT_INTO + "VALUES " + ROW;
 
     static final String BY_CLIENT_MSG_ID = "SELECT " + StoredMessage.COLUMNS + """
              FROM messages
@@ -83,8 +87,31 @@ class MessageRepository {
 
     /** Inserts a message with the change counter values its transaction gave the two parties. */
     void insert(StoredMessage m, long patientChange, long doctorChange) {
-        db.write().sql(INSERT).params(content(m)).param("seq", m.seq()).param("patientChange", patientChange)
-                .param("doctorChange", doctorChange).param("consultationId", m.consultationId()).update();
+        db.write().sql(INSERT).params(row(new Inserted(m, patientChange, doctorChange))).update();
+    }
+
+    /** A message to insert, with the change counter values its transaction gave the two parties. */
+    record Inserted(StoredMessage message, long patientChange, long doctorChange) {
+    }
+
+    /**
+     * One INSERT of all the messages, for a script of the caller's ({@link AppendBatch}), their
+     * values bound into {@code params} (tagged {@code m}).
+     */
+    static String insertAll(List<Inserted> inserted, Map<String, Object> params) {
+        for (int i = 0; i < inserted.size(); i++) {
+            ManyRows.bind("m", params, i, row(inserted.get(i)));
+        }
+        return INSERT_INTO + "VALUES " + ManyRows.repeat("m", ROW, inserted.size(), ", ");
+    }
+
+    private static Map<String, Object> row(Inserted i) {
+        Map<String, Object> values = content(i.message());
+        values.put("seq", i.message().seq());
+        values.put("patientChange", i.patientChange());
+        values.put("doctorChange", i.doctorChange());
+        values.put("consultationId", i.message().consultationId());
+        return values;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.medmsg.chat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -13,7 +15,7 @@ import io.medmsg.shared.Side;
  * Appends one message inside the caller's write transaction: bumps the patient's and the doctor's
  * change counters, takes the session's next seq, inserts the message, in that order (the lock
  * order of {@link ChatService}). Every message but the sends of {@link OneTripAppend} (PostgreSQL)
- * and {@link ScriptedAppend} (MySQL/MariaDB) is written here.
+ * and {@link ScriptedAppend} and {@link AppendBatch} (MySQL/MariaDB) is written here.
  */
 @Component
 class SessionLog {
@@ -59,15 +61,22 @@ class SessionLog {
      * announced as {@code message.recalled} by its caller instead.
      */
     void announce(KnownSessions.Parties s, StoredMessage m, SessionRepository.Taken taken) {
+        outbox.messagesCreated(createdEvents(s, m, taken));
+    }
+
+    /** The {@code message.created} events of {@link #announce}, to be written. */
+    static List<Outbox.Created> createdEvents(KnownSessions.Parties s, StoredMessage m, SessionRepository.Taken taken) {
         if (m.type() == MessageType.RECALL) {
-            return;
+            return List.of();
         }
+        List<Outbox.Created> created = new ArrayList<>(2);
         for (Side side : Side.values()) {
             if (!m.senderRole().equals(side.wire())) {
-                outbox.messageCreated(s.sessionId(), m.msgId(), side.wire(), side == Side.PATIENT ? s.patientId() : s.doctorId(),
-                        taken.unread(side), m.createdAt());
+                created.add(new Outbox.Created(s.sessionId(), m.msgId(), side.wire(),
+                        side == Side.PATIENT ? s.patientId() : s.doctorId(), taken.unread(side), m.createdAt()));
             }
         }
+        return created;
     }
 
     /** A message whose place the caller has decided (a system message, a recall, an admitted send). */

@@ -103,6 +103,10 @@ class SessionRepository {
 
     private static final String LOCK = "SELECT " + StoredSession.COLUMNS + " FROM sessions WHERE session_id = :id";
 
+    /** The rows of a batch's appends, locked after their counters ({@link AppendBatch}). */
+    static final String LOCK_ALL = "SELECT " + StoredSession.COLUMNS
+            + " FROM sessions WHERE session_id IN (:sessionIds) FOR UPDATE";
+
     private static final String OPEN_GATE = """
             UPDATE sessions SET c_id = :cid, c_status = 'waiting', c_rounds_used = 0, c_rounds_limit = :roundsLimit,
                 c_due_at = :dueAt
@@ -243,6 +247,17 @@ class SessionRepository {
      */
     Optional<Taken> append(String sessionId, Writer writer, String patientName, long now, long patientChange,
             long doctorChange, boolean admitted) {
+        return db.updateReturningRow(statementOf(writer), TAKEN, TAKEN_AFTER,
+                appendParams(sessionId, patientName, now, patientChange, doctorChange, admitted), (rs, n) -> taken(rs));
+    }
+
+    /** {@link #append}'s UPDATE alone, for a script of several ({@link AppendBatch}); its parameters {@link #appendParams}. */
+    static String appendStatement(Writer writer) {
+        return statementOf(writer);
+    }
+
+    static Map<String, Object> appendParams(String sessionId, String patientName, long now, long patientChange,
+            long doctorChange, boolean admitted) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", sessionId);
         params.put("now", now);
@@ -250,7 +265,7 @@ class SessionRepository {
         params.put("doctorChange", doctorChange);
         params.put("patientName", patientName);
         params.put("admitted", admitted ? 1 : 0);
-        return db.updateReturningRow(statementOf(writer), TAKEN, TAKEN_AFTER, params, (rs, n) -> taken(rs));
+        return params;
     }
 
     /** The {@link #TAKEN} columns of a row. */

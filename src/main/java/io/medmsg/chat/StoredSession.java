@@ -64,6 +64,23 @@ record StoredSession(String sessionId, String patientId, String patientName, Str
         return side == Side.PATIENT ? patientChangeSeq : doctorChangeSeq;
     }
 
+    /**
+     * The row after {@code sender}'s message took the next seq ({@link SessionRepository#append}
+     * moves the sender's read_seq to it), as far as {@link #taken} reads it.
+     */
+    StoredSession appendedBy(Side sender) {
+        long seq = lastSeq + 1;
+        return new StoredSession(sessionId, patientId, patientName, doctorId, seq, createdAt, updatedAt,
+                sender == Side.PATIENT ? seq : patientReadSeq, sender == Side.DOCTOR ? seq : doctorReadSeq,
+                patientDeletedSeq, doctorDeletedSeq, patientChangeSeq, doctorChangeSeq, gate);
+    }
+
+    /** What {@link SessionRepository#TAKEN} reads of this row: its last seq, the open consultation, the unread counts. */
+    SessionRepository.Taken taken() {
+        return new SessionRepository.Taken(lastSeq, gate.open() ? gate.consultationId() : null,
+                unreadCount(Side.PATIENT), unreadCount(Side.DOCTOR));
+    }
+
     /** Messages from the other party after what this side has read (and not deleted). */
     long unreadCount(Side side) {
         // Sending moves the sender's read_seq to its message, so every message after a side's

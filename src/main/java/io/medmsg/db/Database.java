@@ -183,6 +183,38 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Writes a module gathers over the units of a group-commit batch and sends its own way, in
+     * fewer statements than one unit at a time would take (the batch's appends on MySQL/MariaDB,
+     * {@code chat.AppendBatch}). They are sent before any other statement of the batch and before
+     * its commit, so every statement still sees the ones before it, and forgotten if the batch
+     * rolls back. Writer thread only.
+     */
+    public interface Deferred {
+
+        /** Sends what was gathered (once). */
+        void flush();
+
+        /** Forgets what was gathered: its transaction is being rolled back. */
+        void discard();
+    }
+
+    /**
+     * Whether the calling unit may gather writes for later in its batch ({@link #deferred}): in a
+     * group-commit batch that runs without savepoints, where a failure reruns every unit.
+     */
+    public boolean deferring() {
+        return groupCommitter.pipelining();
+    }
+
+    /** The batch's gathering of {@code kind}: the one under way, else one {@code start} makes. Only while {@link #deferring}. */
+    public <D extends Deferred> D deferred(Class<D> kind, Supplier<D> start) {
+        if (!deferring()) {
+            throw new IllegalStateException("writes are gathered only in a group-commit batch without savepoints");
+        }
+        return groupCommitter.pipeline().deferred(kind, start);
+    }
+
+    /**
      * One statement executed once per row of {@code rows}, as one JDBC batch on the writer (in its
      * transaction, after whatever is queued on the pipeline).
      */
@@ -336,6 +368,53 @@ public final class Database implements AutoCloseable {
         return runScript(sql, params, statement -> lastRow(statement, row));
     }
 
+    /**
+     * A script ({@link #script(String, Map, RowMapper)}) whose every statement's result the
+     * {@code reader} takes in order: an update count, or a SELECT's rows.
+     */
+    public <T> T scriptResults(String sql, Map<String, ?> params, ScriptReader<T> reader) {
+        return runScript(sql, params, statement -> reader.read(new ScriptResults(statement)));
+    }
+
+    /** Reads a script's results ({@link #scriptResults}). */
+    @FunctionalInterface
+    public interface ScriptReader<T> {
+        T read(ScriptResults results) throws SQLException;
+    }
+
+    /** A script's results, taken one statement at a time, in the script's order. */
+    public static final class ScriptResults {
+        private final PreparedStatement statement;
+
+        private ScriptResults(PreparedStatement statement) {
+            this.statement = statement;
+        }
+
+        /** The next statement's update count: it must be an INSERT, UPDATE or DELETE. */
+        public int updateCount() throws SQLException {
+            int count = statement.getResultSet() == null ? statement.getUpdateCount() : -1;
+            if (count == -1) {
+                throw new IllegalStateException("the script's next result is not an update count");
+            }
+            statement.getMoreResults();
+            return count;
+        }
+
+        /** The next statement's rows: it must be a SELECT. */
+        public <T> List<T> rows(RowMapper<T> mapper) throws SQLException {
+            List<T> rows = new ArrayList<>();
+            ResultSet rs = statement.getResultSet();
+            if (rs == null) {
+                throw new IllegalStateException("the script's next result has no rows");
+            }
+            while (rs.next()) {
+                rows.add(mapper.mapRow(rs, rows.size()));
+            }
+            statement.getMoreResults();
+            return rows;
+        }
+    }
+
     /** A script of writes only: as {@link #script(String, Map, RowMapper)}, with no SELECT. */
     public void script(String sql, Map<String, ?> params) {
         runScript(sql, params, statement -> {
@@ -376,7 +455,7 @@ public final class Database implements AutoCloseable {
         return isRows;
     }
 
-    /** The row of a {@link #pipelined} statement, once it has been sent. */
+    /** The row of a {@link #pipelined} statement, or what a {@link Deferred} wrote, once it has been sent. */
     public static final class Pending<T> {
         private T value;
         private boolean known;
@@ -390,7 +469,12 @@ public final class Database implements AutoCloseable {
             return pending;
         }
 
-        void set(T value) {
+        /** Not known yet: its {@link Deferred} sets it when it flushes. */
+        public static <T> Pending<T> unknown() {
+            return new Pending<>();
+        }
+
+        public void set(T value) {
             this.value = value;
             this.known = true;
         }

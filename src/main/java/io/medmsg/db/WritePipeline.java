@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -22,6 +23,9 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
  * the answer to any other, so it sends such a statement on its own and waits for its answer, one
  * round trip per execution again.
  *
+ * <p>It also holds, instead of queued statements, the writes a module gathers over the batch's
+ * units to send them its own way ({@link Database.Deferred}); they go at the same moments.
+ *
  * <p>Writer thread only. Whatever is queued is sent before the batch commits ({@link GroupCommitter}).
  */
 final class WritePipeline {
@@ -31,6 +35,8 @@ final class WritePipeline {
     private final List<Queued<?>> queued = new ArrayList<>();
     private String sql;
     private String[] columns;
+    /** Gathered writes, when no statement is queued. */
+    private Database.Deferred deferred;
 
     WritePipeline(NamedParameterJdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -38,7 +44,7 @@ final class WritePipeline {
 
     <T> Database.Pending<Optional<T>> add(String sql, String[] columns, Map<String, ?> values,
             Function<Map<String, Object>, T> row) {
-        if (!sql.equals(this.sql)) {
+        if (deferred != null || !sql.equals(this.sql)) {
             flush();
             this.sql = sql;
             this.columns = columns;
@@ -49,12 +55,29 @@ final class WritePipeline {
         return q.pending;
     }
 
+    /** The gathering of {@code kind} under way, else a new one, after whatever else is queued has been sent. */
+    <D extends Database.Deferred> D deferred(Class<D> kind, Supplier<D> start) {
+        if (kind.isInstance(deferred)) {
+            return kind.cast(deferred);
+        }
+        flush();
+        D started = start.get();
+        deferred = started;
+        return started;
+    }
+
     /**
      * Sends what is queued. Each statement changes and returns at most one row; its update count
      * tells whether it did, so the returned rows, which come back in one list, are matched to
      * their statements in order.
      */
     void flush() {
+        if (deferred != null) {
+            // taken off first: what it sends goes through the writer, which flushes this again
+            Database.Deferred gathered = deferred;
+            deferred = null;
+            gathered.flush();
+        }
         if (queued.isEmpty()) {
             return;
         }
@@ -79,6 +102,10 @@ final class WritePipeline {
 
     /** Forgets what is queued (its transaction is being rolled back). */
     void discard() {
+        if (deferred != null) {
+            deferred.discard();
+            deferred = null;
+        }
         params.clear();
         queued.clear();
         sql = null;

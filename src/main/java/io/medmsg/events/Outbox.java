@@ -1,6 +1,8 @@
 package io.medmsg.events;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -9,6 +11,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.medmsg.db.Database;
+import io.medmsg.db.ManyRows;
 import io.medmsg.shared.Ids;
 
 /**
@@ -31,8 +34,6 @@ public class Outbox {
     static final String COLUMNS = """
             event_id, type, session_id, msg_id, recipient_role, recipient_id, unread_count, data, created_at""";
 
-    private static final String INSERT = "INSERT INTO events (" + COLUMNS + """
-            ) VALUES (:eventId, :type, :sessionId, :msgId, :recipientRole, :recipientId, :unread, :data, :createdAt)""";
 
     private static final String FAN_OUT = """
             INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts, next_attempt_at,
@@ -40,8 +41,22 @@ public class Outbox {
             SELECT :eventId, :type, endpoint, :sessionId, 'pending', 0, :createdAt, :createdAt
             FROM webhook_subscriptions WHERE type = :type""";
 
+    private static final String EVENT_VALUES =
+            "(:eventId, :type, :sessionId, :msgId, :recipientRole, :recipientId, :unread, :data, :createdAt)";
+
+    private static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES " + EVENT_VALUES;
+
     /** Both, in one round trip where the database runs scripts (MySQL/MariaDB). */
     private static final String INSERT_AND_FAN_OUT = INSERT + ";\n" + FAN_OUT;
+
+    /** {@link #FAN_OUT} for the events of {@code :eventIds}, in the order they were inserted. */
+    private static final String FAN_OUT_OF_EVENTS = """
+            INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts, next_attempt_at,
+                created_at)
+            SELECT e.event_id, e.type, w.endpoint, e.session_id, 'pending', 0, e.created_at, e.created_at
+            FROM events e JOIN webhook_subscriptions w ON w.type = e.type
+            WHERE e.event_id IN (:eventIds)
+            ORDER BY e.event_seq, w.endpoint""";
 
     /**
      * For one statement that appends a message (PostgreSQL): the outbox's writes as further
@@ -88,6 +103,48 @@ public class Outbox {
         p.put("recipientId", recipientId);
         p.put("unread", unread);
         insert(p);
+    }
+
+    /** A {@code message.created} event: for {@code recipientRole}, the party who did not send the message. */
+    public record Created(String sessionId, String msgId, String recipientRole, String recipientId, long unread,
+            long createdAt) {
+    }
+
+    /**
+     * Several messages' {@code message.created} events, in their order: where the database runs
+     * scripts (MySQL/MariaDB, a group-commit batch's appends), one INSERT of them all and one
+     * fan-out, in one round trip; else one by one.
+     */
+    public void messagesCreated(List<Created> created) {
+        if (!db.dialect().runsScripts() || created.size() < 2) {
+            created.forEach(c -> messageCreated(c.sessionId(), c.msgId(), c.recipientRole(), c.recipientId(), c.unread(),
+                    c.createdAt()));
+            return;
+        }
+        Map<String, Object> params = new HashMap<>();
+        db.script(messagesCreated(created, params), params);
+    }
+
+    /**
+     * The statements of {@link #messagesCreated(List)} where the database runs scripts (MySQL/MariaDB),
+     * for a script of the caller's: one INSERT of the events and one fan-out, their values bound into
+     * {@code params} (tagged {@code e}).
+     */
+    public static String messagesCreated(List<Created> created, Map<String, Object> params) {
+        List<Object> eventIds = new ArrayList<>(created.size());
+        for (int i = 0; i < created.size(); i++) {
+            Created c = created.get(i);
+            Map<String, Object> p = params(MESSAGE_CREATED, c.sessionId(), c.createdAt());
+            p.put("msgId", c.msgId());
+            p.put("recipientRole", c.recipientRole());
+            p.put("recipientId", c.recipientId());
+            p.put("unread", c.unread());
+            ManyRows.bind("e", params, i, p);
+            eventIds.add(p.get("eventId"));
+        }
+        params.put("eventIds", eventIds);
+        return "INSERT INTO events (" + COLUMNS + ") VALUES " + ManyRows.repeat("e", EVENT_VALUES, created.size(), ", ")
+                + ";\n" + FAN_OUT_OF_EVENTS;
     }
 
     /** Any other event: {@code data} is serialized as the event's data (snake_case, as the API's JSON). */

@@ -1,0 +1,130 @@
+package io.medmsg.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import io.medmsg.db.Database;
+import io.medmsg.db.HeldWriter;
+import io.medmsg.support.Api.Reply;
+import io.medmsg.support.ApiTest;
+import io.medmsg.support.Chat;
+import io.medmsg.support.Consult;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sends that share one group-commit batch get what each would have got alone: on MySQL/MariaDB
+ * the batch writes them together ({@link AppendBatch}), on PostgreSQL in one round trip, on SQLite
+ * one by one. The writer is held while the sends queue, so they run as one batch, in the order sent.
+ */
+class SendsInOneBatchTest extends ApiTest {
+
+    @Autowired
+    Database db;
+
+    private Chat chat;
+    private Consult consult;
+
+    @BeforeEach
+    void fixtures() {
+        chat = new Chat(api);
+        consult = new Consult(api);
+    }
+
+    @Test
+    void sendsOfOneBatchTakeConsecutiveSeqsAndEachEventCountsItsOwnUnread() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        // the doctor's first reply accepts the consultation, in a unit of its own (the consultation rules)
+        assertThat(chat.doctorSends(c.doctor(), c.sessionId(), "您好，请说说症状").status()).isEqualTo(200);
+        Chat.Consultation other = chat.consultation();
+        List<Reply> replies = inOneBatch(
+                () -> chat.patientSends(c.patient(), c.doctorId(), "昨晚开始发烧"),
+                () -> chat.patientSends(other.patient(), other.doctorId(), "另一位患者的消息"),
+                () -> chat.patientSends(c.patient(), c.doctorId(), "体温38.5度"),
+                () -> chat.doctorSends(c.doctor(), c.sessionId(), "有没有咳嗽？"),
+                () -> chat.patientSends(c.patient(), c.doctorId(), "有一点咳嗽"),
+                () -> chat.doctorSends(c.doctor(), c.sessionId(), "先多喝水，观察一天"));
+        assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.raw()).isEqualTo(200));
+        assertThat(replies.stream().map(r -> r.data().get("message").get("seq").asLong()).toList()).containsExactly(3L, 2L, 4L, 5L, 6L, 7L);
+        assertThat(Chat.texts(page(c))).containsExactly("您好，我想咨询一下", "您好，请说说症状", "昨晚开始发烧", "体温38.5度", "有没有咳嗽？",
+                "有一点咳嗽", "先多喝水，观察一天");
+        // each message's event counts what its recipient had not read when it was written
+        assertThat(events(c.sessionId())).containsExactly("doctor:1", "patient:1", "doctor:1", "doctor:2", "patient:1",
+                "doctor:1", "patient:1");
+        List<Long> patientChanges = changes(c.sessionId(), "patient_change_seq");
+        List<Long> doctorChanges = changes(c.sessionId(), "doctor_change_seq");
+        assertThat(patientChanges).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+        assertThat(doctorChanges).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aClientMsgIdRepeatedInOneBatchIsWrittenOnce() throws Exception {
+        Chat.Consultation c = chat.consultation();
+        List<Reply> replies = inOneBatch(
+                () -> chat.patientSends(c.patient(), c.doctorId(), "请问要空腹吗？", "cmid-1"),
+                () -> chat.patientSends(c.patient(), c.doctorId(), "请问要空腹吗？", "cmid-1"),
+                () -> chat.patientSends(c.patient(), c.doctorId(), "别的内容", "cmid-1"),
+                () -> chat.patientSends(c.patient(), c.doctorId(), "明天几点复查？", "cmid-2"));
+        assertThat(replies.get(0).status()).as(replies.get(0).raw()).isEqualTo(200);
+        assertThat(replies.get(1).data().get("message").get("msg_id").asString()).isEqualTo(replies.get(0).data().get("message").get("msg_id").asString());
+        assertThat(replies.get(2).code()).as(replies.get(2).raw()).isEqualTo(40901);
+        assertThat(replies.get(3).data().get("message").get("seq").asLong()).isEqualTo(3);
+        assertThat(Chat.texts(page(c))).containsExactly("您好，我想咨询一下", "请问要空腹吗？", "明天几点复查？");
+    }
+
+    @Test
+    void sendsBeyondTheRoundsLimitInOneBatchAreRefused() throws Exception {
+        Chat.Consultation pair = chat.newPair();
+        String sessionId = consult.opened("patient_id", pair.patientId(), "doctor_id", pair.doctorId(), "rounds_limit", 2)
+                .get("session_id").asString();
+        List<Reply> replies = inOneBatch(
+                () -> chat.patientSends(pair.patient(), pair.doctorId(), "第一轮"),
+                () -> chat.patientSends(pair.patient(), pair.doctorId(), "第二轮"),
+                () -> chat.patientSends(pair.patient(), pair.doctorId(), "第三轮"));
+        assertThat(replies.stream().map(Reply::status).toList()).containsExactly(200, 200, 409);
+        assertThat(replies.get(2).code()).isEqualTo(40906);
+        assertThat(consult.current(Chat.P, pair.patient(), sessionId).get("rounds_used").asInt()).isEqualTo(2);
+    }
+
+    /** The sends, each queued behind the held writer before the next is made; their replies in that order. */
+    @SafeVarargs
+    private List<Reply> inOneBatch(Supplier<Reply>... sends) throws Exception {
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        try (HeldWriter writer = HeldWriter.hold(db)) {
+            for (Supplier<Reply> send : sends) {
+                replies.add(CompletableFuture.supplyAsync(send));
+                writer.awaitWaiting(replies.size());
+            }
+        }
+        List<Reply> done = new ArrayList<>();
+        for (CompletableFuture<Reply> reply : replies) {
+            done.add(reply.get(30, TimeUnit.SECONDS));
+        }
+        return done;
+    }
+
+    private JsonNode page(Chat.Consultation c) {
+        return chat.get(Chat.D, "msg_list", c.doctor(), "session_id=" + c.sessionId() + "&limit=50").data().get("list");
+    }
+
+    /** The session's message.created events as recipient:unread, in the order written. */
+    private List<String> events(String sessionId) {
+        return db.read().sql("SELECT recipient_role, unread_count FROM events WHERE session_id = :id AND type = 'message.created'"
+                + " ORDER BY event_seq").param("id", sessionId)
+                .query((rs, n) -> rs.getString(1) + ":" + rs.getLong(2)).list();
+    }
+
+    private List<Long> changes(String sessionId, String column) {
+        return db.read().sql("SELECT " + column + " FROM messages WHERE session_id = :id ORDER BY seq")
+                .param("id", sessionId).query((rs, n) -> rs.getLong(1)).list();
+    }
+
+}
