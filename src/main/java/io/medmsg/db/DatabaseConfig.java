@@ -99,10 +99,12 @@ class DatabaseConfig {
             // locks taken by UPDATE, not on snapshots, for their ordering (docs/deploy.md).
             config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(config));
-            // the Database reads the same condition: its writer's transactions begin with waits failing
-            String writerInit = target.dialect().writerConnectionInit();
-            if (writerInit != null) {
-                return WriterRouting.of(new HikariDataSource(config), writerInit, meters);
+            Dialect dialect = target.dialect();
+            if (dialect.writerOwnsConnection()) {
+                // the Database reads writerConnectionInit too: where there is one, its writer's
+                // transactions begin with waits failing
+                return WriterRouting.of(new HikariDataSource(config), dialect.writerConnectionInit(),
+                        !dialect.writerLeavesAutoCommit(), meters);
             }
         }
         return new HikariDataSource(config);

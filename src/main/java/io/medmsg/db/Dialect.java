@@ -170,11 +170,30 @@ public enum Dialect {
      * connection of its own ({@link WriterRouting}): {@link #lockWaitsFail} for every transaction
      * of that connection, so that a batch of several units needs no statement of its own for it
      * (on PostgreSQL that SET LOCAL was a round trip of its own, 11 % of the writer's time:
-     * docs/benchmarks.md). Null where the writer shares the pool: MySQL/MariaDB, whose setting
-     * must be undone before the work at commit anyway ({@link #lockWaitsRestore}), and SQLite.
+     * docs/benchmarks.md). Null on MySQL/MariaDB, whose setting must be undone before the work at
+     * commit anyway ({@link #lockWaitsRestore}), and on SQLite.
      */
     String writerConnectionInit() {
         return this == POSTGRES ? "SET lock_timeout = '10ms'" : null;
+    }
+
+    /**
+     * Whether the group-commit writer has a connection of its own ({@link WriterRouting}): on
+     * PostgreSQL for {@link #writerConnectionInit}; on MySQL/MariaDB to keep it out of auto-commit
+     * ({@link #writerLeavesAutoCommit}). SQLite's writer has its own connection anyway.
+     */
+    boolean writerOwnsConnection() {
+        return this != SQLITE;
+    }
+
+    /**
+     * Whether the writer's own connection stays out of auto-commit, so that its transactions need
+     * not switch it off and on: MariaDB Connector/J sends {@code SET autocommit} for each switch, two
+     * round trips a batch, a tenth of the writer's time (docs/benchmarks.md). pgjdbc switches
+     * without a round trip, and PostgreSQL's writer keeps the pool's setting.
+     */
+    boolean writerLeavesAutoCommit() {
+        return this == MYSQL;
     }
 
     /**

@@ -13,7 +13,9 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 /**
  * The pool, except on a group-commit writer thread, which gets a connection of its own, opened
  * with {@link Dialect#writerConnectionInit}: every batch's transaction then begins with lock waits
- * failing, and no batch spends a round trip on setting that ({@link BatchRunner}). The other
+ * failing, and no batch spends a round trip on setting that ({@link BatchRunner}); and, on
+ * MySQL/MariaDB, out of auto-commit, which no batch then switches off and on
+ * ({@link Dialect#writerLeavesAutoCommit}). The other
  * threads' connections keep the database's own setting: a read waiting behind another instance's
  * migration, or a migration waiting for the running instances' transactions, still waits.
  *
@@ -33,17 +35,19 @@ final class WriterRouting extends DelegatingDataSource implements AutoCloseable 
 
     /**
      * Routes the writer to a pool of one connection, configured as {@code pool} is but opened with
-     * {@code init}; the data source of every other thread stays {@code pool}. With {@code meters},
+     * {@code init} (none if null) and in auto-commit or not; the data source of every other thread
+     * stays {@code pool}. With {@code meters},
      * the writer's pool has the {@code hikaricp_*} metrics that Spring Boot gives the pool
      * ({@code pool="medmsg-for-writer"}): Boot finds only the data source beans' pools.
      */
-    static WriterRouting of(HikariDataSource pool, String init, MeterRegistry meters) {
+    static WriterRouting of(HikariDataSource pool, String init, boolean autoCommit, MeterRegistry meters) {
         HikariConfig config = new HikariConfig();
         pool.copyStateTo(config);
         config.setPoolName(pool.getPoolName() + "-for-writer");
         config.setMaximumPoolSize(1);
         config.setMinimumIdle(1);
         config.setConnectionInitSql(init);
+        config.setAutoCommit(autoCommit);
         if (meters != null) {
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         }

@@ -63,8 +63,9 @@ abstract class ProbeDatabase {
         }
         Dialect dialect = Dialect.fromUrl(dataSource.getJdbcUrl());
         // as DatabaseConfig builds it: where the writer has a connection of its own, through it
-        String writerInit = dialect.writerConnectionInit();
-        routing = writerInit == null ? null : WriterRouting.of(dataSource, writerInit, null);
+        routing = dialect.writerOwnsConnection()
+                ? WriterRouting.of(dataSource, dialect.writerConnectionInit(), !dialect.writerLeavesAutoCommit(), null)
+                : null;
         DataSource writes = routing == null ? dataSource : routing;
         JdbcClient jdbc = JdbcClient.create(writes);
         jdbc.sql("CREATE TABLE probe (k INT PRIMARY KEY, v BIGINT NOT NULL)").update();
