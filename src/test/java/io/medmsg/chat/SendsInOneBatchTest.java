@@ -66,6 +66,33 @@ class SendsInOneBatchTest extends ApiTest {
     }
 
     @Test
+    void sendsToDistinctSessionsPassOrMeetTheirOwnGates() throws Exception {
+        Chat.Consultation active = chat.consultation();
+        assertThat(chat.doctorSends(active.doctor(), active.sessionId(), "您好，请讲").status()).isEqualTo(200);
+        Chat.Consultation waiting = chat.consultation();
+        Chat.Consultation used = chat.newPair();
+        String usedSession = consult.opened("patient_id", used.patientId(), "doctor_id", used.doctorId(), "rounds_limit", 1)
+                .get("session_id").asString();
+        assertThat(chat.patientSends(used.patient(), used.doctorId(), "唯一的一轮").status()).isEqualTo(200);
+        Chat.Consultation replied = chat.consultation();
+        assertThat(chat.doctorSends(replied.doctor(), replied.sessionId(), "您好").status()).isEqualTo(200);
+        List<Reply> replies = inOneBatch(
+                () -> chat.patientSends(active.patient(), active.doctorId(), "头痛两天了"),
+                () -> chat.doctorSends(waiting.doctor(), waiting.sessionId(), "我来看一下"),
+                () -> chat.patientSends(used.patient(), used.doctorId(), "还想再问一句"),
+                () -> chat.doctorSends(replied.doctor(), replied.sessionId(), "请上传化验单"));
+        assertThat(replies.stream().map(Reply::status).toList()).containsExactly(200, 200, 409, 200);
+        assertThat(replies.get(2).code()).isEqualTo(40906);
+        // the waiting consultation's first reply goes to the consultation rules, which accept it
+        assertThat(replies.stream().filter(r -> r.status() == 200).map(r -> r.data().get("message").get("seq").asLong())
+                .toList()).containsExactly(3L, 2L, 3L);
+        assertThat(consult.current(Chat.P, used.patient(), usedSession).get("rounds_used").asInt()).isEqualTo(1);
+        assertThat(events(active.sessionId())).containsExactly("doctor:1", "patient:1", "doctor:1");
+        assertThat(events(replied.sessionId())).containsExactly("doctor:1", "patient:1", "patient:2");
+        assertThat(Chat.texts(page(waiting))).containsExactly("您好，我想咨询一下", "我来看一下");
+    }
+
+    @Test
     void aClientMsgIdRepeatedInOneBatchIsWrittenOnce() throws Exception {
         Chat.Consultation c = chat.consultation();
         List<Reply> replies = inOneBatch(
