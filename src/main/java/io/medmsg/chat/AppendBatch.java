@@ -37,9 +37,10 @@ import io.medmsg.shared.Side;
  * stamp ({@link ChatService} tells the two apart, as after {@link ScriptedAppend}); the counter bumps
  * it took are gaps, harmless as when the gate refuses a send of {@link SessionLog}.
  *
- * <p>Measured against one script per send, the layout above ran 2.3 times as many sends; with the
- * resend check and the counter values inside the session UPDATEs, one script fewer, 0.87 times
- * as many as this (docs/benchmarks.md).
+ * <p>Measured against one script per send, 2.3 times as many sends; with the resend check and the
+ * counter values inside the session UPDATEs, one script fewer, 0.88 times as many as this; with one
+ * UPDATE for the sends to distinct sessions, 1.02 times, not worth a second form of the session's
+ * writes (docs/benchmarks.md).
  */
 final class AppendBatch implements Database.Deferred {
 
