@@ -41,6 +41,13 @@ public final class Database implements AutoCloseable {
     private final Outages outages;
     private final WriteHealth health;
     private final NamedParameterJdbcTemplate batches;
+    /**
+     * Where scripts run (MySQL/MariaDB): the batch's {@link Dialect#lockWaitsFail}, not sent yet. It
+     * goes as the first statement of the writer's next script, else alone before its next other
+     * statement: a round trip of its own was 7 % of the writer's time (docs/benchmarks.md). Writer
+     * thread only.
+     */
+    private String heldLockWaitsFail;
 
     /**
      * {@code batchSizes} hears the number of units of each group-commit batch; {@code commitDelay}
@@ -87,6 +94,11 @@ public final class Database implements AutoCloseable {
                 // before its connection goes back to the pool
                 TransactionSynchronizationManager.registerSynchronization(new LockWaitsRestored(restore));
             }
+            if (dialect.runsScripts()) {
+                flushPipeline();
+                heldLockWaitsFail = fail;
+                return;
+            }
             write().sql(fail).update();
         }
 
@@ -121,7 +133,7 @@ public final class Database implements AutoCloseable {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            write.sql(restore).update();
+            restoreUnlessNeverSet();
             restored = true;
         }
 
@@ -129,8 +141,17 @@ public final class Database implements AutoCloseable {
         public void afterCompletion(int status) {
             if (!restored) {
                 // the transaction's connection is still bound here, and is released after this
-                write.sql(restore).update();
+                restoreUnlessNeverSet();
             }
+        }
+
+        /** A fail still held was never sent: the session's setting is as it was. */
+        private void restoreUnlessNeverSet() {
+            if (heldLockWaitsFail != null) {
+                heldLockWaitsFail = null;
+                return;
+            }
+            write.sql(restore).update();
         }
     }
 
@@ -246,6 +267,15 @@ public final class Database implements AutoCloseable {
     private void flushPipeline() {
         if (groupCommitter.onWriterThread()) {
             groupCommitter.pipeline().flush();
+            sendHeldLockWaitsFail();
+        }
+    }
+
+    private void sendHeldLockWaitsFail() {
+        if (heldLockWaitsFail != null) {
+            String fail = heldLockWaitsFail;
+            heldLockWaitsFail = null;
+            write.sql(fail).update();
         }
     }
 
@@ -429,9 +459,19 @@ public final class Database implements AutoCloseable {
         if (!dialect.runsScripts()) {
             throw new IllegalStateException(dialect + " does not run scripts");
         }
-        flushPipeline();
-        return batches.execute(sql, params, statement -> {
+        if (groupCommitter.onWriterThread()) {
+            groupCommitter.pipeline().flush();
+        }
+        // the held SET goes first in the same round trip, its result skipped
+        String held = groupCommitter.onWriterThread() ? heldLockWaitsFail : null;
+        if (held != null) {
+            heldLockWaitsFail = null;
+        }
+        return batches.execute(held == null ? sql : held + ";\n" + sql, params, statement -> {
             statement.execute();
+            if (held != null) {
+                statement.getMoreResults();
+            }
             return results.doInPreparedStatement(statement);
         });
     }
