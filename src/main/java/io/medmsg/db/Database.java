@@ -147,11 +147,9 @@ public final class Database implements AutoCloseable {
 
         /** A fail still held was never sent: the session's setting is as it was. */
         private void restoreUnlessNeverSet() {
-            if (heldLockWaitsFail != null) {
-                heldLockWaitsFail = null;
-                return;
+            if (takeHeldLockWaitsFail() == null) {
+                write.sql(restore).update();
             }
-            write.sql(restore).update();
         }
     }
 
@@ -272,11 +270,16 @@ public final class Database implements AutoCloseable {
     }
 
     private void sendHeldLockWaitsFail() {
-        if (heldLockWaitsFail != null) {
-            String fail = heldLockWaitsFail;
-            heldLockWaitsFail = null;
+        String fail = takeHeldLockWaitsFail();
+        if (fail != null) {
             write.sql(fail).update();
         }
+    }
+
+    private String takeHeldLockWaitsFail() {
+        String held = heldLockWaitsFail;
+        heldLockWaitsFail = null;
+        return held;
     }
 
     public <T> T inTransaction(Supplier<T> work) {
@@ -459,17 +462,16 @@ public final class Database implements AutoCloseable {
         if (!dialect.runsScripts()) {
             throw new IllegalStateException(dialect + " does not run scripts");
         }
+        String held = null;
         if (groupCommitter.onWriterThread()) {
             groupCommitter.pipeline().flush();
+            // the held SET goes first in the same round trip, its result skipped
+            held = takeHeldLockWaitsFail();
         }
-        // the held SET goes first in the same round trip, its result skipped
-        String held = groupCommitter.onWriterThread() ? heldLockWaitsFail : null;
-        if (held != null) {
-            heldLockWaitsFail = null;
-        }
-        return batches.execute(held == null ? sql : held + ";\n" + sql, params, statement -> {
+        String prefix = held;
+        return batches.execute(prefix == null ? sql : prefix + ";\n" + sql, params, statement -> {
             statement.execute();
-            if (held != null) {
+            if (prefix != null) {
                 statement.getMoreResults();
             }
             return results.doInPreparedStatement(statement);

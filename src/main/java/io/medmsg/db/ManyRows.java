@@ -18,12 +18,7 @@ public final class ManyRows {
     private ManyRows() {
     }
 
-    /** {@code part} once for each of {@code rows} rows, its parameters numbered, joined by {@code separator}. */
-    public static String repeat(String part, int rows, String separator) {
-        return repeat("", part, rows, separator);
-    }
-
-    /** As {@link #repeat(String, int, String)}, the parameters tagged {@code tag}. */
+    /** {@code part} once for each of {@code rows} rows, its parameters tagged {@code tag} and numbered, joined by {@code separator}. */
     public static String repeat(String tag, String part, int rows, String separator) {
         StringBuilder sql = new StringBuilder();
         for (int row = 0; row < rows; row++) {

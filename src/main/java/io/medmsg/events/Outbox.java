@@ -34,7 +34,6 @@ public class Outbox {
     static final String COLUMNS = """
             event_id, type, session_id, msg_id, recipient_role, recipient_id, unread_count, data, created_at""";
 
-
     private static final String FAN_OUT = """
             INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts, next_attempt_at,
                 created_at)
@@ -94,17 +93,6 @@ public class Outbox {
         params.put("recipientId", recipientId);
     }
 
-    /** A message was appended: {@code recipient} is the party who did not send it, with its unread count after it. */
-    public void messageCreated(String sessionId, String msgId, String recipientRole, String recipientId, long unread,
-            long createdAt) {
-        Map<String, Object> p = params(MESSAGE_CREATED, sessionId, createdAt);
-        p.put("msgId", msgId);
-        p.put("recipientRole", recipientRole);
-        p.put("recipientId", recipientId);
-        p.put("unread", unread);
-        insert(p);
-    }
-
     /** A {@code message.created} event: for {@code recipientRole}, the party who did not send the message. */
     public record Created(String sessionId, String msgId, String recipientRole, String recipientId, long unread,
             long createdAt) {
@@ -117,8 +105,7 @@ public class Outbox {
      */
     public void messagesCreated(List<Created> created) {
         if (!db.dialect().runsScripts() || created.size() < 2) {
-            created.forEach(c -> messageCreated(c.sessionId(), c.msgId(), c.recipientRole(), c.recipientId(), c.unread(),
-                    c.createdAt()));
+            created.forEach(c -> insert(params(c)));
             return;
         }
         Map<String, Object> params = new HashMap<>();
@@ -133,12 +120,7 @@ public class Outbox {
     public static String messagesCreated(List<Created> created, Map<String, Object> params) {
         List<Object> eventIds = new ArrayList<>(created.size());
         for (int i = 0; i < created.size(); i++) {
-            Created c = created.get(i);
-            Map<String, Object> p = params(MESSAGE_CREATED, c.sessionId(), c.createdAt());
-            p.put("msgId", c.msgId());
-            p.put("recipientRole", c.recipientRole());
-            p.put("recipientId", c.recipientId());
-            p.put("unread", c.unread());
+            Map<String, Object> p = params(created.get(i));
             ManyRows.bind("e", params, i, p);
             eventIds.add(p.get("eventId"));
         }
@@ -155,6 +137,16 @@ public class Outbox {
         Map<String, Object> p = params(type, sessionId, createdAt);
         p.put("data", json.writeValueAsString(data));
         insert(p);
+    }
+
+    /** A message was appended: the event is for the party who did not send it, with its unread count after it. */
+    private static Map<String, Object> params(Created c) {
+        Map<String, Object> p = params(MESSAGE_CREATED, c.sessionId(), c.createdAt());
+        p.put("msgId", c.msgId());
+        p.put("recipientRole", c.recipientRole());
+        p.put("recipientId", c.recipientId());
+        p.put("unread", c.unread());
+        return p;
     }
 
     private static Map<String, Object> params(String type, String sessionId, long createdAt) {
