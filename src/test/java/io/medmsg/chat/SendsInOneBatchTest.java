@@ -18,6 +18,7 @@ import io.medmsg.support.Api.Reply;
 import io.medmsg.support.ApiTest;
 import io.medmsg.support.Chat;
 import io.medmsg.support.Consult;
+import io.medmsg.support.Tokens;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -121,6 +122,35 @@ class SendsInOneBatchTest extends ApiTest {
         assertThat(consult.current(Chat.P, pair.patient(), sessionId).get("rounds_used").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void eachUsersChangeCounterNumbersTheBatchsMessagesInTheOrderSent() throws Exception {
+        Chat.Consultation first = chat.consultation();
+        String doctorId = first.doctorId();
+        String second = Tokens.patient("pat-second-" + System.nanoTime());
+        String third = Tokens.patient("pat-third-" + System.nanoTime());
+        chat.open(second, doctorId);
+        chat.open(third, doctorId);
+        Chat.Consultation otherDoctor = chat.newPair();
+        chat.open(first.patient(), otherDoctor.doctorId());
+        long doctorBefore = counter("doctor", doctorId);
+        long patientBefore = counter("patient", first.patientId());
+        List<Reply> replies = inOneBatch(
+                () -> chat.patientSends(first.patient(), doctorId, "复查结果出来了"),
+                () -> chat.patientSends(second, doctorId, "药吃完了还要继续吗？"),
+                () -> chat.patientSends(first.patient(), otherDoctor.doctorId(), "想再约个时间"),
+                () -> chat.patientSends(third, doctorId, "孩子还在咳嗽"));
+        assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.raw()).isEqualTo(200));
+        List<Long> doctors = List.of(change(replies.get(0), "doctor_change_seq"), change(replies.get(1), "doctor_change_seq"),
+                change(replies.get(3), "doctor_change_seq"));
+        assertThat(doctors).containsExactly(doctorBefore + 1, doctorBefore + 2, doctorBefore + 3);
+        assertThat(counter("doctor", doctorId)).isEqualTo(doctorBefore + 3);
+        assertThat(change(replies.get(0), "patient_change_seq")).isEqualTo(patientBefore + 1);
+        assertThat(change(replies.get(2), "patient_change_seq")).isEqualTo(patientBefore + 2);
+        // the session rows carry their last message's values, which the session lists' cursors read
+        assertThat(sessionChange(replies.get(3), "doctor_change_seq")).isEqualTo(doctorBefore + 3);
+        assertThat(sessionChange(replies.get(2), "patient_change_seq")).isEqualTo(patientBefore + 2);
+    }
+
     /** The sends, each queued behind the held writer before the next is made; their replies in that order. */
     @SafeVarargs
     private List<Reply> inOneBatch(Supplier<Reply>... sends) throws Exception {
@@ -147,6 +177,24 @@ class SendsInOneBatchTest extends ApiTest {
         return db.read().sql("SELECT recipient_role, unread_count FROM events WHERE session_id = :id AND type = 'message.created'"
                 + " ORDER BY event_seq").param("id", sessionId)
                 .query((rs, n) -> rs.getString(1) + ":" + rs.getLong(2)).list();
+    }
+
+    /** A user's change counter. */
+    private long counter(String role, String userId) {
+        return db.read().sql("SELECT change_seq FROM user_changes WHERE role = :role AND user_id = :user")
+                .param("role", role).param("user", userId).query(Long.class).single();
+    }
+
+    /** A change counter value of the message a reply announced. */
+    private long change(Reply reply, String column) {
+        return db.read().sql("SELECT " + column + " FROM messages WHERE msg_id = :id")
+                .param("id", reply.data().get("message").get("msg_id").asString()).query(Long.class).single();
+    }
+
+    /** A change counter value of the session a reply's message went to. */
+    private long sessionChange(Reply reply, String column) {
+        return db.read().sql("SELECT " + column + " FROM sessions WHERE session_id = :id")
+                .param("id", reply.data().get("session_id").asString()).query(Long.class).single();
     }
 
     private List<Long> changes(String sessionId, String column) {
