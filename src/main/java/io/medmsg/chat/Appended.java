@@ -7,7 +7,7 @@ import io.medmsg.db.Database;
 /**
  * A message as appended; or not appended (no stamp): a resend (the original, when the resend
  * check found it before appending) or a send the session's consultation gate refused. The stamp
- * may come from a pipelined statement: read it only after the transaction has committed; then,
+ * may come from a batch's gathered writes: read it only after the transaction has committed; then,
  * when there is none and no original, {@link ChatService} looks for one to tell the two apart.
  */
 record Appended(KnownSessions.Parties session, StoredMessage draft, Database.Pending<Optional<Stamp>> stamp,

@@ -2,6 +2,7 @@ package io.medmsg.chat;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.medmsg.db.Database;
 import io.medmsg.events.Outbox;
@@ -15,20 +16,18 @@ import io.medmsg.shared.Side;
  * is written by further CTEs of the same statement. The locks are taken in the one order of
  * {@link ChatService}: the session's UPDATE reads both counters through sub-selects, so they are
  * bumped before its row is locked, and the doctor's bump waits for the patient's
- * ({@code EXISTS (SELECT 1 FROM p)}). In a group-commit batch, the batch's appends also share one
- * round trip ({@link Database#pipelined}). The session's UPDATE is also the consultation gate of
+ * ({@code EXISTS (SELECT 1 FROM p)}). The session's UPDATE is also the consultation gate of
  * {@link SessionRepository}: when it refuses, no message is written and no row comes back.
+ *
+ * <p>That is how a send runs alone: in a savepoint, or outside a group-commit batch. In a batch that
+ * runs without savepoints (the usual case) the sends are gathered and written by one statement for
+ * the batch ({@link AppendStatement}).
  */
 final class OneTripAppend implements MessageAppend {
 
-    // One statement for both senders (the sender's read_seq moves with the seq), so that a batch's
-    // appends are executions of one statement and go to the server together (WritePipeline). The
-    // resend check is part of it for the same reason: a separate lookup would be a read, which
-    // sends the queue and waits. If the sender already used the client_msg_id in this session,
-    // nothing is written and no row comes back.
-    // Every column it returns has a fixed width, the consultation id as a uuid (Ids: 32 hex
-    // digits): pgjdbc sends a statement whose row it cannot bound on its own and waits for the
-    // answer, which made a batch of appends one round trip each (docs/benchmarks.md).
+    // One statement for both senders (the sender's read_seq moves with the seq), the resend check
+    // included: if the sender already used the client_msg_id in this session, nothing is written
+    // and no row comes back.
     static final String APPEND = """
             WITH prior AS (
                 SELECT 1 FROM messages
@@ -60,20 +59,21 @@ final class OneTripAppend implements MessageAppend {
                         ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread)
             """ + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + MessageRepository.VALUES_OF_APPENDED + """
             FROM s
-            RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id::uuid AS consultation_id""";
-
-    private static final String[] RETURNED = {"seq", "patient_change_seq", "doctor_change_seq", "consultation_id"};
+            RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id""";
 
     private final Database db;
 
+    private final Supplier<AppendStatement> batch;
+
     OneTripAppend(Database db) {
         this.db = db;
+        this.batch = () -> new AppendStatement(db);
     }
 
     /**
      * The resend check goes with the append, in the one statement: when the sender already used
-     * the client_msg_id, no row comes back and the stamp is empty. The stamp is known when the
-     * batch commits ({@link Database#pipelined}).
+     * the client_msg_id, no row comes back and the stamp is empty. In a batch, the stamp is known
+     * once the batch's sends have been written ({@link AppendStatement}).
      */
     @Override
     public Appended append(StoredMessage draft, KnownSessions.Parties session, Side side, String patientName) {
@@ -86,18 +86,12 @@ final class OneTripAppend implements MessageAppend {
         Side recipient = side.peer();
         Outbox.messageCreatedParams(params, recipient.wire(),
                 recipient == Side.PATIENT ? session.patientId() : session.doctorId());
-        Database.Pending<Optional<Appended.Stamp>> stamp = db.pipelined(APPEND, RETURNED, params,
-                row -> new Appended.Stamp(number(row, "seq"), number(row, "patient_change_seq"),
-                        number(row, "doctor_change_seq"), hex(row.get("consultation_id"))));
-        return new Appended(session, draft, stamp, null);
-    }
-
-    /** The consultation id as {@link io.medmsg.shared.Ids} writes it, from the uuid it was returned as. */
-    private static String hex(Object uuid) {
-        return uuid == null ? null : uuid.toString().replace("-", "");
-    }
-
-    private static long number(Map<String, Object> row, String column) {
-        return ((Number) row.get(column)).longValue();
+        if (db.deferring()) {
+            return new Appended(session, draft, db.deferred(AppendStatement.class, batch).add(params), null);
+        }
+        Optional<Appended.Stamp> stamp = db.write().sql(APPEND).params(params).query((rs, n) -> new Appended.Stamp(
+                rs.getLong("seq"), rs.getLong("patient_change_seq"), rs.getLong("doctor_change_seq"),
+                rs.getString("consultation_id"))).optional();
+        return new Appended(session, draft, Database.Pending.of(stamp), null);
     }
 }

@@ -11,12 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -64,7 +62,7 @@ public final class Database implements AutoCloseable {
         this.write = write;
         this.read = read;
         this.transactions = transactions;
-        this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(batches), 256, 4096,
+        this.groupCommitter = new GroupCommitter(dialect, transactions, new WritePipeline(), 256, 4096,
                 new WriterLockWaits(), outages, batchSizes, commitDelay);
         health.probeWith(this::probeWrites);
     }
@@ -187,26 +185,11 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * A data-modifying statement that changes at most one row and returns it (RETURNING), sent to
-     * the server together with the batch's other executions of the same statement when it runs in
-     * a group-commit batch ({@link WritePipeline}), at once otherwise. Its row, mapped by
-     * {@code row} from column label to value, is known by the time the batch commits, not before:
-     * the work must not need it until {@link #submit} returns. Empty if it changed no row.
-     */
-    public <T> Pending<Optional<T>> pipelined(String sql, String[] columns, Map<String, ?> params,
-            Function<Map<String, Object>, T> row) {
-        if (dialect.pipelinesBatches() && groupCommitter.pipelining()) {
-            return groupCommitter.pipeline().add(sql, columns, params, row);
-        }
-        return Pending.of(write().sql(sql).params(params).query(new ColumnMapRowMapper()).optional().map(row));
-    }
-
-    /**
      * Writes a module gathers over the units of a group-commit batch and sends its own way, in
-     * fewer statements than one unit at a time would take (the batch's appends on MySQL/MariaDB,
-     * {@code chat.AppendBatch}). They are sent before any other statement of the batch and before
-     * its commit, so every statement still sees the ones before it, and forgotten if the batch
-     * rolls back. Writer thread only.
+     * fewer statements than one unit at a time would take (the batch's appends: on PostgreSQL
+     * {@code chat.AppendStatement}, on MySQL/MariaDB {@code chat.AppendBatch}). They are sent before
+     * any other statement of the batch and before its commit, so every statement still sees the
+     * ones before it, and forgotten if the batch rolls back. Writer thread only.
      */
     public interface Deferred {
 
@@ -235,7 +218,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * One statement executed once per row of {@code rows}, as one JDBC batch on the writer (in its
-     * transaction, after whatever is queued on the pipeline).
+     * transaction, after whatever was gathered: {@link #deferred}).
      */
     public void batchUpdate(String sql, org.springframework.jdbc.core.namedparam.SqlParameterSource[] rows) {
         flushPipeline();
@@ -497,7 +480,7 @@ public final class Database implements AutoCloseable {
         return isRows;
     }
 
-    /** The row of a {@link #pipelined} statement, or what a {@link Deferred} wrote, once it has been sent. */
+    /** What a {@link Deferred} wrote, once it has been sent; or a value known at once ({@link #of}). */
     public static final class Pending<T> {
         private T value;
         private boolean known;

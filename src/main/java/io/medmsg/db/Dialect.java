@@ -214,15 +214,6 @@ public enum Dialect {
     }
 
     /**
-     * Whether a batch of statements that each return a row can go to the server in one round trip
-     * ({@link WritePipeline}): PostgreSQL's driver sends a JDBC batch with its RETURNING rows
-     * together. SQLite runs in the process (no round trips to save).
-     */
-    boolean pipelinesBatches() {
-        return this == POSTGRES;
-    }
-
-    /**
      * Whether the rows one statement reads are exactly those the next statement of the same
      * transaction sees: SQLite, whose one writer (one process, one connection) runs every write. On
      * the servers another instance may commit, in between, a row whose id is lower than those read.

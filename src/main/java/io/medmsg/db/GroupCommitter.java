@@ -131,7 +131,7 @@ final class GroupCommitter implements AutoCloseable {
         return Thread.currentThread() == writer;
     }
 
-    /** Whether the calling unit may queue a statement on {@link #pipeline()}. */
+    /** Whether the calling unit may gather writes on {@link #pipeline()} ({@link Database#deferring}). */
     boolean pipelining() {
         return onWriterThread() && batches.pipelining();
     }

@@ -78,6 +78,29 @@ public class Outbox {
                 FROM ev CROSS JOIN webhook_subscriptions w WHERE w.type = 'message.created')
             """;
 
+    /**
+     * As {@link #MESSAGE_CREATED_CTES}, for one statement that appends several messages (PostgreSQL,
+     * a group-commit batch's sends): their events and fan-out from {@code written}, a CTE of a row
+     * per message written, in the order of its column {@code i}, with the columns {@code event_id},
+     * {@code session_id}, {@code msg_id}, {@code recipient_role}, {@code recipient_id},
+     * {@code recipient_unread} and {@code created_at}.
+     */
+    public static final String MESSAGES_CREATED_CTES = """
+            , ev AS (
+                INSERT INTO events (event_id, type, session_id, msg_id, recipient_role, recipient_id, unread_count,
+                    data, created_at)
+                SELECT event_id, 'message.created', session_id, msg_id, recipient_role, recipient_id, recipient_unread,
+                    NULL, created_at
+                FROM written ORDER BY i
+                RETURNING event_seq, event_id, session_id, created_at),
+            evd AS (
+                INSERT INTO webhook_deliveries (event_id, type, endpoint, session_id, status, attempts,
+                    next_attempt_at, created_at)
+                SELECT ev.event_id, 'message.created', w.endpoint, ev.session_id, 'pending', 0, ev.created_at, ev.created_at
+                FROM ev CROSS JOIN webhook_subscriptions w WHERE w.type = 'message.created'
+                ORDER BY ev.event_seq, w.endpoint)
+            """;
+
     private final Database db;
     private final JsonMapper json;
 

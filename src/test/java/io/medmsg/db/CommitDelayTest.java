@@ -45,7 +45,7 @@ class CommitDelayTest {
         dataSource.setJdbcUrl("jdbc:sqlite:" + dir.resolve("delay.db"));
         dataSource.setMaximumPoolSize(1);
         committer = new GroupCommitter(Dialect.SQLITE, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                new WritePipeline(null), 256, 64, LockWaits.NONE, new Outages(Dialect.SQLITE), batches::add, DELAY);
+                new WritePipeline(), 256, 64, LockWaits.NONE, new Outages(Dialect.SQLITE), batches::add, DELAY);
     }
 
     @AfterEach

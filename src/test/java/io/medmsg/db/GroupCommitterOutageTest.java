@@ -30,7 +30,7 @@ class GroupCommitterOutageTest {
 
     private final Unreachable database = new Unreachable();
     private final GroupCommitter committer = new GroupCommitter(Dialect.POSTGRES, new TransactionTemplate(database),
-            new WritePipeline(null), 256, 16, LockWaits.NONE, new Outages(Dialect.POSTGRES), size -> { }, Duration.ZERO);
+            new WritePipeline(), 256, 16, LockWaits.NONE, new Outages(Dialect.POSTGRES), size -> { }, Duration.ZERO);
 
     @AfterEach
     void close() throws InterruptedException {

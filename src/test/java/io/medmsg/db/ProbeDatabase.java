@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +30,7 @@ import io.medmsg.support.TestDatabase;
 
 /**
  * A group-commit {@link Database} over one table, {@code probe (k, v)}, in a fresh database of
- * this JVM's kind: the fixture of the tests of what a batch does with its statements
+ * this JVM's kind: the fixture of the tests of what a batch does with the writes its units gather
  * ({@link WritePipelineTest}) and with locks held elsewhere ({@link BatchLockTest}).
  */
 abstract class ProbeDatabase {
@@ -36,7 +38,6 @@ abstract class ProbeDatabase {
     static final String INSERT = "INSERT INTO probe (k, v) VALUES (:k, :v) RETURNING k, v * 2 AS doubled";
     /** Copies row k to k + 1000, if there is a row k. */
     static final String COPY = "INSERT INTO probe (k, v) SELECT k + 1000, v FROM probe WHERE k = :k RETURNING k, v * 2 AS doubled";
-    static final String[] RETURNED = {"k", "doubled"};
 
     @TempDir
     Path dir;
@@ -97,11 +98,52 @@ abstract class ProbeDatabase {
     }
 
     Database.Pending<Optional<Map<String, Object>>> insert(int k, long v) {
-        return db.pipelined(INSERT, RETURNED, Map.of("k", k, "v", v), ProbeDatabase::row);
+        return gathered(INSERT, Map.of("k", k, "v", v));
     }
 
-    static Map<String, Object> row(Map<String, Object> columns) {
-        return Map.of("k", ((Number) columns.get("k")).intValue(), "doubled", ((Number) columns.get("doubled")).longValue());
+    /**
+     * A statement that changes at most one row and returns it ({@link #INSERT}, {@link #COPY}), as
+     * a batch's appends are written: in a group-commit batch without savepoints, gathered
+     * ({@link Database#deferred}) and sent with the batch's others before its next other statement or
+     * its commit, one after another; else at once.
+     */
+    Database.Pending<Optional<Map<String, Object>>> gathered(String sql, Map<String, ?> params) {
+        if (db.deferring()) {
+            return db.deferred(Statements.class, () -> new Statements(db)).add(sql, params);
+        }
+        return Database.Pending.of(run(db, sql, params));
+    }
+
+    private static Optional<Map<String, Object>> run(Database db, String sql, Map<String, ?> params) {
+        return db.write().sql(sql).params(params).query((rs, n) -> Map.<String, Object>of("k", rs.getInt("k"),
+                "doubled", rs.getLong("doubled"))).optional();
+    }
+
+    /** A batch's gathered statements, run in the order gathered when the batch sends them. */
+    private static final class Statements implements Database.Deferred {
+        private final Database db;
+        private final List<Runnable> gathered = new ArrayList<>();
+
+        Statements(Database db) {
+            this.db = db;
+        }
+
+        Database.Pending<Optional<Map<String, Object>>> add(String sql, Map<String, ?> params) {
+            Database.Pending<Optional<Map<String, Object>>> row = Database.Pending.unknown();
+            gathered.add(() -> row.set(run(db, sql, params)));
+            return row;
+        }
+
+        @Override
+        public void flush() {
+            gathered.forEach(Runnable::run);
+            gathered.clear();
+        }
+
+        @Override
+        public void discard() {
+            gathered.clear();
+        }
     }
 
     int increment(int k) {

@@ -19,9 +19,10 @@ import org.springframework.dao.DataAccessException;
 import io.medmsg.support.TestDatabase;
 
 /**
- * Statements a group-commit batch sends together ({@link Database#pipelined}): on PostgreSQL they
- * are queued and go in one round trip; elsewhere they run at once. Either way each caller gets its
- * own row, later statements see earlier ones, and a failing statement fails only its own caller.
+ * Writes a group-commit batch's units gather ({@link Database#deferred}), as its sends are on
+ * PostgreSQL and MySQL/MariaDB: each caller gets its own row, they are sent before the batch's next
+ * other statement, later statements see earlier ones, and a failing one fails only its own caller
+ * (the batch runs again unit by unit, where nothing is gathered).
  */
 @Tag("db")
 @ExtendWith(TestDatabase.Reachable.class)
@@ -49,7 +50,7 @@ class WritePipelineTest extends ProbeDatabase {
         List<Future<Optional<Map<String, Object>>>> rows = new ArrayList<>();
         for (int k = 1; k <= 200; k++) {
             int key = k;
-            rows.add(callers.submit(() -> db.submit(() -> db.pipelined(COPY, RETURNED, Map.of("k", key), WritePipelineTest::row)).get()));
+            rows.add(callers.submit(() -> db.submit(() -> gathered(COPY, Map.of("k", key))).get()));
         }
         for (int k = 1; k <= 200; k++) {
             Optional<Map<String, Object>> row = rows.get(k - 1).get(30, TimeUnit.SECONDS);
@@ -62,15 +63,13 @@ class WritePipelineTest extends ProbeDatabase {
     }
 
     @Test
-    void aQueuedStatementIsSentBeforeTheNextStatementOfItsBatch() {
+    void aGatheredWriteIsSentBeforeTheNextStatementOfItsBatch() {
         long seen = db.submit(() -> {
             Database.Pending<Optional<Map<String, Object>>> row = insert(7, 70);
-            if (db.dialect().pipelinesBatches()) {
-                assertThatThrownBy(row::get).as("queued, not sent yet").isInstanceOf(IllegalStateException.class);
-            } else {
-                assertThat(row.get()).get().isEqualTo(Map.of("k", 7, "doubled", 140L));
-            }
-            return db.write().sql("SELECT COUNT(*) FROM probe WHERE k = 7").query(Long.class).single();
+            assertThatThrownBy(row::get).as("gathered, not sent yet").isInstanceOf(IllegalStateException.class);
+            long count = db.write().sql("SELECT COUNT(*) FROM probe WHERE k = 7").query(Long.class).single();
+            assertThat(row.get()).get().isEqualTo(Map.of("k", 7, "doubled", 140L));
+            return count;
         });
         assertThat(seen).isEqualTo(1);
     }
