@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sends that share one group-commit batch get what each would have got alone: on MySQL/MariaDB
- * the batch writes them together ({@link AppendBatch}), on PostgreSQL in one round trip, on SQLite
- * one by one. The writer is held while the sends queue, so they run as one batch, in the order sent.
+ * the batch writes them together ({@link AppendBatch}), on PostgreSQL in one statement (a session's
+ * second send in a second; {@link AppendStatement}), on SQLite one by one. The writer is held while
+ * the sends queue, so they run as one batch, in the order sent.
  */
 class SendsInOneBatchTest extends ApiTest {
 
