@@ -132,3 +132,25 @@ refuse_non_2xx() {
         return 1
     fi
 }
+
+# cpu_window DELAY SECONDS [--service PID] [--client PID]: in the background, where the CPU goes
+# (bench/cpu.py) over a measurement of SECONDS that starts DELAY seconds from now, leaving out its
+# first and last 2 s; cpu_line RATE then prints it, in microseconds per request at RATE.
+cpu_window() {
+    local delay=$1 seconds=$2
+    shift 2
+    CPU_FILE=$(mktemp)
+    python3 bench/cpu.py window $((delay + 2)) $((seconds > 8 ? seconds - 4 : seconds / 2)) "$@" > "$CPU_FILE" &
+    CPU_PID=$!
+}
+
+cpu_line() {
+    wait "$CPU_PID" 2>/dev/null || true
+    python3 bench/cpu.py line "$CPU_FILE" "$1" || true
+    rm -f "$CPU_FILE"
+}
+
+# rate_of OUTPUT: the requests (or transactions) a second a load's summary line reports.
+rate_of() {
+    grep -oE '[0-9.]+ requests/s|Requests/sec: *[0-9.]+|tps = [0-9.]+' <<< "$1" | grep -oE '[0-9.]+' | tail -1
+}

@@ -16,4 +16,11 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 java -cp "$(jar_libs "$JAR" "$WORK/lib" 'mariadb-java-client-')" bench/MariadbCeiling.java \
     "${MARIADB_URL:-jdbc:mariadb://127.0.0.1:3306/}" "${MARIADB_USER:-root}" "${MARIADB_PASSWORD:-}" \
-    "$CLIENTS" "$SECONDS_TO_RUN" "${WARMUP:-5}"
+    "$CLIENTS" "$SECONDS_TO_RUN" "${WARMUP:-5}" > "$WORK/out" &
+CLIENT=$!
+# where the CPU went while it measured (its clients are the load generator), after its start-up
+# (about a second) and warm-up
+cpu_window $((${WARMUP:-5} + 1)) "$SECONDS_TO_RUN" --client "$CLIENT"
+wait "$CLIENT"
+cat "$WORK/out"
+cpu_line "$(rate_of "$(cat "$WORK/out")")"

@@ -11,4 +11,10 @@ trap 'rm -rf "$WORK"; psql -qd test -c "DROP DATABASE IF EXISTS medmsg_pgbench" 
 psql -qd test -c "DROP DATABASE IF EXISTS medmsg_pgbench" -c "CREATE DATABASE medmsg_pgbench" 2>/dev/null
 psql -qd medmsg_pgbench -c "CREATE TABLE t (id bigserial PRIMARY KEY, body text NOT NULL, created_at bigint NOT NULL)"
 echo "INSERT INTO t (body, created_at) VALUES ('benchmark message', 1);" > "$WORK/insert.sql"
-pgbench -n -c"$CLIENTS" -j2 -T"$SECONDS_TO_RUN" -f "$WORK/insert.sql" medmsg_pgbench | grep -E '^(tps|latency average|number of failed)'
+# where the CPU went meanwhile (bench/cpu.py), as bench/send.sh prints it for the service
+python3 "$(dirname "$0")/cpu.py" window 2 $((SECONDS_TO_RUN > 8 ? SECONDS_TO_RUN - 4 : SECONDS_TO_RUN / 2)) > "$WORK/cpu" &
+CPU_PID=$!
+SUMMARY=$(pgbench -n -c"$CLIENTS" -j2 -T"$SECONDS_TO_RUN" -f "$WORK/insert.sql" medmsg_pgbench | grep -E '^(tps|latency average|number of failed)')
+echo "$SUMMARY"
+wait "$CPU_PID" || true
+python3 "$(dirname "$0")/cpu.py" line "$WORK/cpu" "$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<< "$SUMMARY")" || true

@@ -42,7 +42,11 @@ measure() {
     local script_args=("$@")
     wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "${script_args[@]}" > /dev/null
     echo "measuring the $MODE reference: $CONNECTIONS connections, ${SECONDS_TO_RUN} s"
-    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${script_args[@]}" | grep -E 'requests/s|Requests/sec' | tail -1
+    cpu_window 0 "$SECONDS_TO_RUN" --service "$PID"
+    local summary
+    summary=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${script_args[@]}" | grep -E 'requests/s|Requests/sec' | tail -1)
+    echo "$summary"
+    cpu_line "$(rate_of "$summary")"
 }
 
 # MedMsg's SQLite migrations, from the same jar

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Where a benchmark's CPU goes: the service, the database server, the load generator, the rest.
+
+The send goals compare MedMsg with ceilings that share the same two cores with their load
+generator, so a figure alone does not say whether a run was short of CPU or waited on something
+(a lock, a disk flush); these lines do, and how much CPU each request cost each side.
+
+  cpu.py window DELAY SECONDS [--service PID] [--client PID] > FILE
+      after DELAY seconds, the CPU each group used over SECONDS (run it in the background while
+      the measured load runs; keep the window inside the measurement)
+  cpu.py line FILE RATE
+      one line: each group's cores and, at RATE requests (or transactions) a second, its
+      microseconds of CPU per request; and the machine's idle cores
+
+Groups: the service (--service, its whole process; left out without it), the database server (postgres, mariadbd,
+mysqld processes), the load generator (wrk, pgbench, or --client), every other process.
+"""
+import json
+import os
+import sys
+import time
+
+DATABASE = {"postgres", "mariadbd", "mysqld"}
+LOAD = {"wrk", "pgbench"}
+GROUPS = ("service", "database", "load generator", "other")
+
+
+def ticks():
+    """CPU ticks (user + system, all threads) of every process, by pid, with its name."""
+    result = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        result[int(pid)] = (name, int(fields[11]) + int(fields[12]))
+    return result
+
+
+def machine():
+    """Idle (idle + iowait) and total ticks of the whole machine."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return values[3] + values[4], sum(values)
+
+
+def group(pid, name, service, client):
+    if pid == service:
+        return "service"
+    if pid == client or name in LOAD:
+        return "load generator"
+    if name in DATABASE:
+        return "database"
+    return "other"
+
+
+def window(delay, seconds, service, client):
+    time.sleep(delay)
+    before, idle_before = ticks(), machine()
+    start = time.monotonic()
+    time.sleep(seconds)
+    after, idle_after = ticks(), machine()
+    elapsed = time.monotonic() - start
+    hz = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(GROUPS, 0)
+    for pid, (name, t) in after.items():
+        used[group(pid, name, service, client)] += t - before.get(pid, (name, 0))[1]
+    cores = {g: used[g] / hz / elapsed for g in GROUPS}
+    idle_ticks = idle_after[0] - idle_before[0]
+    total_ticks = idle_after[1] - idle_before[1]
+    ncpu = os.cpu_count()
+    if service is None:
+        del cores["service"]
+    print(json.dumps({"seconds": round(elapsed, 1), "cores": cores, "cpus": ncpu,
+                      "idle": idle_ticks / total_ticks * ncpu if total_ticks else 0.0}))
+
+
+def line(path, rate):
+    with open(path) as f:
+        w = json.load(f)
+    parts = []
+    for g, c in w["cores"].items():
+        parts.append(f"{g} {c:.2f} cores" + (f" ({c * 1e6 / rate:.0f} µs a request)" if rate > 0 and g != "other" else ""))
+    print(f"cpu over {w['seconds']} s of the measurement: " + ", ".join(parts)
+          + f"; idle {w['idle']:.2f} of {w['cpus']} cores")
+
+
+def option(args, name):
+    return int(args[args.index(name) + 1]) if name in args else None
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "window":
+        window(float(sys.argv[2]), float(sys.argv[3]), option(sys.argv, "--service"), option(sys.argv, "--client"))
+    elif len(sys.argv) == 4 and sys.argv[1] == "line":
+        line(sys.argv[2], float(sys.argv[3]))
+    else:
+        sys.exit(__doc__)
