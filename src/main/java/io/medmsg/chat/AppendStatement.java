@@ -48,6 +48,10 @@ final class AppendStatement implements Database.Deferred {
     private static final Set<String> NUMBERS = Set.of("fileSize", "createdAt");
     private static final Set<String> TEXTS = Set.of("text", "card", "event");
 
+    /** Each send's session row, written as {@link OneTripAppend#APPEND} writes a lone send's. */
+    private static final OneTripAppend.SessionWrite SESSION = new OneTripAppend.SessionWrite("n.sender_role",
+            "n.created_at", "n.patient_name", "n.patient_change", "n.doctor_change");
+
     // The resend check's OFFSET 0 keeps it a lookup by the resend index for each send: without it,
     // PostgreSQL may hash the whole messages table instead, and it did, in the generic plan it
     // made while the table was small and kept while it grew (docs/benchmarks.md; AppendStatementPlanTest).
@@ -79,25 +83,14 @@ final class AppendStatement implements Database.Deferred {
                 JOIN c d ON d.role = :doctorRole AND d.user_id = f.doctor_id),
             written AS (
                 UPDATE sessions SET
-                    patient_read_seq = CASE WHEN n.sender_role = :patientRole THEN last_seq + 1 ELSE patient_read_seq END,
-                    doctor_read_seq = CASE WHEN n.sender_role = :doctorRole THEN last_seq + 1 ELSE doctor_read_seq END,
-                    last_seq = last_seq + 1, updated_at = n.created_at,
-                    patient_change_seq = n.patient_change, doctor_change_seq = n.doctor_change,
-                    patient_name = COALESCE(n.patient_name, sessions.patient_name),
-                    c_rounds_used = c_rounds_used + CASE WHEN n.sender_role = :patientRole THEN 1 ELSE 0 END
+                """ + SESSION.set() + """
                 FROM numbered n
-                WHERE sessions.session_id = n.session_id
-                    AND c_due_at > n.created_at AND CASE WHEN n.sender_role = :patientRole
-                        THEN c_status IS NOT NULL AND (c_rounds_limit IS NULL OR c_rounds_used < c_rounds_limit)
-                        ELSE c_status = 'active' END
+                WHERE sessions.session_id = n.session_id AND
+                """ + SESSION.gate() + """
                 RETURNING n.i, n.msg_id, n.session_id, n.sender_role, n.sender_id, n.msg_type, n.text, n.file_id,
                     n.file_name, n.mime_type, n.file_size, n.recalled_msg_id, n.client_msg_id, n.created_at, n.card,
-                    n.event, n.event_id, n.recipient_role, n.recipient_id, last_seq, patient_change_seq,
-                    doctor_change_seq, c_id,
-                    last_seq - CASE WHEN n.sender_role = :patientRole
-                        THEN GREATEST(doctor_read_seq, doctor_deleted_seq)
-                        ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread)
-            """ + Outbox.MESSAGES_CREATED_CTES + MessageRepository.INSERT_INTO + """
+                    n.event, n.event_id, n.recipient_role, n.recipient_id,
+                """ + SESSION.taken() + ")\n" + Outbox.MESSAGES_CREATED_CTES + MessageRepository.INSERT_INTO + """
             SELECT msg_id, session_id, last_seq, sender_role, sender_id, msg_type, text, file_id, file_name, mime_type,
                 file_size, recalled_msg_id, 0, client_msg_id, created_at, patient_change_seq, doctor_change_seq, c_id,
                 card, event

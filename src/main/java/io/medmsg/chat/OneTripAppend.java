@@ -43,23 +43,57 @@ final class OneTripAppend implements MessageAppend {
                 RETURNING change_seq),
             s AS (
                 UPDATE sessions SET
-                    patient_read_seq = CASE WHEN :senderRole = :patientRole THEN last_seq + 1 ELSE patient_read_seq END,
-                    doctor_read_seq = CASE WHEN :senderRole = :doctorRole THEN last_seq + 1 ELSE doctor_read_seq END,
-                    last_seq = last_seq + 1, updated_at = :createdAt,
-                    patient_change_seq = (SELECT change_seq FROM p), doctor_change_seq = (SELECT change_seq FROM d),
-                    patient_name = COALESCE(:patientName, patient_name),
-                    c_rounds_used = c_rounds_used + CASE WHEN :senderRole = :patientRole THEN 1 ELSE 0 END
-                WHERE session_id = :sessionId AND EXISTS (SELECT 1 FROM d)
-                    AND c_due_at > :createdAt AND CASE WHEN :senderRole = :patientRole
-                        THEN c_status IS NOT NULL AND (c_rounds_limit IS NULL OR c_rounds_used < c_rounds_limit)
-                        ELSE c_status = 'active' END
-                RETURNING last_seq, patient_change_seq, doctor_change_seq, c_id,
-                    last_seq - CASE WHEN :senderRole = :patientRole
-                        THEN GREATEST(doctor_read_seq, doctor_deleted_seq)
-                        ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread)
-            """ + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + MessageRepository.VALUES_OF_APPENDED + """
+                """ + SessionWrite.ALONE.set() + """
+                WHERE session_id = :sessionId AND EXISTS (SELECT 1 FROM d) AND
+                """ + SessionWrite.ALONE.gate() + """
+                RETURNING
+                """ + SessionWrite.ALONE.taken() + ")\n" + Outbox.MESSAGE_CREATED_CTES + MessageRepository.INSERT_INTO + MessageRepository.VALUES_OF_APPENDED + """
             FROM s
             RETURNING seq, patient_change_seq, doctor_change_seq, consultation_id""";
+
+    /**
+     * What a send writes to its session row on PostgreSQL, alone ({@link #APPEND}) or in a batch
+     * ({@link AppendStatement}), named by the expressions that give the send's values in each
+     * statement: the sender's read_seq moves with the seq, the patient's message counts a round,
+     * and the consultation gate of {@link SessionRepository} decides whether the row changes at all.
+     */
+    record SessionWrite(String senderRole, String createdAt, String patientName, String patientChange,
+            String doctorChange) {
+
+        /** The parameters of {@link #APPEND}; the counters' values from its CTEs {@code p} and {@code d}. */
+        static final SessionWrite ALONE = new SessionWrite(":senderRole", ":createdAt", ":patientName",
+                "(SELECT change_seq FROM p)", "(SELECT change_seq FROM d)");
+
+        /** The SET list. */
+        String set() {
+            return """
+                    patient_read_seq = CASE WHEN %1$s = :patientRole THEN last_seq + 1 ELSE patient_read_seq END,
+                    doctor_read_seq = CASE WHEN %1$s = :doctorRole THEN last_seq + 1 ELSE doctor_read_seq END,
+                    last_seq = last_seq + 1, updated_at = %2$s,
+                    patient_change_seq = %4$s, doctor_change_seq = %5$s,
+                    patient_name = COALESCE(%3$s, sessions.patient_name),
+                    c_rounds_used = c_rounds_used + CASE WHEN %1$s = :patientRole THEN 1 ELSE 0 END
+                    """.formatted(senderRole, createdAt, patientName, patientChange, doctorChange);
+        }
+
+        /** The consultation gate: a patient's message while one is open, before its deadline and within its rounds; a doctor's while it is active. */
+        String gate() {
+            return """
+                    c_due_at > %2$s AND CASE WHEN %1$s = :patientRole
+                        THEN c_status IS NOT NULL AND (c_rounds_limit IS NULL OR c_rounds_used < c_rounds_limit)
+                        ELSE c_status = 'active' END
+                    """.formatted(senderRole, createdAt);
+        }
+
+        /** What the row gives the message and its event: its seq, both counters, the consultation, the recipient's unread count. */
+        String taken() {
+            return """
+                    last_seq, patient_change_seq, doctor_change_seq, c_id,
+                        last_seq - CASE WHEN %1$s = :patientRole
+                            THEN GREATEST(doctor_read_seq, doctor_deleted_seq)
+                            ELSE GREATEST(patient_read_seq, patient_deleted_seq) END AS recipient_unread""".formatted(senderRole);
+        }
+    }
 
     private final Database db;
 
