@@ -19,7 +19,9 @@
 # ROUNDS rounds (3); within a round the ceiling runs first in odd rounds and MedMsg first in even
 # ones, so that neither always meets a warmer or cooler machine. Every MedMsg run and every Java
 # reference warms up WARMUP seconds (45: on two cores the JIT compiler is busy for about 40 s),
-# then measures RUN seconds (20). The table's ratio is the MedMsg median over the ceiling median.
+# then measures RUN seconds (20). The table's ratio is the MedMsg median over the ceiling median. A
+# second table gives, for the runs that print it (bench/cpu.py), the CPU per request of the service,
+# the database server and the load generator, and the cores left idle: the medians of the rounds.
 # Each run's whole output is kept in the directory printed at the start.
 # Takes about ROUNDS x (17 x (WARMUP + RUN) + 12 min): some 35 minutes per round with the defaults.
 # Run it on a quiet machine only: it measures, and anything else running skews every figure.
@@ -125,6 +127,9 @@ record() {
         fi ;;
     esac
     printf '%s\t%s\t%s\t%s\n' "$figure" "$side" "$round" "${value:-FAIL}" >> "$RESULTS"
+    # where the CPU went (bench/cpu.py), for the scripts that print it
+    line=$(grep '^cpu over' "$log" | tail -1)
+    [ -z "$line" ] || printf '%s\t%s\t%s\t%s\n' "$figure" "$side" "$round" "$line" >> "$OUT/cpu.tsv"
 }
 
 medmsg() {
@@ -180,10 +185,11 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
-python3 - "$RESULTS" "$ROUNDS" "$SMALL_FILL" "$BIG_FILL" "$SMALL_SESSIONS" "$BIG_SESSIONS" <<'PY'
-import statistics, sys
+python3 - "$RESULTS" "$ROUNDS" "$SMALL_FILL" "$BIG_FILL" "$SMALL_SESSIONS" "$BIG_SESSIONS" "$OUT/cpu.tsv" <<'PY'
+import os, re, statistics, sys
 results, rounds = sys.argv[1], int(sys.argv[2])
 small_fill, big_fill, small_sessions, big_sessions = (int(a) for a in sys.argv[3:7])
+cpu_file = sys.argv[7]
 runs = {}
 for line in open(results):
     figure, side, rnd, value = line.rstrip("\n").split("\t")
@@ -234,5 +240,33 @@ for figure, name, kind, bound in goals:
     else:
         met = "not met (a run failed)" if median is None else ("met" if median <= bound else "not met")
         print(f"| {name} | {mine} | {fmt(median)} | | | | ≤ {bound} | {met} |")
+
+# where the CPU went, medians of the runs: microseconds of CPU per request by group, idle cores
+cpu = {}
+if os.path.exists(cpu_file):
+    for line in open(cpu_file):
+        figure, side, rnd, text = line.rstrip("\n").split("\t", 3)
+        per = {g: float(us) for g, us in re.findall(r"(service|database|load generator) [0-9.]+ cores \(([0-9.]+) µs", text)}
+        idle = re.search(r"idle ([0-9.]+) of", text)
+        per["idle"] = float(idle.group(1)) if idle else None
+        cpu.setdefault((figure, side), []).append(per)
+if cpu:
+    print()
+    print("| run | service, µs a request | database server | load generator | cores idle |")
+    print("|---|---|---|---|---|")
+    names = {figure: name.split(" (")[0] for figure, name, _, _ in goals}
+    for figure, _, _, _ in goals:
+        for side in ("medmsg", "ceiling"):
+            rows = cpu.get((figure, side))
+            if not rows:
+                continue
+            def med(key, rows=rows):
+                values = [r[key] for r in rows if r.get(key) is not None]
+                return statistics.median(values) if values else None
+            parts = [med(k) for k in ("service", "database", "load generator")]
+            cells_ = ["—" if v is None or v == 0 else f"{v:,.0f}" for v in parts]
+            idle = med("idle")
+            print(f"| {names[figure]}, {'MedMsg' if side == 'medmsg' else 'ceiling'} | {' | '.join(cells_)} | "
+                  f"{'—' if idle is None else f'{idle:.2f}'} |")
 PY
 echo "(a FAIL is a run that failed or had an answer other than 200 with a full page: see its log in $OUT)"

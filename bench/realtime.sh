@@ -30,11 +30,14 @@ fi
 
 wrk -t2 -c32 -d3s -H "Authorization: Bearer $TOKEN" "$POLL" > /dev/null
 wrk -t2 -c32 -d3s "http://127.0.0.1:$PORT/actuator/health" > /dev/null
+cpu_window 0 "$SECONDS_TO_RUN" --service "$PID"
 POLLED=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" -H "Authorization: Bearer $TOKEN" "$POLL")
 refuse_non_2xx "idle polls" "$POLLED" || exit 1
 POLLS=$(awk '/Requests\/sec/ {print $2}' <<< "$POLLED")
+POLLS_CPU=$(cpu_line "$POLLS")
 HEALTH=$(wrk -t2 -c32 -d"${SECONDS_TO_RUN}s" "http://127.0.0.1:$PORT/actuator/health" | awk '/Requests\/sec/ {print $2}')
 echo "idle new_msg polls: $POLLS/s; /actuator/health: $HEALTH/s; ratio $(python3 -c "print(f'{$POLLS/$HEALTH:.0%}')")"
+echo "$POLLS_CPU"
 
 [ -n "${POLLS_ONLY:-}" ] && exit 0
 java -Xss256k bench/RealtimeBench.java "$PORT" "$SECRET" hold 10000 "$PID" ${STREAMS:-0}
