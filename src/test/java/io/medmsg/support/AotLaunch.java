@@ -1,8 +1,11 @@
 package io.medmsg.support;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,19 +50,24 @@ final class AotLaunch {
         }
         Path app = jar.resolveSibling("it-app");
         Path extracted = app.resolve(jar.getFileName());
-        if (!Files.exists(extracted) || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(extracted)) > 0) {
-            run(app.resolveSibling("it-app-extract.log"), concat(java(), List.of("-Djarmode=tools", "-jar", jar.toString(),
-                    "extract", "--force", "--destination", app.toString())));
-        }
         Path cache = app.resolve("medmsg-" + Integer.toHexString(jvmOptions.hashCode()) + ".aot");
-        if (!Files.exists(cache) || Files.getLastModifiedTime(extracted).compareTo(Files.getLastModifiedTime(cache)) > 0) {
-            Path training = Files.createTempDirectory("medmsg-aot-training");
-            List<String> train = new ArrayList<>(java());
-            train.addAll(jvmOptions);
-            train.addAll(List.of(SPRING_AOT, "-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar", extracted.toString(),
-                    "--medmsg.data-dir=" + training.resolve("data"), "--server.port=0",
-                    "--medmsg.auth.hs256-secret=" + Tokens.SECRET));
-            run(training.resolveSibling(training.getFileName() + ".log"), train);
+        // failsafe runs the ITs in two JVMs: one extracting the jar while the other trains on it
+        // made the training fail to open the jar (CI, 2026-12-07), so the JVMs take turns here
+        try (FileChannel turn = FileChannel.open(jar.resolveSibling("it-app.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = turn.lock()) {
+            if (!Files.exists(extracted) || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(extracted)) > 0) {
+                run(app.resolveSibling("it-app-extract.log"), concat(java(), List.of("-Djarmode=tools", "-jar", jar.toString(),
+                        "extract", "--force", "--destination", app.toString())));
+            }
+            if (!Files.exists(cache) || Files.getLastModifiedTime(extracted).compareTo(Files.getLastModifiedTime(cache)) > 0) {
+                Path training = Files.createTempDirectory("medmsg-aot-training");
+                List<String> train = new ArrayList<>(java());
+                train.addAll(jvmOptions);
+                train.addAll(List.of(SPRING_AOT, "-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar",
+                        extracted.toString(), "--medmsg.data-dir=" + training.resolve("data"), "--server.port=0",
+                        "--medmsg.auth.hs256-secret=" + Tokens.SECRET));
+                run(training.resolveSibling(training.getFileName() + ".log"), train);
+            }
         }
         List<String> cached = new ArrayList<>(java());
         cached.addAll(jvmOptions);
