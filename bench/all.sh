@@ -123,7 +123,7 @@ record() {
         if grep -qE ' [1-9][0-9]* not 200' <<< "$line"; then
             value=FAIL
         else
-            value=$(sed -nE 's/.* ([0-9.]+) requests\/s.*/\1/p; s/^Requests\/sec: *([0-9.]+).*/\1/p' <<< "$line")
+            value=$(rate_of "$line")
         fi ;;
     esac
     printf '%s\t%s\t%s\t%s\n' "$figure" "$side" "$round" "${value:-FAIL}" >> "$RESULTS"

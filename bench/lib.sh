@@ -150,6 +150,17 @@ cpu_line() {
     rm -f "$CPU_FILE"
 }
 
+# with_cpu SECONDS PID COMMAND...: runs COMMAND, the measured load of SECONDS, and prints the last
+# line of its output, then where the CPU went meanwhile (cpu_window, cpu_line), the service being PID.
+with_cpu() {
+    local seconds=$1 service=$2 summary
+    shift 2
+    cpu_window 0 "$seconds" --service "$service"
+    summary=$("$@" | tail -1)
+    echo "$summary"
+    cpu_line "$(rate_of "$summary")"
+}
+
 # rate_of OUTPUT: the requests (or transactions) a second a load's summary line reports.
 rate_of() {
     grep -oE '[0-9.]+ requests/s|Requests/sec: *[0-9.]+|tps = [0-9.]+' <<< "$1" | grep -oE '[0-9.]+' | tail -1

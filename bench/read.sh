@@ -19,7 +19,4 @@ fill_conversations "$PORT" "$WORK/tokens" "$PAGE"
 echo "warm-up (${WARMUP:-60} s) ..."
 wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/read.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" "$PAGE" > /dev/null
 echo "measuring: $CONNECTIONS connections, ${SECONDS_TO_RUN} s, page of $PAGE, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1)"
-cpu_window 0 "$SECONDS_TO_RUN" --service "$PID"
-READ=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/read.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" "$PAGE" | tail -1)
-echo "$READ"
-cpu_line "$(rate_of "$READ")"
+with_cpu "$SECONDS_TO_RUN" "$PID" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/read.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" "$PAGE"

@@ -42,11 +42,12 @@ measure() {
     local script_args=("$@")
     wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "${script_args[@]}" > /dev/null
     echo "measuring the $MODE reference: $CONNECTIONS connections, ${SECONDS_TO_RUN} s"
-    cpu_window 0 "$SECONDS_TO_RUN" --service "$PID"
-    local summary
-    summary=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${script_args[@]}" | grep -E 'requests/s|Requests/sec' | tail -1)
-    echo "$summary"
-    cpu_line "$(rate_of "$summary")"
+    with_cpu "$SECONDS_TO_RUN" "$PID" rate_line wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${script_args[@]}"
+}
+
+# rate_line COMMAND...: the lines of COMMAND's output that give a rate (wrk's own summary ends with others)
+rate_line() {
+    "$@" | grep -E 'requests/s|Requests/sec'
 }
 
 # MedMsg's SQLite migrations, from the same jar

@@ -19,7 +19,4 @@ echo "warm-up (${WARMUP:-60} s) ..."
 # its line too: with a webhook receiver (send-webhook.sh), what it received is compared with every message sent
 echo "warm-up $(wrk -t2 -c"$CONNECTIONS" -d${WARMUP:-60}s -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} | tail -1)"
 echo "measuring: $CONNECTIONS connections, ${SECONDS_TO_RUN} s, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1)"
-cpu_window 0 "$SECONDS_TO_RUN" --service "$PID"
-SENT=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id} | tail -1)
-echo "$SENT"
-cpu_line "$(rate_of "$SENT")"
+with_cpu "$SECONDS_TO_RUN" "$PID" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" -s bench/send.lua "http://127.0.0.1:$PORT" -- "$WORK/tokens" ${CLIENT_MSG_ID:+client_msg_id}

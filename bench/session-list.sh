@@ -21,7 +21,4 @@ LIST=(-s bench/page.lua "http://127.0.0.1:$PORT" -- "$WORK/doctor" "/msg_service
 echo "warm-up (${WARMUP:-60} s) ..."
 wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-60}s" "${LIST[@]}" > /dev/null
 echo "measuring: $CONNECTIONS connections, ${SECONDS_TO_RUN} s, page of $PAGE of $SESSIONS sessions, $(grep -o 'Database: [^ ]*' "$WORK/service.log" | head -1)"
-cpu_window 0 "$SECONDS_TO_RUN" --service "$PID"
-LISTED=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${LIST[@]}" | tail -1)
-echo "$LISTED"
-cpu_line "$(rate_of "$LISTED")"
+with_cpu "$SECONDS_TO_RUN" "$PID" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" "${LIST[@]}"
