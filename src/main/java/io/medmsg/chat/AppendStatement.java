@@ -142,8 +142,7 @@ final class AppendStatement implements Database.Deferred {
         params.put("doctorRole", Side.DOCTOR.wire());
         Map<String, Appended.Stamp> stamps = new HashMap<>();
         db.write().sql(APPEND_ALL).params(params).query(rs -> {
-            stamps.put(rs.getString("msg_id"), new Appended.Stamp(rs.getLong("seq"), rs.getLong("patient_change_seq"),
-                    rs.getLong("doctor_change_seq"), rs.getString("consultation_id")));
+            stamps.put(rs.getString("msg_id"), OneTripAppend.stampOf(rs));
         });
         for (Send send : distinct) {
             send.stamp.set(Optional.ofNullable(stamps.get((String) send.params.get("msgId"))));

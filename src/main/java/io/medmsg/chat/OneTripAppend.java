@@ -1,5 +1,7 @@
 package io.medmsg.chat;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -123,9 +125,13 @@ final class OneTripAppend implements MessageAppend {
         if (db.deferring()) {
             return new Appended(session, draft, db.deferred(AppendStatement.class, batch).add(params), null);
         }
-        Optional<Appended.Stamp> stamp = db.write().sql(APPEND).params(params).query((rs, n) -> new Appended.Stamp(
-                rs.getLong("seq"), rs.getLong("patient_change_seq"), rs.getLong("doctor_change_seq"),
-                rs.getString("consultation_id"))).optional();
+        Optional<Appended.Stamp> stamp = db.write().sql(APPEND).params(params).query((rs, n) -> stampOf(rs)).optional();
         return new Appended(session, draft, Database.Pending.of(stamp), null);
+    }
+
+    /** A written message's stamp, from the row {@link #APPEND} (or {@link AppendStatement#APPEND_ALL}) returned for it. */
+    static Appended.Stamp stampOf(ResultSet rs) throws SQLException {
+        return new Appended.Stamp(rs.getLong("seq"), rs.getLong("patient_change_seq"), rs.getLong("doctor_change_seq"),
+                rs.getString("consultation_id"));
     }
 }
