@@ -3,9 +3,9 @@
 # SQLite data dir and its own port; after both have warmed up, the load alternates between them in
 # short windows, the order swapped every pair. Separate runs minutes apart met a machine whose speed
 # drifted by ±15 % between rounds (docs/benchmarks.md, the consultations A/B); two windows a few
-# seconds apart meet the same machine, so each pair's ratio keeps little of that drift. The idle
-# service only waits meanwhile, and each window is preceded by a short unmeasured one so that it
-# does not start on cold caches.
+# seconds apart meet the same machine, so each pair's ratio keeps little of that drift. Both sides
+# warm up in turns of 5 s. The idle service only waits meanwhile, and each window is preceded by a
+# short unmeasured one so that it does not start on cold caches.
 # usage: A_JAR=… B_JAR=… [A_ARGS='…'] [B_ARGS='…'] [A_JVM_OPTS='…'] [B_JVM_OPTS='…'] [WARMUP=45] \
 #        [PAIRS=10] [WINDOW=10] [PAGE=50] [CLIENT_MSG_ID=1] bench/ab.sh send|read|poll [connections=16, poll 32]
 #   send: patients' text messages (bench/send.lua); read: the newest msg_list page (bench/read.lua);
@@ -14,6 +14,8 @@
 #        A_ARGS=--medmsg.audit.enabled=false B_ARGS=--medmsg.audit.enabled=true bench/ab.sh read
 #   A_JVM_OPTS/B_JVM_OPTS replace that side's JVM options (default BENCH_JVM_OPTS, else those of
 #   docs/deploy.md), e.g. B_JVM_OPTS="$MEDMSG_JVM_OPTS -XX:+TieredCompilation"
+#   A_SQLITE_PAGE_SIZE/B_SQLITE_PAGE_SIZE: that side's SQLite database is created with pages of that
+#   many bytes (sqlite3, before the service starts) instead of SQLite's 4,096
 # Prints each pair (A, B, B/A) and at the end the medians of A and B, the median of the pairs'
 # ratios and their geometric mean.
 set -euo pipefail
@@ -51,6 +53,11 @@ start() {
     local side=$1 jar=$2 args=$3 jvm_opts=$4
     WORK=$(mktemp -d)
     DIRS[$side]=$WORK
+    local page_size=${side}_SQLITE_PAGE_SIZE
+    if [ -n "${!page_size:-}" ]; then
+        mkdir -p "$WORK/data"
+        sqlite3 "$WORK/data/medmsg.db" "PRAGMA page_size = ${!page_size}; PRAGMA journal_mode = WAL;" > /dev/null
+    fi
     # shellcheck disable=SC2086 # ARGS is a list of service arguments
     BENCH_JVM_OPTS=$jvm_opts launch "$jar" "${PORTS[$side]}" $args
     PIDS[$side]=$PID
@@ -87,9 +94,17 @@ if [ "$WORKLOAD" = poll ]; then
         POLL_URL[$side]=$(idle_poll_url "${PORTS[$side]}" "$POLL_TOKEN")
     done
 fi
-for side in A B; do
-    echo "warm-up $side ($WARMUP s): $(load "$side" "$WARMUP")/s"
+# Warm-up in turns of 5 s, so that each side has had as much load, and as much idle time for its
+# JIT compiler to catch up, when the pairs begin. Warming A whole and then B whole left A idle (its
+# compiler free) for WARMUP seconds that B never had: two runs of the same jar on both sides
+# measured B/A 0.85 and 0.90, A faster in 10 of 12 pairs (docs/benchmarks.md).
+declare -A WARM=()
+for turn in $(seq 1 $(( (WARMUP + 4) / 5 ))); do
+    for side in A B; do
+        WARM[$side]=$(load "$side" 5)
+    done
 done
+echo "warm-up: $WARMUP s a side in turns of 5 s; last turn A $(printf '%s' "${WARM[A]}")/s, B ${WARM[B]}/s"
 
 echo "$WORKLOAD, $CONNECTIONS connections, $PAIRS pairs of $WINDOW s windows"
 echo "| pair | A | B | B/A |"

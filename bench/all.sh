@@ -20,8 +20,9 @@
 # ones, so that neither always meets a warmer or cooler machine. Every MedMsg run and every Java
 # reference warms up WARMUP seconds (45: on two cores the JIT compiler is busy for about 40 s),
 # then measures RUN seconds (20). The table's ratio is the MedMsg median over the ceiling median. A
-# second table gives, for the runs that print it (bench/cpu.py), the CPU per request of the service,
-# the database server and the load generator, and the cores left idle: the medians of the rounds.
+# second table gives, for the runs that print it (bench/cpu.py), the CPU per request of the service
+# (and of its writer thread, where it has one), the database server and the load generator, and the
+# cores left idle: the medians of the rounds.
 # Each run's whole output is kept in the directory printed at the start.
 # Takes about ROUNDS x (17 x (WARMUP + RUN) + 12 min): some 35 minutes per round with the defaults.
 # Run it on a quiet machine only: it measures, and anything else running skews every figure.
@@ -246,14 +247,14 @@ cpu = {}
 if os.path.exists(cpu_file):
     for line in open(cpu_file):
         figure, side, rnd, text = line.rstrip("\n").split("\t", 3)
-        per = {g: float(us) for g, us in re.findall(r"(service|database|load generator) [0-9.]+ cores \(([0-9.]+) µs", text)}
+        per = {g: float(us) for g, us in re.findall(r"(service|database|load generator|writer) [0-9.]+ cores \(([0-9.]+) µs", text)}
         idle = re.search(r"idle ([0-9.]+) of", text)
         per["idle"] = float(idle.group(1)) if idle else None
         cpu.setdefault((figure, side), []).append(per)
 if cpu:
     print()
-    print("| run | service, µs a request | database server | load generator | cores idle |")
-    print("|---|---|---|---|---|")
+    print("| run | service, µs a request | of it, its writer thread | database server | load generator | cores idle |")
+    print("|---|---|---|---|---|---|")
     names = {figure: name.split(" (")[0] for figure, name, _, _ in goals}
     for figure, _, _, _ in goals:
         for side in ("medmsg", "ceiling"):
@@ -263,7 +264,7 @@ if cpu:
             def med(key, rows=rows):
                 values = [r[key] for r in rows if r.get(key) is not None]
                 return statistics.median(values) if values else None
-            parts = [med(k) for k in ("service", "database", "load generator")]
+            parts = [med(k) for k in ("service", "writer", "database", "load generator")]
             cells_ = ["—" if v is None or v == 0 else f"{v:,.0f}" for v in parts]
             idle = med("idle")
             print(f"| {names[figure]}, {'MedMsg' if side == 'medmsg' else 'ceiling'} | {' | '.join(cells_)} | "

@@ -14,6 +14,11 @@ generator, so a figure alone does not say whether a run was short of CPU or wait
 
 Groups: the service (--service, its whole process; left out without it), the database server (postgres, mariadbd,
 mysqld processes), the load generator (wrk, pgbench, or --client), every other process.
+
+The service's CPU is split by its threads too: its writer (the group commit's thread, "medmsg-writer" in
+MedMsg, "writer" in bench/RawBatchServer.java), the JVM's own (JIT compilers, garbage collector, VM
+thread) and the rest, which serve the requests. The writer's share is what a send's writes cost
+the service, whatever the request path costs.
 """
 import json
 import os
@@ -23,6 +28,9 @@ import time
 DATABASE = {"postgres", "mariadbd", "mysqld"}
 LOAD = {"wrk", "pgbench"}
 GROUPS = ("service", "database", "load generator", "other")
+WRITER = {"medmsg-writer", "writer"}
+JVM = ("C1 CompilerThre", "C2 CompilerThre", "VM Thread", "GC Thread", "G1 ", "Notification Thr", "VM Periodic")
+THREADS = ("writer", "jvm", "requests")
 
 
 def ticks():
@@ -39,6 +47,26 @@ def ticks():
         name = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
         result[int(pid)] = (name, int(fields[11]) + int(fields[12]))
+    return result
+
+
+def threads(pid):
+    """CPU ticks of a process's threads, by kind (THREADS)."""
+    result = dict.fromkeys(THREADS, 0)
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return result
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        kind = "writer" if name in WRITER else "jvm" if name.startswith(JVM) else "requests"
+        result[kind] += int(fields[11]) + int(fields[12])
     return result
 
 
@@ -61,10 +89,10 @@ def group(pid, name, service, client):
 
 def window(delay, seconds, service, client):
     time.sleep(delay)
-    before, idle_before = ticks(), machine()
+    before, idle_before, threads_before = ticks(), machine(), threads(service)
     start = time.monotonic()
     time.sleep(seconds)
-    after, idle_after = ticks(), machine()
+    after, idle_after, threads_after = ticks(), machine(), threads(service)
     elapsed = time.monotonic() - start
     hz = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys(GROUPS, 0)
@@ -74,9 +102,11 @@ def window(delay, seconds, service, client):
     idle_ticks = idle_after[0] - idle_before[0]
     total_ticks = idle_after[1] - idle_before[1]
     ncpu = os.cpu_count()
+    split = {k: (threads_after[k] - threads_before[k]) / hz / elapsed for k in THREADS}
     if service is None:
         del cores["service"]
-    print(json.dumps({"seconds": round(elapsed, 1), "cores": cores, "cpus": ncpu,
+        split = {}
+    print(json.dumps({"seconds": round(elapsed, 1), "cores": cores, "service threads": split, "cpus": ncpu,
                       "idle": idle_ticks / total_ticks * ncpu if total_ticks else 0.0}))
 
 
@@ -86,8 +116,11 @@ def line(path, rate):
     parts = []
     for g, c in w["cores"].items():
         parts.append(f"{g} {c:.2f} cores" + (f" ({c * 1e6 / rate:.0f} µs a request)" if rate > 0 and g != "other" else ""))
+    split = w.get("service threads") or {}
+    threads_part = "; the service's threads: " + ", ".join(
+        f"{k} {c:.2f} cores ({c * 1e6 / rate:.0f} µs)" for k, c in split.items()) if split and rate > 0 else ""
     print(f"cpu over {w['seconds']} s of the measurement: " + ", ".join(parts)
-          + f"; idle {w['idle']:.2f} of {w['cpus']} cores")
+          + f"; idle {w['idle']:.2f} of {w['cpus']} cores" + threads_part)
 
 
 def option(args, name):
