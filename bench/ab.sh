@@ -97,7 +97,7 @@ fi
 # Warm-up in turns of 5 s, so that each side has had as much load, and as much idle time for its
 # JIT compiler to catch up, when the pairs begin. Warming A whole and then B whole left A idle (its
 # compiler free) for WARMUP seconds that B never had: two runs of the same jar on both sides
-# measured B/A 0.85 and 0.90, A faster in 10 of 12 pairs (docs/benchmarks.md).
+# measured B/A 0.85 and 0.90, A faster in 11 of 12 pairs (docs/benchmarks.md).
 declare -A WARM=()
 for turn in $(seq 1 $(( (WARMUP + 4) / 5 ))); do
     for side in A B; do
