@@ -33,20 +33,23 @@ JVM = ("C1 CompilerThre", "C2 CompilerThre", "VM Thread", "GC Thread", "G1 ", "N
 THREADS = ("writer", "jvm", "requests")
 
 
+def stat(path):
+    """The name and CPU ticks (user + system) in a /proc stat file; None once it has gone."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return text[text.index("(") + 1:text.rindex(")")], int(fields[11]) + int(fields[12])
+
+
 def ticks():
-    """CPU ticks (user + system, all threads) of every process, by pid, with its name."""
+    """CPU ticks (all threads) of every process, by pid, with its name."""
     result = {}
     for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        result[int(pid)] = (name, int(fields[11]) + int(fields[12]))
+        if pid.isdigit() and (named := stat(f"/proc/{pid}/stat")) is not None:
+            result[int(pid)] = named
     return result
 
 
@@ -58,15 +61,10 @@ def threads(pid):
     except OSError:
         return result
     for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        kind = "writer" if name in WRITER else "jvm" if name.startswith(JVM) else "requests"
-        result[kind] += int(fields[11]) + int(fields[12])
+        named = stat(f"/proc/{pid}/task/{tid}/stat")
+        if named is not None:
+            name, t = named
+            result["writer" if name in WRITER else "jvm" if name.startswith(JVM) else "requests"] += t
     return result
 
 
