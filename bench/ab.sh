@@ -104,7 +104,7 @@ for turn in $(seq 1 $(( (WARMUP + 4) / 5 ))); do
         WARM[$side]=$(load "$side" 5)
     done
 done
-echo "warm-up: $WARMUP s a side in turns of 5 s; last turn A $(printf '%s' "${WARM[A]}")/s, B ${WARM[B]}/s"
+echo "warm-up: $WARMUP s a side in turns of 5 s; last turn A ${WARM[A]}/s, B ${WARM[B]}/s"
 
 echo "$WORKLOAD, $CONNECTIONS connections, $PAIRS pairs of $WINDOW s windows"
 echo "| pair | A | B | B/A |"
