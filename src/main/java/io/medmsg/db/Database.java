@@ -244,6 +244,11 @@ public final class Database implements AutoCloseable {
         return groupCommitter.waiting();
     }
 
+    /** As {@link #waitingUnits}, only those that virtual threads (requests) queued (for tests). */
+    int waitingUnitsOfVirtualThreads() {
+        return groupCommitter.waitingOfVirtualThreads();
+    }
+
     /** Before any other statement on the writer: the queued ones go first, in order. */
     private void flushPipeline() {
         if (groupCommitter.onWriterThread()) {

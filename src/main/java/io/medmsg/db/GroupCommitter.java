@@ -140,6 +140,14 @@ final class GroupCommitter implements AutoCloseable {
         return queue.size();
     }
 
+    int waitingOfVirtualThreads() {
+        int n = 0;
+        for (Unit<?> unit : queue) {
+            n += unit.ofVirtualThread ? 1 : 0;
+        }
+        return n;
+    }
+
     WritePipeline pipeline() {
         return batches.pipeline();
     }

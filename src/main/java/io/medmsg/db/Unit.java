@@ -14,6 +14,12 @@ final class Unit<T> {
     final Supplier<T> work;
     /** Whether the writer may hold this unit up to the commit delay for company ({@link GroupCommitter}). */
     final boolean mayWait;
+    /**
+     * Whether a virtual thread queued it: requests run on virtual threads, the background jobs
+     * (audit inbox, sweepers, webhooks) on platform threads, so a test can tell its requests' units
+     * from theirs ({@link Database#waitingUnitsOfVirtualThreads}).
+     */
+    final boolean ofVirtualThread = Thread.currentThread().isVirtual();
     final CompletableFuture<T> future = new CompletableFuture<>();
     T result;
     RuntimeException failure;
