@@ -158,7 +158,8 @@ class SendsInOneBatchTest extends ApiTest {
         List<CompletableFuture<Reply>> replies = new ArrayList<>();
         try (HeldWriter writer = HeldWriter.hold(db)) {
             for (Supplier<Reply> send : sends) {
-                replies.add(CompletableFuture.supplyAsync(send));
+                // a thread each: the common pool has one worker on two cores
+                replies.add(CompletableFuture.supplyAsync(send, r -> Thread.ofVirtual().start(r)));
                 writer.awaitWaiting(replies.size());
             }
         }

@@ -28,7 +28,7 @@ public final class HeldWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-        }));
+        }), r -> Thread.ofPlatform().daemon().start(r));
         assertThat(running.await(10, TimeUnit.SECONDS)).as("the holding unit runs").isTrue();
     }
 
