@@ -1,7 +1,5 @@
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,21 +10,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * The reference the read benchmarks are read against: the least a read of MedMsg's data can cost
@@ -45,7 +39,8 @@ import com.sun.net.httpserver.HttpServer;
  *                     sessions_doctor_by_update, joined as MedMsg joins it (doctor, last message,
  *                     consultation)
  *
- * usage: java -cp sqlite-jdbc.jar bench/RawReadServer.java PORT DATA_DIR MIGRATIONS_DIR MODE COUNT [MESSAGES]
+ * usage (bench/reference.sh msg_list|session_list does both): javac -d CLASSES -cp sqlite-jdbc.jar bench/RawReadServer.java
+ *     bench/Raw.java; java -cp CLASSES:sqlite-jdbc.jar RawReadServer PORT DATA_DIR MIGRATIONS_DIR MODE COUNT [MESSAGES]
  */
 public final class RawReadServer {
 
@@ -96,18 +91,12 @@ public final class RawReadServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        Path dir = Files.createDirectories(Path.of(args[1]));
-        String url = "jdbc:sqlite:" + dir.resolve("raw.db");
+        Path dir = Path.of(args[1]);
         String mode = args[3];
         int count = Integer.parseInt(args[4]);
-        try (Connection db = DriverManager.getConnection(url)) {
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-            }
-            migrate(db, Path.of(args[2]));
+        try (Connection db = Raw.sqlite(dir)) {
+            Raw.medmsgSchema(db, Path.of(args[2]));
             db.setAutoCommit(false);
-            insertDoctor(db);
             if (mode.equals("msg_list")) {
                 fillConversations(db, count, Integer.parseInt(args[5]));
             } else {
@@ -116,7 +105,7 @@ public final class RawReadServer {
             db.commit();
         }
         for (int i = 0; i < 4; i++) {
-            Connection c = DriverManager.getConnection(url);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("raw.db"));
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA query_only=1");
             }
@@ -126,48 +115,7 @@ public final class RawReadServer {
         // A page is several TCP segments: without TCP_NODELAY each answer waits out the client's
         // delayed ACK (40 ms), and the reference would measure that instead of the read.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1000);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", RawReadServer::handle);
-        server.start();
-        System.out.println("raw read server on " + port + ": " + mode + " " + count);
-    }
-
-    /** MedMsg's SQLite migrations in version order, statement by statement. */
-    private static void migrate(Connection db, Path migrations) throws IOException, SQLException {
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(migrations)) {
-            files = listed.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql"))
-                    .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
-                    .toList();
-        }
-        if (files.isEmpty()) {
-            throw new IllegalStateException("no migrations in " + migrations);
-        }
-        try (Statement s = db.createStatement()) {
-            for (Path file : files) {
-                StringBuilder sql = new StringBuilder();
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.strip().startsWith("--")) {
-                        sql.append(line).append('\n');
-                    }
-                }
-                for (String statement : sql.toString().split(";\\s*\n")) {
-                    if (!statement.isBlank()) {
-                        s.execute(statement);
-                    }
-                }
-            }
-        }
-    }
-
-    private static void insertDoctor(Connection db) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement("""
-                INSERT INTO doctors (doctor_id, name, title, dept, hospital, avatar_url, intro, accepting, updated_at)
-                VALUES ('d1001', '王建国', '主任医师', '内科', '协和互联网医院', NULL, '擅长咳嗽、哮喘', 1, ?)""")) {
-            p.setLong(1, System.currentTimeMillis());
-            p.executeUpdate();
-        }
+        Raw.serve(port, RawReadServer::handle, "raw read server on " + port + ": " + mode + " " + count);
     }
 
     private static void fillConversations(Connection db, int patients, int messages) throws SQLException {

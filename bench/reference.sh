@@ -4,6 +4,9 @@
 # figure next to its reference measured in the same hour (bench/all.sh runs them side by side).
 #   send (default)  bench/RawBatchServer.java: HTTP plus a durable group commit, nothing else;
 #                   the wrk script of bench/send.sh                         (WARMUP default 30 s)
+#   send_full       bench/RawSendServer.java: the same, but each send writes what a MedMsg send
+#                   writes on SQLite, in MedMsg's own schema (both change counters, the session's
+#                   row, the message, its event); the wrk script of bench/send.sh (WARMUP 30 s)
 #   msg_list        bench/RawReadServer.java: the newest page of PAGE (50) messages of one
 #                   conversation, MedMsg's own SQLite schema, one conversation of PAGE+10 messages
 #                   per connection, as bench/read.sh makes them; the wrk script of bench/read.sh
@@ -13,18 +16,18 @@
 #                   body; 32 connections, as bench/realtime.sh polls new_msg
 # Each prints one requests/s line after a warm-up of WARMUP seconds (45 but for send).
 # usage: bench/reference.sh [connections=16] [seconds=20]                  (send)
-#        bench/reference.sh msg_list|session_list|jetty [connections=16|16|32] [seconds=20]
+#        bench/reference.sh send_full|msg_list|session_list|jetty [connections=16|16|16|32] [seconds=20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 MODE=send
 case "${1:-}" in
-    send|msg_list|session_list|jetty) MODE=$1; shift ;;
+    send|send_full|msg_list|session_list|jetty) MODE=$1; shift ;;
 esac
 [ "$MODE" = jetty ] && DEFAULT_CONNECTIONS=32 || DEFAULT_CONNECTIONS=16
 CONNECTIONS=${1:-$DEFAULT_CONNECTIONS}
 SECONDS_TO_RUN=${2:-20}
-[ "$MODE" = send ] && WARMUP=${WARMUP:-30} || WARMUP=${WARMUP:-45}
+case $MODE in send*) WARMUP=${WARMUP:-30} ;; *) WARMUP=${WARMUP:-45} ;; esac
 PORT=${BENCH_PORT:-18183}
 JAR=$(bench_jar)
 WORK=$(mktemp -d)
@@ -57,19 +60,38 @@ migrations() {
     echo "$WORK/migrations"
 }
 
+# compiled SERVER: the class path that runs bench/SERVER.java, compiled with bench/Raw.java (what
+# the SQLite references share) against the packaged jar's SQLite driver and its own id generator
+compiled() {
+    local cp
+    cp=$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')
+    mkdir -p "$WORK/classes/io/medmsg/shared"
+    unzip -p "$JAR" BOOT-INF/classes/io/medmsg/shared/Ids.class > "$WORK/classes/io/medmsg/shared/Ids.class"
+    javac -nowarn -d "$WORK/classes" -cp "$WORK/classes:$cp" "bench/$1.java" bench/Raw.java
+    echo "$WORK/classes:$cp"
+}
+
 case "$MODE" in
 send)
     # shellcheck disable=SC2086 # JVM_OPTS is a list of options
-    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')" bench/RawBatchServer.java "$PORT" "$WORK" > "$WORK/server.log" 2>&1 &
+    java $JVM_OPTS -cp "$(compiled RawBatchServer)" RawBatchServer "$PORT" "$WORK" > "$WORK/server.log" 2>&1 &
     PID=$!
     wait_for_line "$WORK/server.log" "raw batch server"
+    python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
+    measure -s bench/send.lua "$URL" -- "$WORK/tokens"
+    ;;
+send_full)
+    # shellcheck disable=SC2086
+    java $JVM_OPTS -cp "$(compiled RawSendServer)" RawSendServer "$PORT" "$WORK" "$(migrations)" > "$WORK/server.log" 2>&1 &
+    PID=$!
+    wait_for_line "$WORK/server.log" "raw send server"
     python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
     measure -s bench/send.lua "$URL" -- "$WORK/tokens"
     ;;
 msg_list)
     PAGE=${PAGE:-50}
     # shellcheck disable=SC2086
-    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')" bench/RawReadServer.java "$PORT" "$WORK" \
+    java $JVM_OPTS -cp "$(compiled RawReadServer)" RawReadServer "$PORT" "$WORK" \
         "$(migrations)" msg_list "$CONNECTIONS" $((PAGE + 10)) > "$WORK/server.log" 2>&1 &
     PID=$!
     wait_for_line "$WORK/server.log" "raw read server"
@@ -79,7 +101,7 @@ msg_list)
 session_list)
     PAGE=${PAGE:-20}
     # shellcheck disable=SC2086
-    java $JVM_OPTS -cp "$(jar_libs "$JAR" "$WORK/lib" 'sqlite-jdbc-')" bench/RawReadServer.java "$PORT" "$WORK" \
+    java $JVM_OPTS -cp "$(compiled RawReadServer)" RawReadServer "$PORT" "$WORK" \
         "$(migrations)" session_list "${SESSIONS:-10000}" > "$WORK/server.log" 2>&1 &
     PID=$!
     wait_for_line "$WORK/server.log" "raw read server"
