@@ -72,19 +72,17 @@ compiled() {
 }
 
 case "$MODE" in
-send)
+send|send_full)
+    # send: one row a send; send_full: a MedMsg send's writes, in its schema
+    if [ "$MODE" = send ]; then
+        SERVER=(RawBatchServer "$PORT" "$WORK") BANNER="raw batch server"
+    else
+        SERVER=(RawSendServer "$PORT" "$WORK" "$(migrations)") BANNER="raw send server"
+    fi
     # shellcheck disable=SC2086 # JVM_OPTS is a list of options
-    java $JVM_OPTS -cp "$(compiled RawBatchServer)" RawBatchServer "$PORT" "$WORK" > "$WORK/server.log" 2>&1 &
+    java $JVM_OPTS -cp "$(compiled "${SERVER[0]}")" "${SERVER[@]}" > "$WORK/server.log" 2>&1 &
     PID=$!
-    wait_for_line "$WORK/server.log" "raw batch server"
-    python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
-    measure -s bench/send.lua "$URL" -- "$WORK/tokens"
-    ;;
-send_full)
-    # shellcheck disable=SC2086
-    java $JVM_OPTS -cp "$(compiled RawSendServer)" RawSendServer "$PORT" "$WORK" "$(migrations)" > "$WORK/server.log" 2>&1 &
-    PID=$!
-    wait_for_line "$WORK/server.log" "raw send server"
+    wait_for_line "$WORK/server.log" "$BANNER"
     python3 bench/mint.py unused-secret-for-the-reference-server-0123 patient "bench-p" "$CONNECTIONS" > "$WORK/tokens"
     measure -s bench/send.lua "$URL" -- "$WORK/tokens"
     ;;

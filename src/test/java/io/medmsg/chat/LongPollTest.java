@@ -74,15 +74,8 @@ class LongPollTest extends ApiTest implements WakeUpScenarios {
         // the first polls teach this instance the marks
         chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1");
         chat.get(Chat.D, "new_session", doctor, "cursor=" + cursor);
-        // counted on the requests' threads only: a scheduled job may touch the database meanwhile
-        long before = statements.countOfVirtualThreads();
-        for (int i = 0; i < 10; i++) {
-            Reply msgs = chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1");
-            assertThat(msgs.data().get("list").size()).isZero();
-            Reply sessions = chat.get(Chat.D, "new_session", doctor, "cursor=" + cursor);
-            assertThat(sessions.data().get("list").size()).isZero();
-        }
-        assertThat(statements.countOfVirtualThreads() - before).as("statements of 20 idle polls").isZero();
+        assertThat(WakeUpScenarios.statementsOfIdlePolls(chat, statements, patient, doctor, sessionId, 1, cursor))
+                .as("statements of 20 idle polls").isZero();
         // and the fast path still notices the next message
         chat.doctorSends(doctor, sessionId, "news");
         assertThat(chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=1").data().get("list").size())

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.medmsg.db.StatementCounter;
 import io.medmsg.realtime.ChangeHub;
 import io.medmsg.shared.Side;
 import io.medmsg.support.Api.Reply;
@@ -109,6 +110,25 @@ public interface WakeUpScenarios {
             assertThat(seen).as("round " + round).hasSize(senders);
             assertThat(seen.values()).as("round " + round).allMatch(v -> v == perSender);
         }
+    }
+
+    /**
+     * Twenty idle polls (new_msg after {@code afterSeq}, new_session from {@code cursor}), each
+     * answered with nothing new; how many statements they sent to the database. Counted on the
+     * requests' threads only: a scheduled job (the audit inbox's mover looks every second, the
+     * deadline sweeper) may touch the database meanwhile, and failed these checks in CI when every
+     * statement counted.
+     */
+    static long statementsOfIdlePolls(Chat chat, StatementCounter statements, String patient, String doctor,
+            String sessionId, long afterSeq, String cursor) {
+        long before = statements.countOfVirtualThreads();
+        for (int i = 0; i < 10; i++) {
+            Reply msgs = chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=" + afterSeq);
+            assertThat(msgs.data().get("list").size()).isZero();
+            Reply sessions = chat.get(Chat.D, "new_session", doctor, "cursor=" + cursor);
+            assertThat(sessions.data().get("list").size()).isZero();
+        }
+        return statements.countOfVirtualThreads() - before;
     }
 
     private static String unique(String prefix) {

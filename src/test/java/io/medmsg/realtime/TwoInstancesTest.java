@@ -124,18 +124,8 @@ class TwoInstancesTest implements WakeUpScenarios {
     /** Twenty idle polls (new_msg and new_session) on A; whether none reached the database. */
     private static boolean quietPolls(Chat chat, String patient, String doctor, String sessionId, long afterSeq,
             String cursor) {
-        StatementCounter statements = a.bean(StatementCounter.class);
-        // counted on the requests' threads only: a scheduled job (the audit inbox's mover looks every
-        // second, the deadline sweeper) may touch the database meanwhile, and did in the fresh-clone CI
-        // of 80f796d when every statement counted
-        long before = statements.countOfVirtualThreads();
-        for (int i = 0; i < 10; i++) {
-            Reply msgs = chat.get(Chat.P, "new_msg", patient, "session_id=" + sessionId + "&after_seq=" + afterSeq);
-            assertThat(msgs.data().get("list").size()).isZero();
-            Reply sessions = chat.get(Chat.D, "new_session", doctor, "cursor=" + cursor);
-            assertThat(sessions.data().get("list").size()).isZero();
-        }
-        return statements.countOfVirtualThreads() == before;
+        return WakeUpScenarios.statementsOfIdlePolls(chat, a.bean(StatementCounter.class), patient, doctor, sessionId,
+                afterSeq, cursor) == 0;
     }
 
     @Test
