@@ -259,13 +259,15 @@ if os.path.exists(cpu_file):
     for line in open(cpu_file):
         figure, side, rnd, text = line.rstrip("\n").split("\t", 3)
         per = {g: float(us) for g, us in re.findall(r"(service|database|load generator|writer) [0-9.]+ cores \(([0-9.]+) µs", text)}
+        busiest = re.search(r"busiest connection [0-9.]+ cores \(([0-9.]+) µs", text)
+        per["connection"] = float(busiest.group(1)) if busiest else None
         idle = re.search(r"idle ([0-9.]+) of", text)
         per["idle"] = float(idle.group(1)) if idle else None
         cpu.setdefault((figure, side), []).append(per)
 if cpu:
     print()
-    print("| run | service, µs a request | of it, its writer thread | database server | load generator | cores idle |")
-    print("|---|---|---|---|---|---|")
+    print("| run | service, µs a request | of it, its writer thread | database server | of it, its busiest connection | load generator | cores idle |")
+    print("|---|---|---|---|---|---|---|")
     names = {figure: name.split(" (")[0] for figure, name, _, _ in goals}
     for figure, _, _, _ in goals:
         for side in ("medmsg", "ceiling"):
@@ -275,7 +277,7 @@ if cpu:
             def med(key, rows=rows):
                 values = [r[key] for r in rows if r.get(key) is not None]
                 return statistics.median(values) if values else None
-            parts = [med(k) for k in ("service", "writer", "database", "load generator")]
+            parts = [med(k) for k in ("service", "writer", "database", "connection", "load generator")]
             cells_ = ["—" if v is None or v == 0 else f"{v:,.0f}" for v in parts]
             idle = med("idle")
             print(f"| {names[figure]}, {'MedMsg' if side == 'medmsg' else 'ceiling'} | {' | '.join(cells_)} | "

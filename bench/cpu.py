@@ -15,6 +15,11 @@ generator, so a figure alone does not say whether a run was short of CPU or wait
 Groups: the service (--service, its whole process; left out without it), the database server (postgres, mariadbd,
 mysqld processes), the load generator (wrk, pgbench, or --client), every other process.
 
+The database server's CPU names its busiest connection too: the busiest postgres process (a
+PostgreSQL backend serves one connection), or the busiest thread of mariadbd/mysqld (a thread per
+connection). MedMsg's group-commit writer sends every write through one connection, so that
+connection's CPU per send bounds the sends: one connection cannot use more than one core.
+
 The service's CPU is split by its threads too: its writer (the group commit's thread, "medmsg-writer" in
 MedMsg, "writer" in bench/RawBatchServer.java), the JVM's own (JIT compilers, garbage collector, VM
 thread) and the rest, which serve the requests. The writer's share is what a send's writes cost
@@ -68,6 +73,24 @@ def threads(pid):
     return result
 
 
+def connections(processes):
+    """CPU ticks of the database server's connections: each postgres process, each thread of the others."""
+    result = {}
+    for pid, (name, t) in processes.items():
+        if name == "postgres":
+            result[pid] = t
+        elif name in DATABASE:
+            try:
+                tids = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for tid in tids:
+                named = stat(f"/proc/{pid}/task/{tid}/stat")
+                if named is not None:
+                    result[int(tid)] = named[1]
+    return result
+
+
 def machine():
     """Idle (idle + iowait) and total ticks of the whole machine."""
     with open("/proc/stat") as f:
@@ -88,9 +111,11 @@ def group(pid, name, service, client):
 def window(delay, seconds, service, client):
     time.sleep(delay)
     before, idle_before, threads_before = ticks(), machine(), threads(service)
+    connections_before = connections(before)
     start = time.monotonic()
     time.sleep(seconds)
     after, idle_after, threads_after = ticks(), machine(), threads(service)
+    connections_after = connections(after)
     elapsed = time.monotonic() - start
     hz = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys(GROUPS, 0)
@@ -104,7 +129,9 @@ def window(delay, seconds, service, client):
     if service is None:
         del cores["service"]
         split = {}
-    print(json.dumps({"seconds": round(elapsed, 1), "cores": cores, "service threads": split, "cpus": ncpu,
+    busiest = max((t - connections_before.get(c, 0) for c, t in connections_after.items()), default=0) / hz / elapsed
+    print(json.dumps({"seconds": round(elapsed, 1), "cores": cores, "service threads": split,
+                      "busiest connection": busiest, "cpus": ncpu,
                       "idle": idle_ticks / total_ticks * ncpu if total_ticks else 0.0}))
 
 
@@ -112,8 +139,11 @@ def line(path, rate):
     with open(path) as f:
         w = json.load(f)
     parts = []
+    busiest = w.get("busiest connection") or 0
     for g, c in w["cores"].items():
         parts.append(f"{g} {c:.2f} cores" + (f" ({c * 1e6 / rate:.0f} µs a request)" if rate > 0 and g != "other" else ""))
+        if g == "database" and busiest > 0 and rate > 0:
+            parts[-1] += f", of which its busiest connection {busiest:.2f} cores ({busiest * 1e6 / rate:.0f} µs)"
     split = w.get("service threads") or {}
     threads_part = "; the service's threads: " + ", ".join(
         f"{k} {c:.2f} cores ({c * 1e6 / rate:.0f} µs)" for k, c in split.items()) if split and rate > 0 else ""
