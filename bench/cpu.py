@@ -142,7 +142,7 @@ def line(path, rate):
     busiest = w.get("busiest connection") or 0
     for g, c in w["cores"].items():
         parts.append(f"{g} {c:.2f} cores" + (f" ({c * 1e6 / rate:.0f} µs a request)" if rate > 0 and g != "other" else ""))
-        if g == "database" and busiest > 0 and rate > 0:
+        if g == "database" and busiest >= 0.005 and rate > 0:  # not the idle servers of a SQLite run
             parts[-1] += f", of which its busiest connection {busiest:.2f} cores ({busiest * 1e6 / rate:.0f} µs)"
     split = w.get("service threads") or {}
     threads_part = "; the service's threads: " + ", ".join(
