@@ -58,18 +58,24 @@ def ticks():
     return result
 
 
-def threads(pid):
-    """CPU ticks of a process's threads, by kind (THREADS)."""
-    result = dict.fromkeys(THREADS, 0)
+def tasks(pid):
+    """CPU ticks of a process's threads, by thread id, with their names; none once it has gone."""
     try:
         tids = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return result
+        return {}
+    result = {}
     for tid in tids:
-        named = stat(f"/proc/{pid}/task/{tid}/stat")
-        if named is not None:
-            name, t = named
-            result["writer" if name in WRITER else "jvm" if name.startswith(JVM) else "requests"] += t
+        if (named := stat(f"/proc/{pid}/task/{tid}/stat")) is not None:
+            result[int(tid)] = named
+    return result
+
+
+def threads(pid):
+    """CPU ticks of a process's threads, by kind (THREADS)."""
+    result = dict.fromkeys(THREADS, 0)
+    for name, t in tasks(pid).values():
+        result["writer" if name in WRITER else "jvm" if name.startswith(JVM) else "requests"] += t
     return result
 
 
@@ -80,14 +86,7 @@ def connections(processes):
         if name == "postgres":
             result[pid] = t
         elif name in DATABASE:
-            try:
-                tids = os.listdir(f"/proc/{pid}/task")
-            except OSError:
-                continue
-            for tid in tids:
-                named = stat(f"/proc/{pid}/task/{tid}/stat")
-                if named is not None:
-                    result[int(tid)] = named[1]
+            result.update({tid: t for tid, (_, t) in tasks(pid).items()})
     return result
 
 
