@@ -107,8 +107,11 @@ class DatabaseOutageIT {
                         .forEach(l -> Faults.say("%s metric after the outages, on A: %s", kind, l));
                 assertThat(sum(metrics, "http_server_requests_seconds_count{", "status=\"503\""))
                         .as("503 answers to API requests counted in http_server_requests").isPositive();
-                assertThat(sum(metrics, "hikaricp_connections_timeout_total{", "pool=\"medmsg\""))
-                        .as("connection waits that ran out, in hikaricp_connections_timeout_total").isPositive();
+                // the writer's own pool (pool="medmsg-for-writer") or the rest's: which one runs out
+                // first depends on whether anything but a send wanted a connection during the cut
+                assertThat(sum(metrics, "hikaricp_connections_timeout_total{", "pool=\"medmsg"))
+                        .as("connection waits that ran out, in hikaricp_connections_timeout_total of MedMsg's pools")
+                        .isPositive();
             }
         }
     }
