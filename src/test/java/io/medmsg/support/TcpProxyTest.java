@@ -43,7 +43,7 @@ class TcpProxyTest {
             }
             assertThat(passed).as("connections of %d that were still open 500 ms after the cut", ATTEMPTS).isZero();
         } finally {
-            upstreamSide.forEach(TcpProxyTest::closeQuietly);
+            upstreamSide.forEach(TcpProxy::closeQuietly);
         }
     }
 
@@ -73,14 +73,6 @@ class TcpProxyTest {
             return true;
         } catch (IOException reset) {
             return false;
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing is all we wanted
         }
     }
 }
